@@ -1,0 +1,44 @@
+"""Named causes of failure. Static rules read the model's configuration before
+any training; dynamic rules read held-out predictions after it."""
+
+from __future__ import annotations
+
+from ..geometry import Geometry
+from ..plan import ProbePlan
+from ..spec import ProbeSpec
+from .activation_range import diagnose_activation_range
+from .constant_output import Spread, diagnose_constant_output, diagnose_constant_static, measure_spread
+from .missing_context import diagnose_control, diagnose_missing_context
+from .non_finite import diagnose_non_finite
+from .output_shape import diagnose_output_shape
+from .pathology import CODES, ERROR, WARNING, Pathology, rank
+
+STATIC_RULES = (
+    diagnose_output_shape,
+    diagnose_activation_range,
+    diagnose_missing_context,
+    diagnose_constant_static,
+)
+
+
+def diagnose_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+    """Every static rule, all of them, most likely cause first."""
+    found: list[Pathology] = []
+    for rule in STATIC_RULES:
+        found.extend(rule(spec, plan, geometry))
+    return rank(found)
+
+
+__all__ = [
+    "CODES",
+    "ERROR",
+    "WARNING",
+    "Pathology",
+    "Spread",
+    "diagnose_constant_output",
+    "diagnose_control",
+    "diagnose_non_finite",
+    "diagnose_static",
+    "measure_spread",
+    "rank",
+]

@@ -1,0 +1,75 @@
+"""``activation-range``: the output activation cannot produce the targets."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..encoding import SCALAR_ENCODINGS, decode, scalar_value
+from ..geometry import RECURRENT, Geometry
+from ..plan import ProbePlan
+from ..spec import ProbeSpec
+from .pathology import ERROR, Pathology
+from .ranges import activation_range, describe
+
+
+def target_symbols(spec: ProbeSpec, plan: ProbePlan) -> np.ndarray:
+    return np.arange(2 if spec.binary else plan.vocab)
+
+
+def scalar_targets(plan: ProbePlan, geometry: Geometry) -> bool:
+    """Targets are compared as scalars: a width-1 output, or one Keras would broadcast to."""
+    if plan.form == "scalar":
+        return True
+    return plan.form is None and plan.encoding in SCALAR_ENCODINGS and geometry.output_width != plan.vocab
+
+
+def reachable_symbols(plan: ProbePlan, span: tuple[float, float], symbols: np.ndarray) -> np.ndarray:
+    """Symbols that some output value inside ``span`` decodes to."""
+    low, high = span
+    probes = np.concatenate(
+        [scalar_value(plan.encoding, symbols, plan.vocab).astype(float), [low, high]]
+    )
+    inside = np.clip(probes, np.nextafter(low, high), np.nextafter(high, low))
+    # Each symbol's decode cell meets the span iff the span's closest point to it decodes to it.
+    got = decode("scalar", inside[:, None], plan.encoding, plan.vocab)
+    return np.intersect1d(got, symbols)
+
+
+def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+    name = geometry.output_activation
+    layer = geometry.output_layer or "output layer"
+    recurrent = layer.split("(")[0] in RECURRENT
+    where = f"{name} output of {layer}" if recurrent else f"{name} output"
+    if name == "softmax" and geometry.output_width == 1:
+        return [
+            Pathology(
+                "activation-range",
+                ERROR,
+                "softmax over a single unit always outputs 1.0, whatever the input",
+                "use sigmoid or no activation for a one-unit output, or softmax over "
+                f"{plan.vocab} units (one per symbol)",
+                certain=True,
+            )
+        ]
+    span = activation_range(name)
+    if span is None or not scalar_targets(plan, geometry):
+        return []
+    symbols = target_symbols(spec, plan)
+    reachable = reachable_symbols(plan, span, symbols)
+    if reachable.size == symbols.size:
+        return []
+    values = scalar_value(plan.encoding, symbols, plan.vocab)
+    ceiling = reachable.size / symbols.size
+    message = (
+        f"{where} spans {describe(span)}; targets span {values.min():g}..{values.max():g} "
+        f"({plan.encoding} encoding of {symbols.size} symbols): only {reachable.size} of "
+        f"{symbols.size} target values can be produced, so accuracy can be at most {ceiling:.2f}"
+    )
+    fix = (
+        "scale the targets into the activation's range (encoding='scaled'), or use a read-out that "
+        f"can reach them: Dense(1) with no activation, or Dense({plan.vocab}, activation='softmax') "
+        "with one-hot or Embedding inputs"
+    )
+    if recurrent:
+        fix = f"add a read-out layer after {layer} (its {name} state is bounded); " + fix
+    return [Pathology("activation-range", ERROR, message, fix, certain=ceiling < spec.min_accuracy)]

@@ -1,0 +1,115 @@
+"""``constant-output``: the model predicts (nearly) the same for every input."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ..geometry import RECURRENT, Geometry
+from ..plan import ProbePlan
+from ..spec import ProbeSpec
+from .pathology import ERROR, Pathology
+
+
+def diagnose_constant_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+    if geometry.output_activation == "softmax" and geometry.output_width == 1:
+        return [
+            Pathology(
+                "constant-output",
+                ERROR,
+                "the output is softmax over one unit: it is 1.0 for every input, so the model "
+                "predicts the same symbol always",
+                "give softmax one unit per symbol, or use sigmoid/linear for a scalar output",
+                certain=True,
+            )
+        ]
+    return []
+
+
+@dataclasses.dataclass(frozen=True)
+class Spread:
+    """How varied held-out predictions are, beside the targets."""
+
+    distinct: int  # distinct predicted symbols
+    symbols: int  # distinct target symbols
+    mode_share: float  # share of steps given the most common prediction
+    mode: int
+    accuracy: float
+    chance: float
+    value_std: float | None = None  # scalar outputs: spread of raw predictions
+    target_std: float | None = None
+    error: float | None = None  # mean squared error of the raw predictions
+    mean_error: float | None = None  # ... of predicting the targets' mean
+
+
+def measure_spread(
+    predicted: np.ndarray,
+    targets: np.ndarray,
+    scored: np.ndarray,
+    accuracy: float,
+    chance: float,
+    values: np.ndarray | None = None,
+    target_values: np.ndarray | None = None,
+) -> Spread:
+    """Summarise predictions on scored steps (pure numpy)."""
+    p = predicted[scored]
+    counts = np.bincount(p.ravel()) if p.size else np.zeros(1, int)
+    fields: dict = {}
+    if values is not None and target_values is not None:
+        v, t = values[scored], target_values[scored]
+        fields = dict(
+            value_std=float(v.std()),
+            target_std=float(t.std()),
+            error=float(np.mean((v - t) ** 2)),
+            mean_error=float(np.mean((t - t.mean()) ** 2)),
+        )
+    return Spread(
+        distinct=int((counts > 0).sum()),
+        symbols=int(np.unique(targets[scored]).size),
+        mode_share=float(counts.max() / max(p.size, 1)),
+        mode=int(counts.argmax()),
+        accuracy=accuracy,
+        chance=chance,
+        **fields,
+    )
+
+
+def is_constant(s: Spread) -> bool:
+    near_chance = s.accuracy <= s.chance + max(0.05, 0.5 * (1 - s.chance) * 0.1)
+    few = s.distinct <= max(1, s.symbols // 10) or s.mode_share >= 0.9
+    flat = s.value_std is not None and s.target_std and s.value_std < 0.1 * s.target_std
+    return near_chance and (few or bool(flat))
+
+
+def diagnose_constant_output(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, spread: Spread) -> list[Pathology]:
+    if not is_constant(spread):
+        return []
+    parts = [
+        f"predicts {spread.distinct} distinct symbol{'s' if spread.distinct != 1 else ''} of "
+        f"{spread.symbols} (symbol {spread.mode} on {spread.mode_share:.0%} of steps)",
+        f"accuracy {spread.accuracy:.3f} vs chance {spread.chance:.3f}",
+    ]
+    if spread.value_std is not None:
+        parts.append(
+            f"prediction spread {spread.value_std:.3g} vs target spread {spread.target_std:.3g}; "
+            f"squared error {spread.error:.3g} vs {spread.mean_error:.3g} for always predicting the mean"
+        )
+    return [Pathology("constant-output", ERROR, "; ".join(parts), constant_fix(plan, geometry))]
+
+
+def constant_fix(plan: ProbePlan, geometry: Geometry) -> str:
+    """Pick the fix the evidence points to."""
+    fixes = []
+    if plan.encoding in ("raw", "scaled") and plan.vocab > 2:
+        fixes.append(
+            f"feed symbols one-hot (Input((timesteps, {plan.vocab}))) or through "
+            f"Embedding({plan.vocab}, d) instead of one {plan.encoding} number"
+        )
+    if plan.form == "scalar" and plan.vocab > 2:
+        fixes.append(f"predict classes with Dense({plan.vocab}, activation='softmax') instead of one number")
+    if (geometry.output_layer or "").split("(")[0] in RECURRENT:
+        fixes.append(f"add a read-out layer after {geometry.output_layer}")
+    if not fixes:
+        fixes.append("give the model more capacity (units) or a larger budget, and check the learning rate")
+    return "; ".join(fixes)

@@ -1,0 +1,43 @@
+"""``output-shape``: the output fits neither the probe's symbols nor a scalar."""
+
+from __future__ import annotations
+
+from ..encoding import n_bits
+from ..geometry import Geometry
+from ..plan import ProbePlan
+from ..spec import ProbeSpec
+from .pathology import ERROR, Pathology
+
+
+def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+    if plan.form is not None:
+        return []
+    rank, width = geometry.output_rank, geometry.output_width
+    sequence = rank == 3
+    widths = f"{plan.vocab} (one unit per symbol) or 1 (a scalar)"
+    if plan.encoding == "binary" and plan.vocab > 2:
+        widths += f" or {n_bits(plan.vocab)} (one unit per bit)"
+    if rank not in (2, 3):
+        message = (
+            f"output has rank {rank} (width {width}); {spec.name} reads (batch, width) for one target "
+            f"per sample or (batch, timesteps, width) for a target per step"
+        )
+    elif sequence and geometry.output_timesteps not in (None, plan.timesteps):
+        message = (
+            f"output has {geometry.output_timesteps} steps but the input has {plan.timesteps}; a "
+            f"per-step target needs one output per input step"
+        )
+    else:
+        source = geometry.output_layer or "the last layer"
+        message = (
+            f"output width is {width} ({source}), but {spec.name} needs width {widths}; "
+            f"Keras would broadcast the target across the {width} units and train without complaint"
+        )
+    head = "Conv1D(W, 1) or TimeDistributed(Dense(W))" if sequence else "Dense(W)"
+    fix = (
+        f"end the model with a read-out head of width W = {plan.vocab} with softmax for classes, "
+        f"or W = 1 for a scalar: {head}"
+    )
+    if geometry.output_layer and geometry.output_layer.split("(")[0] in ("LSTM", "GRU", "SimpleRNN", "RNN"):
+        fix += f"; the recurrent state of {geometry.output_layer} is memory, not a prediction"
+    return [Pathology("output-shape", ERROR, message, fix, certain=True)]

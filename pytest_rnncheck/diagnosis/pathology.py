@@ -1,0 +1,35 @@
+"""The record every diagnosis rule returns."""
+
+from __future__ import annotations
+
+import dataclasses
+
+ERROR = "error"
+WARNING = "warning"
+
+#: Stable codes, in the order a failure message lists equally sure findings.
+CODES = ("output-shape", "activation-range", "missing-context", "constant-output", "non-finite-loss")
+
+
+@dataclasses.dataclass(frozen=True)
+class Pathology:
+    code: str
+    severity: str
+    message: str
+    fix: str
+    #: Proven without training: the probe cannot pass whatever the weights.
+    certain: bool = False
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "severity": self.severity, "message": self.message, "fix": self.fix}
+
+    def as_warning(self) -> Pathology:
+        return dataclasses.replace(self, severity=WARNING)
+
+
+def rank(findings: list[Pathology]) -> list[Pathology]:
+    """Most likely cause first: proven before training, then errors, then by code."""
+    return sorted(
+        findings,
+        key=lambda p: (not p.certain, p.severity != ERROR, CODES.index(p.code) if p.code in CODES else 99),
+    )

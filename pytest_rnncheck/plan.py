@@ -1,0 +1,153 @@
+"""Fit a probe to a model: encoding, vocabulary, window and how to read the output.
+
+Pure: it reads a :class:`~pytest_rnncheck.geometry.Geometry` and a
+:class:`~pytest_rnncheck.spec.ProbeSpec`. A model whose output cannot be read
+for the probe still gets a plan (``form=None``); the ``output-shape`` rule
+explains it. A model the probe cannot be fed at all raises :class:`FitError`
+naming the option to set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .encoding import n_bits, n_features
+from .geometry import Geometry
+from .spec import ProbeSpec
+
+#: Vocabulary for a single-feature input when the probe names none: bits.
+SCALAR_INPUT_VOCAB = 2
+
+
+class FitError(ValueError):
+    """The probe cannot be fitted to the model; the message names the option to set."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ProbePlan:
+    encoding: str
+    vocab: int
+    timesteps: int
+    many_to_many: bool | None  # None: the output's rank fits neither
+    form: str | None  # classes | scalar | bits; None: the output cannot be read
+    batch_size: int | None = None  # fixed by the model
+    stateful: bool = False
+
+    @property
+    def features(self) -> int | None:
+        return n_features(self.encoding, self.vocab)
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        f = self.features
+        return (self.timesteps,) if f is None else (self.timesteps, f)
+
+
+def default_timesteps(lag: int) -> int:
+    """Window for a model with free timesteps: the lag plus room to spare."""
+    return max(8, lag + 4)
+
+
+def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
+    encoding, vocab = choose_input(spec, geometry)
+    timesteps = choose_timesteps(spec, geometry)
+    many_to_many, form = read_output(geometry, encoding, vocab, timesteps)
+    return ProbePlan(
+        encoding=encoding,
+        vocab=vocab,
+        timesteps=timesteps,
+        many_to_many=many_to_many,
+        form=form,
+        batch_size=geometry.batch_size,
+        stateful=geometry.stateful,
+    )
+
+
+def choose_timesteps(spec: ProbeSpec, geometry: Geometry) -> int:
+    fixed = geometry.timesteps
+    if fixed is not None and spec.timesteps is not None and spec.timesteps != fixed:
+        raise FitError(
+            f"{spec.name}: timesteps={spec.timesteps} but {geometry.name} takes exactly {fixed} "
+            f"timesteps per sample; drop the timesteps option or declare keras.Input((None, ...))"
+        )
+    return fixed or spec.timesteps or default_timesteps(spec.n)
+
+
+def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int]:
+    vocab = 2 if spec.binary else spec.vocab
+    where = f"{spec.name} on {geometry.name}"
+    if geometry.input_rank is None:
+        return _undeclared_input(spec, vocab, where)
+    if geometry.input_rank == 2 or geometry.integer_input:
+        if spec.encoding not in (None, "index"):
+            raise FitError(
+                f"{where}: encoding={spec.encoding!r} but the model takes integer symbols "
+                f"(input shape (batch, timesteps)); drop the encoding option or use encoding='index'"
+            )
+        vocab = vocab or geometry.embedding_vocab
+        if vocab is None:
+            raise FitError(f"{where}: the model takes integer symbols but no Embedding says how many; set vocab=N")
+        if geometry.embedding_vocab and vocab > geometry.embedding_vocab:
+            raise FitError(
+                f"{where}: vocab={vocab} but the Embedding knows only {geometry.embedding_vocab} symbols; "
+                f"set vocab <= {geometry.embedding_vocab}"
+            )
+        return "index", vocab
+    if geometry.input_rank != 3:
+        raise FitError(
+            f"{where}: the input has rank {geometry.input_rank}; probes feed sequences shaped "
+            f"(batch, timesteps, features) or integer symbols (batch, timesteps)"
+        )
+    features = geometry.features
+    encoding = spec.encoding
+    if encoding is None:
+        if features == 1:
+            encoding = "binary" if (vocab or SCALAR_INPUT_VOCAB) == 2 else "scaled"
+        else:
+            encoding = "onehot"
+    if vocab is None:
+        if encoding == "onehot":
+            vocab = features
+        elif encoding == "binary" and features:
+            vocab = 2**features
+        else:
+            vocab = SCALAR_INPUT_VOCAB
+    if vocab is None or vocab < 2:
+        raise FitError(f"{where}: cannot tell how many symbols to use; set vocab=N")
+    wanted = n_features(encoding, vocab)
+    if wanted is None or (features is not None and wanted != features):
+        raise FitError(
+            f"{where}: encoding {encoding!r} with vocab={vocab} feeds {wanted or 'integer'} feature(s) "
+            f"per step, but the model reads {features}; set encoding= and vocab= to match "
+            f"(onehot: vocab = features; raw/scaled: 1 feature; binary: bits of vocab)"
+        )
+    return encoding, vocab
+
+
+def _undeclared_input(spec: ProbeSpec, vocab: int | None, where: str) -> tuple[str, int]:
+    encoding = spec.encoding or ("binary" if spec.binary else None)
+    if encoding is None or (vocab is None and encoding != "binary"):
+        raise FitError(
+            f"{where}: the model declares no input shape (e.g. an unbuilt subclassed model), so the "
+            f"probe cannot tell what to feed; set encoding= and vocab= on the probe "
+            f"(and timesteps= if the model needs a fixed window), or start the model with keras.Input"
+        )
+    return encoding, vocab or 2
+
+
+def read_output(geometry: Geometry, encoding: str, vocab: int, timesteps: int) -> tuple[bool | None, str | None]:
+    """(many_to_many, form) for the model's output; None where it does not fit."""
+    rank, width = geometry.output_rank, geometry.output_width
+    if rank == 2:
+        many_to_many: bool | None = False
+    elif rank == 3 and geometry.output_timesteps in (None, timesteps):
+        many_to_many = True
+    else:
+        return None, None
+    if width == vocab:
+        return many_to_many, "classes"
+    if width == 1:
+        return many_to_many, "scalar"
+    if encoding == "binary" and vocab > 2 and width == n_bits(vocab):
+        return many_to_many, "bits"
+    return many_to_many, None

@@ -1,0 +1,74 @@
+"""Probe data: random symbol streams, the targets a probe asks for, and which
+steps are scored. Pure numpy; no Keras here.
+
+Layout. Symbols are drawn as ``streams`` independent rows of ``chunks *
+timesteps`` symbols and cut into ``chunks`` consecutive windows of
+``timesteps``. A stateless model sees one window per stream (``chunks=1``); a
+stateful model with a fixed batch sees the windows of ``batch`` streams in
+order, so the state it carries from sample i to sample i of the next batch
+belongs to the same stream -- the most favourable honest layout for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from .spec import ProbeSpec
+
+
+@dataclasses.dataclass(frozen=True)
+class ProbeData:
+    """Windows of a probe: arrays shaped ``(chunks, streams, timesteps)``."""
+
+    symbols: np.ndarray
+    targets: np.ndarray
+    scored: np.ndarray
+
+    @property
+    def streams(self) -> int:
+        return self.symbols.shape[1]
+
+
+def target_stream(spec: ProbeSpec, stream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Targets along the last axis of ``stream`` and where they are defined.
+
+    ``lag``/``echo``: target[t] = x[t - n]; ``invert``: target[t] = 1 - x[t - n].
+    Steps t < n have no target and are never scored.
+    """
+    n = spec.n
+    targets = np.zeros_like(stream)
+    if n:
+        targets[..., n:] = stream[..., :-n]
+    else:
+        targets[...] = stream
+    if spec.kind == "invert":
+        targets = 1 - targets
+    defined = np.zeros(stream.shape, dtype=bool)
+    defined[..., n:] = True
+    return targets, defined
+
+
+def draw(
+    spec: ProbeSpec,
+    rng: np.random.Generator,
+    vocab: int,
+    streams: int,
+    timesteps: int,
+    chunks: int = 1,
+) -> ProbeData:
+    """Draw fresh, uniformly random symbols and their probe targets."""
+    length = chunks * timesteps
+    stream = rng.integers(0, vocab, size=(streams, length))
+    targets, defined = target_stream(spec, stream)
+
+    def windows(a: np.ndarray) -> np.ndarray:
+        return a.reshape(streams, chunks, timesteps).transpose(1, 0, 2)
+
+    return ProbeData(windows(stream), windows(targets), windows(defined))
+
+
+def last_step(data: ProbeData) -> ProbeData:
+    """Keep only the last step of each window (a many-to-one model's target)."""
+    return ProbeData(data.symbols, data.targets[..., -1:], data.scored[..., -1:])

@@ -1,0 +1,172 @@
+"""Probe specifications: what a marker or a CLI expression asks for.
+
+A :class:`ProbeSpec` is plain data. It is built from marker arguments
+(``@rnncheck.lag(2, encoding="raw")``) or from the same call written as text
+(``"lag(2, encoding='raw')"``), validated once, and named the way the user
+wrote it so that reports read like the test file.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import math
+from typing import Any
+
+KINDS = ("echo", "lag", "invert")
+ENCODINGS = ("onehot", "index", "raw", "scaled", "binary")
+
+#: Options every probe accepts, with their defaults. ``None`` means "let the
+#: model decide" (see docs/probes.md).
+DEFAULTS: dict[str, Any] = {
+    "vocab": None,
+    "encoding": None,
+    "timesteps": None,
+    "min_accuracy": 0.9,
+    "seed": None,
+    "budget": 64_000,
+}
+
+OPTION_HELP = {
+    "vocab": "number of distinct symbols (integer >= 2)",
+    "encoding": "how symbols are fed: " + ", ".join(ENCODINGS),
+    "timesteps": "window fed to the model per sample (integer >= 1)",
+    "min_accuracy": "held-out accuracy needed to pass (0 < x <= 1)",
+    "seed": "seed for this probe alone (integer >= 0)",
+    "budget": "most training sequences before giving up (integer >= 1)",
+}
+
+
+class ProbeSpecError(ValueError):
+    """A probe was asked for with an unknown option or a bad value."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ProbeSpec:
+    kind: str
+    n: int
+    vocab: int | None = None
+    encoding: str | None = None
+    timesteps: int | None = None
+    min_accuracy: float = DEFAULTS["min_accuracy"]
+    seed: int | None = None
+    budget: int = DEFAULTS["budget"]
+
+    @property
+    def lag(self) -> int:
+        """How many steps back the target looks (0 for ``echo``)."""
+        return self.n
+
+    @property
+    def binary(self) -> bool:
+        return self.kind == "invert"
+
+    @property
+    def name(self) -> str:
+        """The probe as the user would call it: ``lag(2, encoding='raw')``."""
+        args = []
+        if self.kind != "echo":
+            args.append(str(self.n))
+        for key in DEFAULTS:
+            value = getattr(self, key)
+            if value != DEFAULTS[key]:
+                args.append(f"{key}={value!r}")
+        return f"{self.kind}({', '.join(args)})"
+
+    def options(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in DEFAULTS}
+
+    def replace(self, **changes: Any) -> ProbeSpec:
+        return make_spec(self.kind, self.n, **{**self.options(), **changes})
+
+
+def make_spec(kind: str, *args: Any, **options: Any) -> ProbeSpec:
+    """Validate a probe call and return its spec; raise ProbeSpecError if bad."""
+    if kind not in KINDS:
+        raise ProbeSpecError(
+            f"unknown probe {kind!r}: rnncheck knows {', '.join(k + '()' for k in KINDS)}"
+        )
+    n = _lag_argument(kind, args, options)
+    unknown = sorted(set(options) - set(DEFAULTS))
+    if unknown:
+        known = ", ".join(DEFAULTS)
+        raise ProbeSpecError(
+            f"{kind}(): unknown option {', '.join(map(repr, unknown))}; options are {known}"
+        )
+    values = {**DEFAULTS, **options}
+    for key in DEFAULTS:
+        values[key] = _check_option(kind, key, values[key])
+    if kind == "invert":
+        if values["vocab"] not in (None, 2):
+            raise ProbeSpecError(
+                f"invert(): vocab={values['vocab']!r} but invert works on bits; drop vocab or set vocab=2"
+            )
+        values["vocab"] = None
+    return ProbeSpec(kind=kind, n=n, **values)
+
+
+def _lag_argument(kind: str, args: tuple, options: dict) -> int:
+    if "n" in options:
+        args = (*args, options.pop("n"))
+    if kind == "echo":
+        if args:
+            raise ProbeSpecError("echo() takes no lag: use lag(n) to look back n steps")
+        return 0
+    if len(args) > 1:
+        raise ProbeSpecError(f"{kind}() takes one lag, got {len(args)}: {args!r}")
+    if not args:
+        if kind == "lag":
+            raise ProbeSpecError("lag(n) needs n, the number of steps to look back, e.g. lag(2)")
+        return 1
+    n = args[0]
+    low = 1 if kind == "lag" else 0
+    if isinstance(n, bool) or not isinstance(n, int) or n < low:
+        raise ProbeSpecError(f"{kind}(n): n must be an integer >= {low}, got {n!r}")
+    return n
+
+
+def _check_option(kind: str, key: str, value: Any) -> Any:
+    if value is None and DEFAULTS[key] is None:
+        return None
+    bad = ProbeSpecError(f"{kind}(): {key}={value!r} is not valid; {key} is the {OPTION_HELP[key]}")
+    if key == "encoding":
+        if value not in ENCODINGS:
+            raise bad
+        return value
+    if key == "min_accuracy":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        if not (0 < value <= 1) or math.isnan(value):
+            raise bad
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad
+    minimum = {"vocab": 2, "timesteps": 1, "seed": 0, "budget": 1}[key]
+    if value < minimum:
+        raise bad
+    return value
+
+
+def parse_expression(text: str) -> ProbeSpec:
+    """Parse ``"lag(2, min_accuracy=0.9)"`` into a spec (literals only, nothing runs)."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        raise ProbeSpecError(
+            f"cannot read probe expression {text!r}: write it like a call, e.g. 'lag(2)' or 'echo()'"
+        ) from None
+    call = tree.body
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        raise ProbeSpecError(
+            f"cannot read probe expression {text!r}: write it like a call, e.g. 'lag(2)' or 'echo()'"
+        )
+    try:
+        args = [ast.literal_eval(a) for a in call.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+    except ValueError:
+        raise ProbeSpecError(
+            f"probe expression {text!r}: arguments must be plain numbers or strings"
+        ) from None
+    if any(k.arg is None for k in call.keywords):
+        raise ProbeSpecError(f"probe expression {text!r}: '**' is not allowed")
+    return make_spec(call.func.id, *args, **kwargs)

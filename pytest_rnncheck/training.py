@@ -1,0 +1,178 @@
+"""Train a fresh model on a probe within a budget and judge it on held-out data.
+
+Fresh probe data every round (nothing is memorised), a monitoring set to decide
+when to stop, and a separate final set, never trained on or used for stopping,
+for the verdict. Training stops as soon as the final set shows a pass, when the
+learning curve has flattened (``plateau``), when the loss stops being finite,
+or at the budget.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from . import encoding as enc
+from .geometry import flat_layers
+from .plan import ProbePlan
+from .probes import ProbeData, draw, last_step
+from .spec import ProbeSpec
+from .verdict import Verdict, judge
+
+#: Windows per training batch when the model does not fix its batch size.
+DEFAULT_BATCH = 128
+#: Held-out sequences for the stopping decision and for the verdict.
+MONITOR_SEQUENCES = 256
+FINAL_SEQUENCES = 1024
+#: Sequences between two looks at the monitoring set.
+EVAL_EVERY = 2048
+#: A stateful model sees each stream as this many steps at least, chunk after chunk.
+STATEFUL_STEPS = 16
+#: Plateau: no real progress over the last half of the run, after this share of the budget.
+PLATEAU_MIN_SHARE = 0.25
+PLATEAU_MIN_LOOKS = 6
+
+
+@dataclasses.dataclass
+class HeldOut:
+    """Decoded held-out predictions, shaped (sequences, steps)."""
+
+    predicted: np.ndarray
+    targets: np.ndarray
+    scored: np.ndarray
+    values: np.ndarray | None = None  # raw scalar outputs, scalar form only
+    target_values: np.ndarray | None = None
+
+
+@dataclasses.dataclass
+class Outcome:
+    verdict: Verdict
+    heldout: HeldOut
+    sequences: int
+    stopped: str  # passed | plateau | budget | non-finite
+    curve: list[tuple[int, float, float]]  # (sequences, monitor accuracy, mean loss)
+    bad_loss: float | None = None
+
+
+class ProbeTrainer:
+    def __init__(self, model: Any, spec: ProbeSpec, plan: ProbePlan, rng: np.random.Generator, sparse: bool):
+        self.model, self.spec, self.plan, self.rng, self.sparse = model, spec, plan, rng, sparse
+        self.batch = plan.batch_size or DEFAULT_BATCH
+        self.stateful = plan.stateful and plan.batch_size is not None
+        self.chunks = max(1, math.ceil(STATEFUL_STEPS / plan.timesteps)) if self.stateful else 1
+        self.stateful_layers = [lay for lay in flat_layers(model) if getattr(lay, "stateful", False)]
+
+    # -- data ---------------------------------------------------------------
+    def draw(self, sequences: int) -> ProbeData:
+        if self.plan.batch_size:  # a fixed batch takes whole batches only
+            sequences = self.batch * max(1, math.ceil(sequences / self.batch))
+        data = draw(self.spec, self.rng, self.plan.vocab, sequences, self.plan.timesteps, self.chunks)
+        return data if self.plan.many_to_many else last_step(data)
+
+    def inputs(self, symbols: np.ndarray) -> np.ndarray:
+        return enc.encode(self.plan.encoding, symbols, self.plan.vocab)
+
+    def outputs_for(self, targets: np.ndarray) -> np.ndarray:
+        y = enc.target_array(self.plan.form, targets, self.plan.encoding, self.plan.vocab, self.sparse)
+        return y if self.plan.many_to_many else y[:, 0]
+
+    # -- model calls --------------------------------------------------------
+    def reset(self) -> None:
+        for layer in self.stateful_layers:
+            layer.reset_state()
+
+    def train_round(self) -> tuple[float, int]:
+        data = self.draw(self.batch)
+        self.reset()
+        losses = []
+        for k in range(data.symbols.shape[0]):
+            weights = data.scored[k].astype("float32")
+            if not self.plan.many_to_many:
+                weights = weights[:, 0]
+            if not weights.any():
+                continue
+            loss = self.model.train_on_batch(
+                self.inputs(data.symbols[k]), self.outputs_for(data.targets[k]), sample_weight=weights
+            )
+            loss = float(loss[0] if isinstance(loss, (list, tuple)) else loss)
+            losses.append(loss)
+            if not math.isfinite(loss):
+                break
+        return (float(np.mean(losses)) if losses else 0.0), data.symbols.shape[0] * data.symbols.shape[1]
+
+    def predict(self, data: ProbeData) -> np.ndarray:
+        """Raw outputs shaped (chunks, streams, steps, width)."""
+        chunks, streams = data.symbols.shape[:2]
+        outs = []
+        for start in range(0, streams, self.batch if self.plan.batch_size else streams):
+            stop = start + (self.batch if self.plan.batch_size else streams)
+            self.reset()
+            row = []
+            for k in range(chunks):
+                x = self.inputs(data.symbols[k, start:stop])
+                y = np.asarray(self.model.predict_on_batch(x))
+                row.append(y if self.plan.many_to_many else y[:, None])
+            outs.append(np.stack(row))
+        return np.concatenate(outs, axis=1).astype("float64")
+
+    def evaluate(self, data: ProbeData) -> tuple[Verdict, HeldOut]:
+        raw = self.predict(data)
+        predicted = enc.decode(self.plan.form, raw, self.plan.encoding, self.plan.vocab)
+
+        def by_stream(a: np.ndarray) -> np.ndarray:  # (chunks, streams, steps) -> (streams, chunks*steps)
+            return a.transpose(1, 0, 2).reshape(a.shape[1], -1)
+
+        held = HeldOut(by_stream(predicted), by_stream(data.targets), by_stream(data.scored))
+        if self.plan.form == "scalar":
+            held.values = by_stream(raw[..., 0])
+            held.target_values = by_stream(enc.scalar_value(self.plan.encoding, data.targets, self.plan.vocab))
+        verdict = judge(held.predicted, held.targets, held.scored, self.spec.min_accuracy)
+        return verdict, held
+
+    # -- the loop -----------------------------------------------------------
+    def run(self, budget: int, deadline: float | None = None) -> Outcome:
+        monitor = self.draw(MONITOR_SEQUENCES)
+        curve: list[tuple[int, float, float]] = []
+        seen, pending, since_look, final = 0, [], 0, None
+        stopped, bad = "budget", None
+        while seen < budget:
+            loss, count = self.train_round()
+            seen += count
+            since_look += count
+            pending.append(loss)
+            if not math.isfinite(loss):
+                stopped, bad = "non-finite", loss
+                break
+            if since_look < EVAL_EVERY and seen < budget:
+                continue
+            watch, _ = self.evaluate(monitor)
+            curve.append((seen, watch.accuracy, float(np.mean(pending))))
+            since_look, pending = 0, []
+            if watch.passed:
+                final = self.evaluate(self.draw(FINAL_SEQUENCES))
+                if final[0].passed:
+                    stopped = "passed"
+                    break
+            if plateaued(curve, seen, budget) or (deadline and time.monotonic() > deadline):
+                stopped = "plateau"
+                break
+        if final is None or stopped != "passed":
+            final = self.evaluate(self.draw(FINAL_SEQUENCES))
+        return Outcome(final[0], final[1], seen, stopped, curve, bad)
+
+
+def plateaued(curve: list[tuple[int, float, float]], seen: int, budget: int) -> bool:
+    """No real progress in accuracy or loss over the last half of the looks."""
+    if len(curve) < PLATEAU_MIN_LOOKS or seen < PLATEAU_MIN_SHARE * budget:
+        return False
+    recent = max(3, len(curve) // 2)
+    before, last = curve[:-recent], curve[-recent:]
+    best_acc_before = max(acc for _, acc, _ in before)
+    best_loss_before = min(loss for _, _, loss in before)
+    gained = max(acc for _, acc, _ in last) - best_acc_before
+    dropped = best_loss_before - min(loss for _, _, loss in last)
+    return gained < 0.02 and dropped < 0.02 * abs(best_loss_before)

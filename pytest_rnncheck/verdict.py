@@ -1,0 +1,90 @@
+"""Accuracy, chance and the pass/fail rule. Pure numpy.
+
+The unit of evidence is the *sequence*: held-out sequences are drawn
+independently, so each is one trial. A sequence's accuracy is the share of its
+scored steps predicted right (0 or 1 for a many-to-one model). The verdict
+uses the one-sided Wilson score bound on the mean over ``n`` sequences; for
+per-sequence shares in [0, 1] with mean p the variance is at most p(1-p), so
+the Bernoulli bound is valid (conservative) for many-to-many models too.
+
+A probe passes when the lower bound reaches ``min_accuracy``: a healthy model
+must *show* it remembers, with 99% confidence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+#: One-sided 99% normal quantile.
+Z_99 = 2.3263478740408408
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    accuracy: float
+    lower: float
+    upper: float
+    chance: float
+    threshold: float
+    sequences: int
+
+    @property
+    def passed(self) -> bool:
+        return self.lower >= self.threshold
+
+    @property
+    def surely_below(self) -> bool:
+        """The threshold is out of reach at this confidence."""
+        return self.upper < self.threshold
+
+
+def wilson_bounds(p: float, n: int, z: float = Z_99) -> tuple[float, float]:
+    """One-sided Wilson score bounds for a proportion ``p`` seen in ``n`` trials."""
+    if n <= 0:
+        return 0.0, 1.0
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(max(p * (1 - p), 0.0) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def sequence_accuracy(correct: np.ndarray, scored: np.ndarray) -> np.ndarray:
+    """Share of scored steps right, per sequence (rows with no scored step dropped)."""
+    correct = correct.reshape(correct.shape[0], -1)
+    scored = scored.reshape(scored.shape[0], -1)
+    counts = scored.sum(axis=1)
+    keep = counts > 0
+    return (correct & scored).sum(axis=1)[keep] / counts[keep]
+
+
+def chance_accuracy(targets: np.ndarray, scored: np.ndarray) -> float:
+    """Accuracy of the best constant guess on the same scored steps."""
+    values = targets[scored]
+    if values.size == 0:
+        return 0.0
+    return float(np.bincount(values.ravel()).max() / values.size)
+
+
+def judge(
+    predicted: np.ndarray,
+    targets: np.ndarray,
+    scored: np.ndarray,
+    threshold: float,
+    z: float = Z_99,
+) -> Verdict:
+    """Verdict from predictions and targets shaped (sequences, steps)."""
+    per_sequence = sequence_accuracy(predicted == targets, scored)
+    n = int(per_sequence.size)
+    accuracy = float(per_sequence.mean()) if n else 0.0
+    lower, upper = wilson_bounds(accuracy, n, z)
+    return Verdict(
+        accuracy=accuracy,
+        lower=lower,
+        upper=upper,
+        chance=chance_accuracy(targets, scored),
+        threshold=threshold,
+        sequences=n,
+    )
