@@ -26,16 +26,22 @@ class FitError(ValueError):
 @dataclasses.dataclass(frozen=True)
 class ProbePlan:
     encoding: str
-    vocab: int
+    vocab: int  # symbols the probe draws
     timesteps: int
     many_to_many: bool | None  # None: the output's rank fits neither
     form: str | None  # classes | scalar | bits; None: the output cannot be read
     batch_size: int | None = None  # fixed by the model
     stateful: bool = False
+    #: Symbols the model's input can take (one-hot width, Embedding size); >= vocab.
+    model_vocab: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.model_vocab:
+            object.__setattr__(self, "model_vocab", self.vocab)
 
     @property
     def features(self) -> int | None:
-        return n_features(self.encoding, self.vocab)
+        return n_features(self.encoding, self.model_vocab)
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -50,8 +56,13 @@ def default_timesteps(lag: int) -> int:
 
 def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
     encoding, vocab = choose_input(spec, geometry)
+    model_vocab = vocab
+    if encoding == "index":
+        model_vocab = geometry.embedding_vocab or vocab
+    elif encoding == "onehot" and geometry.features:
+        model_vocab = geometry.features
     timesteps = choose_timesteps(spec, geometry)
-    many_to_many, form = read_output(geometry, encoding, vocab, timesteps)
+    many_to_many, form = read_output(geometry, encoding, vocab, model_vocab, timesteps)
     return ProbePlan(
         encoding=encoding,
         vocab=vocab,
@@ -60,6 +71,7 @@ def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
         form=form,
         batch_size=geometry.batch_size,
         stateful=geometry.stateful,
+        model_vocab=model_vocab,
     )
 
 
@@ -115,11 +127,13 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int]:
     if vocab is None or vocab < 2:
         raise FitError(f"{where}: cannot tell how many symbols to use; set vocab=N")
     wanted = n_features(encoding, vocab)
+    if encoding == "onehot" and features is not None and vocab <= features:
+        return encoding, vocab  # unused channels stay zero
     if wanted is None or (features is not None and wanted != features):
         raise FitError(
             f"{where}: encoding {encoding!r} with vocab={vocab} feeds {wanted or 'integer'} feature(s) "
             f"per step, but the model reads {features}; set encoding= and vocab= to match "
-            f"(onehot: vocab = features; raw/scaled: 1 feature; binary: bits of vocab)"
+            f"(onehot: vocab <= features; raw/scaled: 1 feature; binary: bits of vocab)"
         )
     return encoding, vocab
 
@@ -135,7 +149,9 @@ def _undeclared_input(spec: ProbeSpec, vocab: int | None, where: str) -> tuple[s
     return encoding, vocab or 2
 
 
-def read_output(geometry: Geometry, encoding: str, vocab: int, timesteps: int) -> tuple[bool | None, str | None]:
+def read_output(
+    geometry: Geometry, encoding: str, vocab: int, model_vocab: int, timesteps: int
+) -> tuple[bool | None, str | None]:
     """(many_to_many, form) for the model's output; None where it does not fit."""
     rank, width = geometry.output_rank, geometry.output_width
     if rank == 2:
@@ -144,7 +160,7 @@ def read_output(geometry: Geometry, encoding: str, vocab: int, timesteps: int) -
         many_to_many = True
     else:
         return None, None
-    if width == vocab:
+    if width in (vocab, model_vocab) and width > 1:
         return many_to_many, "classes"
     if width == 1:
         return many_to_many, "scalar"

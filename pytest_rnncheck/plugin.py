@@ -90,13 +90,14 @@ def resolve_seed(config: pytest.Config) -> int:
     if value is None:
         ini = config.getini("rnncheck_seed").strip()
         value = seed_option(ini) if ini else DEFAULT_SEED
+    cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
     if value == "last":
-        cached = config.cache.get(CACHE_SEED, None) if config.cache else None
+        cached = cache.get(CACHE_SEED, None) if cache else None
         value = cached if isinstance(cached, int) else DEFAULT_SEED
     elif value == "random":
         value = random.Random().randrange(2**31)
-    if config.cache is not None and not workerinput:
-        config.cache.set(CACHE_SEED, value)
+    if cache is not None and not workerinput:
+        cache.set(CACHE_SEED, value)
     return int(value)
 
 
@@ -232,6 +233,8 @@ class ResultCollector:
             return
         terminalreporter.write_sep("=", "rnncheck")
         for line in report.table_lines(self.results, self.settings.strict):
+            terminalreporter.write_line(line)
+        for line in report.details_lines(self.results):
             terminalreporter.write_line(line)
         terminalreporter.write_line(f"seed {self.settings.seed}: replay with --rnncheck-seed={self.settings.seed}")
         if self.settings.report_path and not hasattr(self.config, "workerinput"):

@@ -49,6 +49,53 @@ def table_lines(results: list[dict[str, Any]], strict: bool = False) -> list[str
     return tabulate(rows, headers=COLUMNS, tablefmt="simple", disable_numparse=True).splitlines()
 
 
+def numbers(r: dict[str, Any]) -> str:
+    if r["accuracy"] is None:
+        acc = "accuracy n/a"
+    else:
+        acc = f"accuracy {r['accuracy']:.3f} (99% lower bound {r['lower_bound']:.3f})"
+    rel = ">=" if r["passed"] else "<"
+    chance = "" if r["chance"] is None else f"; chance {r['chance']:.3f}"
+    return f"{acc} {rel} threshold {r['threshold']:.2f}{chance}"
+
+
+def explain(r: dict[str, Any]) -> list[str]:
+    """A probe's result as the lines of its failure message."""
+    lines = [f"rnncheck: {r['probe']} {r['verdict'].upper()} for {r['model']}"]
+    if r.get("error"):
+        lines.append(f"  {r['error']}")
+    else:
+        lines.append("  " + numbers(r))
+        if r["stopped"] == "static":
+            lines.append("  not trained: the configuration alone shows the probe cannot pass")
+        else:
+            lines.append(
+                f"  trained on {r['sequences']:,} sequences in {r['seconds']:.1f} s "
+                f"({r['stopped']}); seed {r['seed']}"
+            )
+        if r["pathologies"]:
+            lines.append("  findings, most likely cause first:")
+            for p in r["pathologies"]:
+                lines.append(f"  - [{p['severity']}] {p['code']}: {p['message']}")
+                lines.append(f"      fix: {p['fix']}")
+        lines.extend(f"  note: {n}" for n in r.get("notes", []))
+    if r.get("reproduce"):
+        lines.append(f"  reproduce: {r['reproduce']}")
+    return lines
+
+
+def details_lines(results: list[dict[str, Any]]) -> list[str]:
+    """Explanations of every probe that did not pass cleanly, for the terminal summary."""
+    lines: list[str] = []
+    for r in sorted(results, key=lambda r: (r["nodeid"], r["probe"])):
+        if r["passed"] and not r["pathologies"]:
+            continue
+        lines.append("")
+        lines.append(r["nodeid"])
+        lines.extend(explain(r))
+    return lines
+
+
 def document(seed: int, backend: str, results: list[dict[str, Any]]) -> dict[str, Any]:
     ordered = sorted(results, key=lambda r: (r["nodeid"], r["probe"]))
     return {"version": SCHEMA_VERSION, "seed": seed, "backend": backend, "results": ordered}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .diagnosis.pathology import ERROR, WARNING, Pathology
+from .diagnosis.pathology import WARNING, Pathology
 
 
 @dataclasses.dataclass
@@ -60,44 +60,14 @@ class ProbeResult:
             "pathologies": [p.to_dict() for p in self.pathologies],
             "notes": list(self.notes),
             "error": self.error,
+            "reproduce": self.reproduce,
         }
-
-    def headline(self) -> str:
-        return f"rnncheck: {self.probe} {self.verdict.upper()} for {self.model}"
 
     def message(self) -> str:
         """The one-screen explanation shown when the probe fails (or errors)."""
-        lines = [self.headline()]
-        if self.error:
-            lines.append(f"  {self.error}")
-        else:
-            lines.append("  " + self.numbers())
-            if self.stopped == "static":
-                lines.append("  not trained: the configuration alone shows the probe cannot pass")
-            else:
-                lines.append(f"  trained on {self.sequences:,} sequences in {self.seconds:.1f} s ({self.stopped}); seed {self.seed}")
-            if self.pathologies:
-                lines.append("  findings, most likely cause first:")
-                for p in self.pathologies:
-                    lines.append(f"  - [{p.severity}] {p.code}: {p.message}")
-                    lines.append(f"      fix: {p.fix}")
-            lines.extend(f"  note: {n}" for n in self.notes)
-        if self.reproduce:
-            lines.append(f"  reproduce: {self.reproduce}")
-        return "\n".join(lines)
+        from .report import explain
 
-    def numbers(self) -> str:
-        if self.accuracy is None:
-            acc = "accuracy n/a"
-        else:
-            acc = f"accuracy {self.accuracy:.3f} (99% lower bound {self.lower:.3f})"
-        rel = ">=" if self.passed else "<"
-        chance = "" if self.chance is None else f"; chance {self.chance:.3f}"
-        return f"{acc} {rel} threshold {self.threshold:.2f}{chance}"
-
-
-def errors_first(findings: list[Pathology]) -> bool:
-    return any(p.severity == ERROR for p in findings)
+        return "\n".join(explain(self.to_dict()))
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

@@ -165,7 +165,7 @@ def forward_geometry(keras: Any, model: Any, plan: ProbePlan, label: str) -> Geo
     from .encoding import encode
 
     batch = plan.batch_size or 2
-    x = encode(plan.encoding, np.zeros((batch, plan.timesteps), dtype=int), plan.vocab)
+    x = encode(plan.encoding, np.zeros((batch, plan.timesteps), dtype=int), plan.model_vocab)
     try:
         y = model(x)
     except Exception as exc:

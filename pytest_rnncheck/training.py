@@ -66,6 +66,11 @@ class ProbeTrainer:
         self.chunks = max(1, math.ceil(STATEFUL_STEPS / plan.timesteps)) if self.stateful else 1
         self.stateful_layers = [lay for lay in flat_layers(model) if getattr(lay, "stateful", False)]
 
+    @property
+    def output_vocab(self) -> int:
+        """Symbols the output ranges over: the model's own for classes, the probe's otherwise."""
+        return self.plan.model_vocab if self.plan.form == "classes" else self.plan.vocab
+
     # -- data ---------------------------------------------------------------
     def draw(self, sequences: int) -> ProbeData:
         if self.plan.batch_size:  # a fixed batch takes whole batches only
@@ -74,10 +79,11 @@ class ProbeTrainer:
         return data if self.plan.many_to_many else last_step(data)
 
     def inputs(self, symbols: np.ndarray) -> np.ndarray:
-        return enc.encode(self.plan.encoding, symbols, self.plan.vocab)
+        return enc.encode(self.plan.encoding, symbols, self.plan.model_vocab)
 
     def outputs_for(self, targets: np.ndarray) -> np.ndarray:
-        y = enc.target_array(self.plan.form, targets, self.plan.encoding, self.plan.vocab, self.sparse)
+        width = self.output_vocab
+        y = enc.target_array(self.plan.form, targets, self.plan.encoding, width, self.sparse)
         return y if self.plan.many_to_many else y[:, 0]
 
     # -- model calls --------------------------------------------------------
@@ -121,7 +127,7 @@ class ProbeTrainer:
 
     def evaluate(self, data: ProbeData) -> tuple[Verdict, HeldOut]:
         raw = self.predict(data)
-        predicted = enc.decode(self.plan.form, raw, self.plan.encoding, self.plan.vocab)
+        predicted = enc.decode(self.plan.form, raw, self.plan.encoding, self.output_vocab)
 
         def by_stream(a: np.ndarray) -> np.ndarray:  # (chunks, streams, steps) -> (streams, chunks*steps)
             return a.transpose(1, 0, 2).reshape(a.shape[1], -1)

@@ -20,7 +20,7 @@ def scalar_targets(plan: ProbePlan, geometry: Geometry) -> bool:
     """Targets are compared as scalars: a width-1 output, or one Keras would broadcast to."""
     if plan.form == "scalar":
         return True
-    return plan.form is None and plan.encoding in SCALAR_ENCODINGS and geometry.output_width != plan.vocab
+    return plan.form is None and plan.encoding in SCALAR_ENCODINGS and geometry.output_width not in (plan.vocab, plan.model_vocab)
 
 
 def reachable_symbols(plan: ProbePlan, span: tuple[float, float], symbols: np.ndarray) -> np.ndarray:

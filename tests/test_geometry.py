@@ -1,0 +1,60 @@
+"""Reading real Keras models (built, never trained)."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+keras = pytest.importorskip("keras")
+layers = keras.layers
+
+from pytest_rnncheck.geometry import declared_io, read_geometry  # noqa: E402
+
+
+def test_sequential_lstm_classifier():
+    model = keras.Sequential([keras.Input((8, 100)), layers.LSTM(32), layers.Dense(100, activation="softmax")])
+    g = read_geometry(model, "m")
+    assert (g.input_rank, g.timesteps, g.features, g.output_rank, g.output_width) == (3, 8, 100, 2, 100)
+    assert (g.output_activation, g.output_layer, g.mixes_time, g.stateful, g.compiled) == ("softmax", "Dense", True, False, False)
+
+
+def test_stateful_recurrent_output_with_fixed_batch():
+    model = keras.Sequential([keras.Input((1, 1), batch_size=1), layers.GRU(16, stateful=True, return_sequences=True)])
+    model.compile(optimizer="adam", loss="mse")
+    g = read_geometry(model, "m")
+    assert (g.batch_size, g.stateful, g.output_rank, g.output_width, g.output_timesteps) == (1, True, 3, 16, 1)
+    assert (g.output_activation, g.output_layer, g.loss, g.compiled) == ("tanh", "GRU", "mse", True)
+
+
+def test_embedding_wrappers_and_time_local_models():
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            layers.Embedding(30, 8),
+            layers.Bidirectional(layers.LSTM(4, return_sequences=True)),
+            layers.TimeDistributed(layers.Dense(30, activation="softmax")),
+        ]
+    )
+    g = read_geometry(model, "m")
+    assert (g.integer_input, g.embedding_vocab, g.timesteps, g.output_activation) == (True, 30, None, "softmax")
+    local = keras.Sequential([keras.Input((8, 5)), layers.Conv1D(4, 1), layers.Dense(5)])
+    assert read_geometry(local, "m").mixes_time is False
+    wide = keras.Sequential([keras.Input((8, 5)), layers.Conv1D(4, 3, padding="causal"), layers.Dense(5)])
+    assert read_geometry(wide, "m").mixes_time is True
+
+
+def test_functional_with_two_inputs_is_counted_and_subclassed_declares_nothing():
+    a, b = keras.Input((4, 3)), keras.Input((4, 3))
+    model = keras.Model([a, b], layers.Dense(2)(layers.Concatenate()([a, b])))
+    assert [len(x) for x in declared_io(model)] == [2, 1]
+
+    class Sub(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.rnn = layers.GRU(4)
+
+        def call(self, x):
+            return self.rnn(x)
+
+    assert declared_io(Sub()) is None
+    assert read_geometry(Sub(), "sub").declared is False

@@ -1,0 +1,56 @@
+"""Fitting a probe to a model's shapes."""
+
+import pytest
+from geometries import GRU, HEALTHY, LSTM, dense, seq
+
+from pytest_rnncheck.plan import FitError, default_timesteps, plan_probe
+from pytest_rnncheck.spec import make_spec
+
+
+def test_onehot_input_and_softmax_output_are_classes():
+    plan = plan_probe(make_spec("lag", 2), HEALTHY["lstm_onehot"])
+    assert (plan.encoding, plan.vocab, plan.timesteps, plan.form, plan.many_to_many) == ("onehot", 100, 8, "classes", False)
+
+
+def test_integer_input_uses_the_embedding_vocabulary_and_a_free_window():
+    plan = plan_probe(make_spec("lag", 3), HEALTHY["embedding_gru"])
+    assert (plan.encoding, plan.vocab, plan.form, plan.many_to_many) == ("index", 20, "classes", True)
+    assert plan.timesteps == default_timesteps(3) >= 4
+
+
+def test_single_feature_input_gets_bits_or_a_scaled_value():
+    bits = plan_probe(make_spec("invert", 1), HEALTHY["bit_gru_conv"])
+    assert (bits.encoding, bits.vocab, bits.form) == ("binary", 2, "scalar")
+    scaled = plan_probe(make_spec("lag", 1, vocab=10), seq("m", 8, 1, GRU, dense(1, "linear")))
+    assert (scaled.encoding, scaled.vocab, scaled.form) == ("scaled", 10, "scalar")
+
+
+def test_a_smaller_vocabulary_uses_some_channels_of_the_model():
+    plan = plan_probe(make_spec("invert", 1), HEALTHY["lstm_onehot"])
+    assert (plan.encoding, plan.vocab, plan.model_vocab, plan.form, plan.features) == ("onehot", 2, 100, "classes", 100)
+
+
+def test_timesteps_option_sets_a_free_window_only():
+    assert plan_probe(make_spec("lag", 1, timesteps=1), HEALTHY["free_window"]).timesteps == 1
+    with pytest.raises(FitError, match="takes exactly 8 timesteps"):
+        plan_probe(make_spec("lag", 1, timesteps=4), HEALTHY["lstm_onehot"])
+
+
+def test_an_unreadable_output_still_gets_a_plan_for_the_output_shape_rule():
+    plan = plan_probe(make_spec("lag", 1), seq("m", 8, 100, LSTM))  # 32-unit state as output
+    assert plan.form is None
+
+
+@pytest.mark.parametrize(
+    "spec, geometry, option",
+    [
+        (make_spec("lag", 1, encoding="raw"), seq("m", 8, 100, LSTM, dense(100)), "encoding="),
+        (make_spec("lag", 1, vocab=150), seq("m", 8, 100, LSTM, dense(100)), "vocab="),
+        (make_spec("lag", 1), seq("m", None, None, GRU, dense(9), integer=True), "vocab=N"),
+        (make_spec("lag", 1), seq("m", None, None, GRU, dense(9)).__class__(name="sub"), "encoding= and vocab="),
+        (make_spec("lag", 1, encoding="onehot"), seq("m", None, None, GRU, dense(9), integer=True, vocab=9), "encoding='index'"),
+    ],
+)
+def test_models_the_probe_cannot_feed_name_the_option_to_set(spec, geometry, option):
+    with pytest.raises(FitError, match=option.replace("(", r"\(")):
+        plan_probe(spec, geometry)

@@ -1,0 +1,47 @@
+"""Probe data: targets are the input shifted by n, on exactly the scored steps."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_rnncheck.probes import draw, last_step, target_stream
+from pytest_rnncheck.spec import make_spec
+
+
+@given(st.integers(0, 6), st.integers(2, 50), st.integers(1, 12), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_lag_targets_are_the_input_n_steps_back(n, vocab, timesteps, chunks, seed):
+    spec = make_spec("lag", n) if n else make_spec("echo")
+    data = draw(spec, np.random.default_rng(seed), vocab, 7, timesteps, chunks)
+    # rebuild each stream from its windows and check every scored step
+    stream = data.symbols.transpose(1, 0, 2).reshape(7, -1)
+    targets = data.targets.transpose(1, 0, 2).reshape(7, -1)
+    scored = data.scored.transpose(1, 0, 2).reshape(7, -1)
+    t = np.arange(stream.shape[1])
+    assert (scored == (t >= n)[None, :]).all()
+    rows, cols = np.nonzero(scored)
+    assert (targets[rows, cols] == stream[rows, cols - n]).all()
+    assert stream.min() >= 0 and stream.max() < vocab
+
+
+@given(st.integers(0, 4), st.integers(0, 2**32 - 1))
+def test_invert_targets_flip_the_bit_n_steps_back(n, seed):
+    spec = make_spec("invert", n)
+    stream = np.random.default_rng(seed).integers(0, 2, size=(3, 10))
+    targets, defined = target_stream(spec, stream)
+    assert (targets[:, n:] == 1 - stream[:, : 10 - n]).all()
+    assert not defined[:, :n].any() and defined[:, n:].all()
+
+
+def test_many_to_one_keeps_the_last_step_only():
+    data = last_step(draw(make_spec("lag", 2), np.random.default_rng(0), 10, 5, 4))
+    assert data.targets.shape == (1, 5, 1)
+    assert (data.targets[0, :, 0] == data.symbols[0, :, 1]).all()
+
+
+def test_same_seed_same_data_and_fresh_data_otherwise():
+    spec = make_spec("lag", 1)
+    a = draw(spec, np.random.default_rng(3), 10, 8, 5).symbols
+    b = draw(spec, np.random.default_rng(3), 10, 8, 5).symbols
+    rng = np.random.default_rng(3)
+    first, second = draw(spec, rng, 10, 8, 5).symbols, draw(spec, rng, 10, 8, 5).symbols
+    assert (a == b).all() and not (first == second).all()
