@@ -40,8 +40,9 @@ def backend_name() -> str:
 
 
 def source_label(source: Any) -> str:
-    if callable(source) and not hasattr(source, "layers"):
-        return getattr(source, "__qualname__", None) or getattr(source, "__name__", None) or repr(source)
+    if isinstance(source, type) or (callable(source) and not hasattr(source, "layers")):
+        name = getattr(source, "__qualname__", None) or getattr(source, "__name__", None) or repr(source)
+        return name.rsplit("<locals>.", 1)[-1]
     return getattr(source, "name", None) or type(source).__name__
 
 

@@ -1,0 +1,204 @@
+"""End to end: tiny models trained on small budgets, through a real pytest
+subprocess (TensorFlow state stays out of this process). Runs plain and -n 2."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+MODELS = """
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def build_model():
+    return keras.Sequential([keras.Input((8, 100)), layers.LSTM(32),
+                             layers.Dense(100, activation="softmax")])
+
+
+def one_step():
+    return keras.Sequential([keras.Input((1, 100)), layers.LSTM(32),
+                             layers.Dense(100, activation="softmax")])
+
+
+@rnncheck.lag(2)
+def test_remembers_two_steps_back(rnncheck):
+    rnncheck(build_model)
+
+
+@rnncheck.echo()
+@rnncheck.lag(1)
+def test_two_probes(rnncheck):
+    rnncheck(build_model)
+
+
+@rnncheck.lag(1)
+def test_one_timestep(rnncheck):
+    rnncheck(one_step)
+"""
+
+KEYS = {"nodeid", "model", "probe", "passed", "accuracy", "threshold", "chance", "sequences", "seconds", "seed", "pathologies"}
+MODES = {"plain": [], "xdist": ["-n", "2"]}
+
+
+@pytest.fixture(params=sorted(MODES))
+def mode(request):
+    return MODES[request.param]
+
+
+def run(pytester, *args):
+    return pytester.runpytest_subprocess("--rnncheck", "-p", "no:randomly", *args)
+
+
+def accuracies(path):
+    doc = json.loads(Path(path).read_text())
+    return {(r["nodeid"], r["probe"]): r["accuracy"] for r in doc["results"]}
+
+
+def test_the_readme_example_passes_and_one_timestep_fails(pytester, mode):
+    pytester.makepyfile(test_models=MODELS)
+    result = run(pytester, "--rnncheck-report=report.json", *mode)
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*rnncheck: lag(1) FAIL for one_step*",
+            "*missing-context: each sample holds 1 timestep, but lag(1) needs x?t-1?*",
+            "*fix: feed at least 2 timesteps per sample*",
+            "*reproduce: pytest --rnncheck --rnncheck-seed=0 'test_models.py::test_one_timestep'*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*= rnncheck =*",
+            "test*probe*accuracy*threshold*chance*verdict*pathologies*seconds",
+            "test_models.py::test_one_timestep*lag(1)*-*0.90*FAIL*missing-context*",
+            "test_models.py::test_remembers_two_steps_back*lag(2)*0.9*pass*",
+            "test_models.py::test_two_probes*echo()*pass*",
+            "test_models.py::test_two_probes*lag(1)*pass*",
+        ]
+    )
+    doc = json.loads((pytester.path / "report.json").read_text())
+    assert doc["version"] == 1 and doc["seed"] == 0 and doc["backend"] == "tensorflow"
+    assert len(doc["results"]) == 4
+    for entry in doc["results"]:
+        assert KEYS <= set(entry)
+    failed = [r for r in doc["results"] if not r["passed"]]
+    assert [p["code"] for p in failed[0]["pathologies"]] == ["missing-context"]
+    assert set(failed[0]["pathologies"][0]) == {"code", "severity", "message", "fix"}
+
+
+def test_same_seed_same_accuracies_plain_or_parallel(pytester):
+    pytester.makepyfile(test_models=MODELS)
+    run(pytester, "--rnncheck-seed=5", "--rnncheck-report=a.json", "-k", "two_steps")
+    run(pytester, "--rnncheck-seed=last", "--rnncheck-report=b.json", "-k", "two_steps", "-n", "2")
+    run(pytester, "--rnncheck-seed=6", "--rnncheck-report=c.json", "-k", "two_steps")
+    a, b, c = (accuracies(pytester.path / name) for name in ("a.json", "b.json", "c.json"))
+    assert a == b
+    assert a != c  # a different seed trains differently
+
+
+def test_bad_inputs_fail_clearly_and_the_other_tests_still_run(pytester):
+    pytester.makepyfile(
+        test_bad="""
+        import keras
+        from keras import layers
+        from pytest_rnncheck import rnncheck
+
+        class Sub(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.rnn, self.out = layers.GRU(8), layers.Dense(4, activation="softmax")
+
+            def call(self, x):
+                return self.out(self.rnn(x))
+
+        def raises():
+            raise ValueError("units must be positive")
+
+        def two_inputs():
+            a, b = keras.Input((4, 3)), keras.Input((4, 3))
+            return keras.Model([a, b], layers.LSTM(2)(layers.Concatenate()([a, b])))
+
+        def tiny():
+            return keras.Sequential([keras.Input((4, 4)), layers.LSTM(8), layers.Dense(4, activation="softmax")])
+
+        @rnncheck.echo()
+        def test_not_a_model(rnncheck):
+            rnncheck("model.keras")
+
+        @rnncheck.echo()
+        def test_factory_returns_junk(rnncheck):
+            rnncheck(lambda: 42)
+
+        @rnncheck.echo()
+        def test_factory_raises(rnncheck):
+            rnncheck(raises)
+
+        @rnncheck.echo()
+        def test_two_inputs(rnncheck):
+            rnncheck(two_inputs)
+
+        @rnncheck.echo()
+        def test_subclassed_instance(rnncheck):
+            model = Sub()
+            model(keras.ops.zeros((1, 4, 4)))
+            rnncheck(model)
+
+        @rnncheck.echo()
+        def test_subclassed_without_options(rnncheck):
+            rnncheck(Sub)
+
+        @rnncheck.echo(vocab=4, encoding="onehot", timesteps=4)
+        def test_subclassed_with_options(rnncheck):
+            rnncheck(Sub)
+
+        @rnncheck.echo()
+        def test_healthy(rnncheck):
+            rnncheck(tiny)
+        """
+    )
+    result = run(pytester, "--rnncheck-report=r.json")
+    result.assert_outcomes(passed=2, failed=6)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*rnncheck() got builtins.str; it takes a keras.Model or a zero-argument function*",
+            "*model factory <lambda>() returned builtins.int; it must return a keras.Model*",
+            "*model factory raises() raised ValueError: units must be positive*",
+            "*has 2 input(s) and 1 output(s); a probe needs one sequence input and one output*",
+            "*cannot clone * to train a fresh copy*pass a zero-argument factory instead*",
+            "*declares no input shape*set encoding= and vocab= on the probe*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+    doc = json.loads((pytester.path / "r.json").read_text())
+    errors = [r for r in doc["results"] if r["verdict"] == "error"]
+    assert len(errors) == 6 and not any(r["passed"] for r in errors)
+
+
+def test_healthy_examples_pass_with_no_finding_under_three_seeds(pytester):
+    for seed in (1, 2, 3):
+        result = pytester.runpytest_subprocess(
+            "--rnncheck", "--rnncheck-strict", f"--rnncheck-seed={seed}", "-k", "not broken",
+            "-p", "no:cacheprovider", str(EXAMPLES),
+        )
+        result.assert_outcomes(passed=7, deselected=3)
+
+
+def test_broken_examples_fail_naming_their_causes(pytester):
+    result = pytester.runpytest_subprocess(
+        "--rnncheck", "-k", "broken", "-p", "no:cacheprovider", "--runxfail", str(EXAMPLES)
+    )
+    result.assert_outcomes(failed=3, deselected=7)
+    out = result.stdout.str()
+    # seed 000: SimpleRNN(2) on raw integers, one timestep, lag 2
+    assert "output width is 2 (SimpleRNN)" in out
+    assert "tanh output of SimpleRNN spans (-1, 1); targets span 0..99" in out
+    assert "each sample holds 1 timestep, but lag(2, vocab=100, encoding='raw') needs x[t-2]" in out
+    # seed 001: the GRU state as output, stateful, one bit per batch
+    assert "output width is 16 (GRU)" in out
+    assert "stateful model trained 1 timestep per batch on invert(1)" in out
+    # seed 002: stateful LSTM, one timestep per batch, trained and failed
+    assert "stateful model trained 1 timestep per batch on lag(1)" in out
