@@ -76,12 +76,12 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     found = list(static)
     if outcome.bad_loss is not None:
         found += diagnosis.diagnose_non_finite(plan, outcome.bad_loss, outcome.sequences)
-    if not verdict.passed:
+    if verdict.passed:
+        found = [p.as_warning() for p in found]
+    elif outcome.bad_loss is None:  # NaN predictions say nothing more
         found += constant_findings(spec, plan, geometry, outcome)
         if spec.n > 0 and not found:
             found += control_findings(source, spec, seed, label, verdict.accuracy, result)
-    else:
-        found = [p.as_warning() for p in found]
     result.pathologies = diagnosis.rank(found)
 
 

@@ -202,3 +202,74 @@ def test_broken_examples_fail_naming_their_causes(pytester):
     assert "stateful model trained 1 timestep per batch on invert(1)" in out
     # seed 002: stateful LSTM, one timestep per batch, trained and failed
     assert "stateful model trained 1 timestep per batch on lag(1)" in out
+
+
+WARNED = """
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def sigmoid_head():
+    return keras.Sequential([keras.Input((4, 1)), layers.LSTM(16), layers.Dense(1, activation="sigmoid")])
+
+
+def exploding():
+    model = keras.Sequential([keras.Input((6, 1)), layers.SimpleRNN(8), layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1e6), loss="mse")
+    return model
+
+
+@rnncheck.echo(vocab=3, encoding="raw", min_accuracy=0.5)
+def test_passes_with_a_range_warning(rnncheck):
+    rnncheck(sigmoid_head)
+
+
+@rnncheck.lag(1, vocab=10, encoding="raw")
+def test_loss_explodes(rnncheck):
+    rnncheck(exploding)
+"""
+
+
+def test_findings_on_a_passing_probe_warn_and_strict_fails_them(pytester):
+    pytester.makepyfile(test_warned=WARNED)
+    result = run(pytester, "-W", "default")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*RnnCheckWarning: echo(vocab=3, encoding='raw', min_accuracy=0.5) passed for sigmoid_head with findings: activation-range*",
+            "*test_passes_with_a_range_warning*pass (warn)*activation-range*",
+            "*[[]error[]] non-finite-loss: the loss became * after * training sequences; training stopped there*",
+        ]
+    )
+    assert "constant-output" not in result.stdout.str()  # NaN predictions are no evidence
+    strict = run(pytester, "--rnncheck-strict", "-k", "warning")
+    strict.assert_outcomes(failed=1)
+    strict.stdout.fnmatch_lines(["*FAIL (strict)*activation-range*"])
+
+
+def test_a_failing_lag_with_nothing_static_runs_an_echo_control(pytester):
+    pytester.makepyfile(
+        test_control="""
+        import keras
+        from keras import layers
+        from pytest_rnncheck import rnncheck
+
+        def last_step_only():
+            return keras.Sequential([keras.Input((8, 20)), layers.Lambda(lambda x: x[:, -1:, :]),
+                                     layers.LSTM(16), layers.Dense(20, activation="softmax")])
+
+        @rnncheck.lag(2, budget=20000)
+        def test_lag(rnncheck):
+            rnncheck(last_step_only)
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*missing-context: control run: echo() passes (accuracy *) but lag(2, budget=20000) does not*"
+            "it can echo the present but not the past*",
+            "*note: control run echo() passed*",
+        ]
+    )
