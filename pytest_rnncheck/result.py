@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .diagnosis.pathology import WARNING, Pathology
+from .diagnosis.pathology import Pathology
 
 
 @dataclasses.dataclass
@@ -33,10 +33,6 @@ class ProbeResult:
         if self.error:
             return "error"
         return "pass" if self.passed else "fail"
-
-    @property
-    def warnings(self) -> list[Pathology]:
-        return [p for p in self.pathologies if p.severity == WARNING]
 
     def failed_strictly(self, strict: bool) -> bool:
         return not self.passed or (strict and bool(self.pathologies))

@@ -7,7 +7,7 @@ import inspect
 import os
 import resource
 import time
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +37,11 @@ def backend_name() -> str:
     if "keras" in sys.modules:
         return sys.modules["keras"].backend.backend()
     return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def source_label(source: Any) -> str:
@@ -149,7 +154,7 @@ def clone(keras: Any, model: Any, label: str) -> Any:
     try:
         copy = keras.models.clone_model(model)
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         raise ModelError(
             f"cannot clone {label} ({type(model).__qualname__}) to train a fresh copy: {first}. "
             f"Subclassed models usually cannot be cloned; pass a zero-argument factory instead, "
@@ -170,7 +175,7 @@ def forward_geometry(keras: Any, model: Any, plan: ProbePlan, label: str) -> Geo
     try:
         y = model(x)
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         raise ModelError(
             f"{label} rejected a probe batch shaped {x.shape} ({plan.encoding} encoding, "
             f"vocab={plan.vocab}, timesteps={plan.timesteps}): {first}. Set encoding=, vocab= and "
@@ -205,7 +210,7 @@ def train(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan, spec: Pro
     except RnnCheckError:
         raise
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         raise RnnCheckError(
             f"Keras raised {type(exc).__name__} while training {label} on {spec.name}: {first}. "
             f"The probe fed inputs shaped (batch, {', '.join(map(str, plan.input_shape))}) "

@@ -35,11 +35,6 @@ class Verdict:
     def passed(self) -> bool:
         return self.lower >= self.threshold
 
-    @property
-    def surely_below(self) -> bool:
-        """The threshold is out of reach at this confidence."""
-        return self.upper < self.threshold
-
 
 def wilson_bounds(p: float, n: int, z: float = Z_99) -> tuple[float, float]:
     """One-sided Wilson score bounds for a proportion ``p`` seen in ``n`` trials."""
