@@ -16,12 +16,18 @@ import pytest
 
 from . import report
 from .markers import MARKER, MARKER_HELP, specs_of
+from .model_refs import ModelRef, ModelRefError, load_model_ref, parse_model_ref
 from .spec import ProbeSpec, ProbeSpecError, parse_expression
 
 HELP_ENABLE = "run the rnncheck memory probes (marked tests are skipped without it)"
 HELP_SEED = "base seed for the probes: an integer, 'last' to replay the previous run's, or 'random' (default 0)"
 HELP_REPORT = "write every probe's result to this JSON file"
 HELP_STRICT = "fail probes that pass but have warning findings"
+HELP_MODEL = (
+    "probe a model with no test file: MODULE:FACTORY (an importable module or a path to a .py "
+    "file, and a zero-argument function building the model); repeatable"
+)
+HELP_PROBE = "probe to run on every --rnncheck-model, as a marker call: 'lag(2)', 'echo()', 'invert(1, min_accuracy=0.9)'; repeatable"
 DEFAULT_SEED = 0
 CACHE_SEED = "rnncheck/seed"
 
@@ -38,6 +44,7 @@ class Settings:
     def __init__(self, enabled: bool, seed: int, report_path: str | None, strict: bool, rootdir: Path):
         self.enabled, self.seed, self.report_path, self.strict = enabled, seed, report_path, strict
         self.rootdir = rootdir
+        self.gates: list[tuple[ModelRef, Any, list[ProbeSpec]]] = []  # --rnncheck-model x --rnncheck-probe
 
 
 # -- options ---------------------------------------------------------------
@@ -47,9 +54,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--rnncheck-seed", default=None, type=seed_option, metavar="N|last|random", help=HELP_SEED)
     group.addoption("--rnncheck-report", default=None, metavar="PATH", help=HELP_REPORT)
     group.addoption("--rnncheck-strict", action="store_true", default=None, help=HELP_STRICT)
+    group.addoption("--rnncheck-model", action="append", default=None, metavar="MODULE:FACTORY", help=HELP_MODEL)
+    group.addoption("--rnncheck-probe", action="append", default=None, metavar="EXPR", help=HELP_PROBE)
     parser.addini("rnncheck", HELP_ENABLE, type="bool", default=False)
     parser.addini("rnncheck_seed", HELP_SEED, default="")
     parser.addini("rnncheck_strict", HELP_STRICT, type="bool", default=False)
+    parser.addini("rnncheck_models", HELP_MODEL, type="linelist", default=[])
+    parser.addini("rnncheck_probes", HELP_PROBE, type="linelist", default=[])
 
 
 def seed_option(value: str) -> str | int:
@@ -78,8 +89,35 @@ def pytest_configure(config: pytest.Config) -> None:
         strict=bool(config.getini("rnncheck_strict") if strict is None else strict),
         rootdir=Path(str(config.rootpath)),
     )
+    config.stash[SETTINGS].gates = resolve_gates(config)
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
 
+
+def resolve_gates(config: pytest.Config) -> list[tuple[ModelRef, Any, list[ProbeSpec]]]:
+    """Models and probes named on the command line (or ini); usage errors stop the run."""
+    models = config.getoption("rnncheck_model") or config.getini("rnncheck_models")
+    probes = config.getoption("rnncheck_probe") or config.getini("rnncheck_probes")
+    if not models and not probes:
+        return []
+    if not models or not probes:
+        missing = "--rnncheck-probe (e.g. --rnncheck-probe='lag(2)')" if models else "--rnncheck-model=MODULE:FACTORY"
+        raise pytest.UsageError(f"rnncheck: {missing} is needed too: every model is checked with every probe")
+    try:
+        specs = [parse_expression(text) for text in probes]
+        refs = [parse_model_ref(text) for text in models]
+    except (ProbeSpecError, ModelRefError) as exc:
+        raise pytest.UsageError(f"rnncheck: {exc}") from None
+    settings = config.stash[SETTINGS]
+    gates = []
+    for ref in refs:
+        source = None
+        if settings.enabled:  # import the user's module (and so Keras) only when probes run
+            try:
+                source = load_model_ref(ref, settings.rootdir)
+            except ModelRefError as exc:
+                raise pytest.UsageError(f"rnncheck: {exc}") from None
+        gates.append((ref, source, specs))
+    return gates
 
 def resolve_seed(config: pytest.Config) -> int:
     """CLI > ini > default; 'last' reads the cache, 'random' draws one."""
@@ -116,8 +154,58 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 # -- collection ------------------------------------------------------------
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+class ModelGate(pytest.Collector):
+    """Parent of the items made from --rnncheck-model x --rnncheck-probe."""
+
+    def collect(self) -> list[pytest.Item]:
+        return []
+
+
+class ModelProbeItem(pytest.Item):
+    """One command-line model checked with one probe."""
+
+    def __init__(self, *, ref: ModelRef, source: Any, spec: ProbeSpec, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.ref, self.source, self.spec = ref, source, spec
+        args, options = spec.call_args()
+        self.add_marker(getattr(pytest.mark, MARKER)(spec.kind, *args, **options))
+
+    def runtest(self) -> None:
+        ProbeRunner(self, self.config.stash[SETTINGS])(self.source, label=self.ref.text)
+
+    def reportinfo(self) -> tuple[Any, int, str]:
+        return self.path, 0, f"rnncheck {self.ref.text} {self.spec.name}"
+
+    def reproduce(self, seed: int) -> str:
+        args, options = self.spec.call_args()
+        return (
+            f"pytest --rnncheck --rnncheck-seed={seed} --rnncheck-model={self.ref.text} "
+            f"--rnncheck-probe=\"{self.spec.name}\" -p no:python"
+        )
+
+
+def gate_items(session: pytest.Session, settings: Settings) -> list[pytest.Item]:
+    if not settings.gates:
+        return []
+    gate = ModelGate.from_parent(session, name="rnncheck", nodeid="rnncheck")
+    return [
+        ModelProbeItem.from_parent(
+            gate,
+            name=f"{ref.text}[{spec.name}]",
+            nodeid=f"rnncheck::{ref.text}[{spec.name}]",
+            ref=ref,
+            source=source,
+            spec=spec,
+        )
+        for ref, source, specs in settings.gates
+        for spec in specs
+    ]
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k / -m deselect, so they apply to these items too
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     settings = config.stash[SETTINGS]
+    items.extend(gate_items(session, settings))
     skip = pytest.mark.skip(reason="rnncheck probes are off: run with --rnncheck (or set rnncheck = true in the ini file)")
     for item in items:
         if item.get_closest_marker(MARKER) is None:
@@ -176,7 +264,7 @@ class ProbeRunner:
         for spec in specs:
             result = run_probe(model, spec, self.probe_seed(spec), label)
             result.nodeid = self.item.nodeid
-            result.reproduce = reproduce_command(self.settings, self.item.nodeid)
+            result.reproduce = reproduce_command(self.settings, self.item)
             self.record(result)
             results.append(result)
         self.finish(results)
@@ -196,8 +284,10 @@ class ProbeRunner:
             pytest.fail("\n\n".join(r.message() for r in failed), pytrace=False)
 
 
-def reproduce_command(settings: Settings, nodeid: str) -> str:
-    return f"pytest --rnncheck --rnncheck-seed={settings.seed} '{nodeid}'"
+def reproduce_command(settings: Settings, item: pytest.Item) -> str:
+    if isinstance(item, ModelProbeItem):
+        return item.reproduce(settings.seed)
+    return f"pytest --rnncheck --rnncheck-seed={settings.seed} '{item.nodeid}'"
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def numbers(r: dict[str, Any]) -> str:
     if r["accuracy"] is None:
         acc = "accuracy n/a"
     else:
-        acc = f"accuracy {r['accuracy']:.3f} (99% lower bound {r['lower_bound']:.3f})"
+        acc = f"accuracy {r['accuracy']:.3f} (lower confidence bound {r['lower_bound']:.3f})"
     rel = ">=" if r["passed"] else "<"
     chance = "" if r["chance"] is None else f"; chance {r['chance']:.3f}"
     return f"{acc} {rel} threshold {r['threshold']:.2f}{chance}"

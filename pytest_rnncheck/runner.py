@@ -18,9 +18,12 @@ from .plan import FitError, ProbePlan, plan_probe
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .training import HeldOut, Outcome, ProbeTrainer
+from .verdict import Z_FIRST, Z_REMEDY
 
 #: Learning rate given to models that arrive uncompiled.
 DEFAULT_LEARNING_RATE = 0.01
+#: Remedies for a model still learning when it fails: retrain at these multiples of its rate.
+LEARNING_RATE_FACTORS = (0.3, 3.0)
 
 
 def import_keras() -> Any:
@@ -73,7 +76,9 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
         result.stopped, result.pathologies = "static", static
         result.chance = 1.0 / (2 if spec.binary else plan.vocab)
         return
-    outcome = train(keras, model, geometry, plan, spec, seed, label)
+    outcome, rate = train(keras, model, geometry, plan, spec, seed, label)
+    if rate and still_learning(outcome) and not any(p.severity == diagnosis.ERROR for p in static):
+        outcome = remedy(keras, source, spec, seed, label, outcome, rate, result)
     verdict = outcome.verdict
     result.passed = verdict.passed
     result.accuracy, result.lower, result.chance = verdict.accuracy, verdict.lower, verdict.chance
@@ -86,7 +91,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     elif outcome.bad_loss is None:  # NaN predictions say nothing more
         found += constant_findings(spec, plan, geometry, outcome)
         if spec.n > 0 and not found:
-            found += control_findings(source, spec, seed, label, verdict.accuracy, result)
+            found += control_findings(source, spec, plan, seed, label, verdict.accuracy, result)
     result.pathologies = diagnosis.rank(found)
 
 
@@ -186,7 +191,7 @@ def forward_geometry(keras: Any, model: Any, plan: ProbePlan, label: str) -> Geo
     return read_geometry(model, label, input_shape=(x.shape, str(x.dtype)), output_shape=tuple(y.shape))
 
 
-def compile_default(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan) -> bool:
+def compile_default(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan, learning_rate: float) -> bool:
     """Compile an uncompiled model with a loss that fits its output; return sparse-ness."""
     act = geometry.output_activation
     sparse = False
@@ -198,15 +203,32 @@ def compile_default(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan)
         loss = "binary_crossentropy"
     else:
         loss = "mean_squared_error"
-    model.compile(optimizer=keras.optimizers.Adam(DEFAULT_LEARNING_RATE), loss=loss)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
     return sparse
 
 
-def train(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan, spec: ProbeSpec, seed: int, label: str) -> Outcome:
-    sparse = geometry.sparse_targets if geometry.compiled else compile_default(keras, model, geometry, plan)
-    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse)
+def train(
+    keras: Any,
+    model: Any,
+    geometry: Geometry,
+    plan: ProbePlan,
+    spec: ProbeSpec,
+    seed: int,
+    label: str,
+    learning_rate: float | None = None,
+    z: float = Z_FIRST,
+) -> tuple[Outcome, float | None]:
+    """Train and judge; return the outcome and the learning rate used (None if unknown)."""
+    if geometry.compiled:
+        sparse = geometry.sparse_targets
+        if learning_rate is not None:
+            model.optimizer.learning_rate = learning_rate
+    else:
+        sparse = compile_default(keras, model, geometry, plan, learning_rate or DEFAULT_LEARNING_RATE)
+    rate = current_learning_rate(model)
+    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, z)
     try:
-        return trainer.run(spec.budget)
+        return trainer.run(spec.budget), rate
     except RnnCheckError:
         raise
     except Exception as exc:
@@ -218,6 +240,47 @@ def train(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan, spec: Pro
             f"{' (loss ' + geometry.loss + ')' if geometry.loss else ''}; check that the model's loss "
             f"fits that output or set encoding=/vocab=/timesteps= on the probe"
         ) from None
+
+
+def current_learning_rate(model: Any) -> float | None:
+    """The optimizer's fixed learning rate; None for a schedule (left alone)."""
+    optimizer = getattr(model, "optimizer", None)
+    schedule = getattr(optimizer, "_learning_rate", None)
+    if optimizer is None or callable(schedule):
+        return None
+    try:
+        return float(np.asarray(optimizer.learning_rate))
+    except (TypeError, ValueError):
+        return None
+
+
+def still_learning(outcome: Outcome) -> bool:
+    """Failed, but not for want of ability: well above chance, or out of budget while improving."""
+    verdict = outcome.verdict
+    if verdict.passed or outcome.bad_loss is not None:
+        return False
+    return verdict.accuracy >= verdict.chance + 0.1 or outcome.stopped == "budget"
+
+
+def remedy(
+    keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, first: Outcome, rate: float, result: ProbeResult
+) -> Outcome:
+    """Retrain fresh copies at other learning rates before failing a model still learning."""
+    best = first
+    for attempt, factor in enumerate(LEARNING_RATE_FACTORS, start=1):
+        model, geometry, plan = prepare(keras, source, spec, seed + attempt, label)
+        outcome, _ = train(keras, model, geometry, plan, spec, seed + attempt, label, rate * factor, Z_REMEDY)
+        verdict = outcome.verdict
+        result.notes.append(
+            f"learning rate {rate:.3g} reached {first.verdict.accuracy:.3f}; retried at {rate * factor:.3g}: "
+            f"accuracy {verdict.accuracy:.3f} after {outcome.sequences:,} sequences"
+            f"{' (passed)' if verdict.passed else ''}"
+        )
+        if verdict.passed:
+            return outcome
+        if verdict.accuracy > best.verdict.accuracy:
+            best = outcome
+    return best
 
 
 def constant_findings(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, outcome: Outcome) -> list:
@@ -234,7 +297,9 @@ def constant_findings(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, outc
     return diagnosis.diagnose_constant_output(spec, plan, geometry, spread)
 
 
-def control_findings(source: Any, spec: ProbeSpec, seed: int, label: str, accuracy: float, result: ProbeResult) -> list:
+def control_findings(
+    source: Any, spec: ProbeSpec, plan: ProbePlan, seed: int, label: str, accuracy: float, result: ProbeResult
+) -> list:
     """Run echo() beside a failing lag to tell missing memory from a model that cannot map at all."""
     control = make_spec("echo", **{**spec.options(), "seed": None})
     outcome = run_probe(source, control, seed + 1, label)
@@ -243,4 +308,4 @@ def control_findings(source: Any, spec: ProbeSpec, seed: int, label: str, accura
         return []
     status = "passed" if outcome.passed else "failed too"
     result.notes.append(f"control run echo() {status}: accuracy {outcome.accuracy:.3f} in {outcome.seconds:.1f} s")
-    return diagnosis.diagnose_control(spec, outcome.accuracy, outcome.passed, accuracy)
+    return diagnosis.diagnose_control(spec, plan, outcome.accuracy, outcome.passed, accuracy)

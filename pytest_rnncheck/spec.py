@@ -61,17 +61,18 @@ class ProbeSpec:
     def binary(self) -> bool:
         return self.kind == "invert"
 
+    def call_args(self) -> tuple[tuple[int, ...], dict[str, Any]]:
+        """Positional and keyword arguments that rebuild this probe (defaults left out)."""
+        args = () if self.kind == "echo" else (self.n,)
+        kwargs = {key: getattr(self, key) for key in DEFAULTS if getattr(self, key) != DEFAULTS[key]}
+        return args, kwargs
+
     @property
     def name(self) -> str:
         """The probe as the user would call it: ``lag(2, encoding='raw')``."""
-        args = []
-        if self.kind != "echo":
-            args.append(str(self.n))
-        for key in DEFAULTS:
-            value = getattr(self, key)
-            if value != DEFAULTS[key]:
-                args.append(f"{key}={value!r}")
-        return f"{self.kind}({', '.join(args)})"
+        args, kwargs = self.call_args()
+        words = [str(a) for a in args] + [f"{key}={value!r}" for key, value in kwargs.items()]
+        return f"{self.kind}({', '.join(words)})"
 
     def options(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in DEFAULTS}

@@ -21,7 +21,7 @@ from .geometry import flat_layers
 from .plan import ProbePlan
 from .probes import ProbeData, draw, last_step
 from .spec import ProbeSpec
-from .verdict import Verdict, judge
+from .verdict import Z_FIRST, Verdict, judge
 
 #: Windows per training batch when the model does not fix its batch size.
 DEFAULT_BATCH = 128
@@ -59,8 +59,10 @@ class Outcome:
 
 
 class ProbeTrainer:
-    def __init__(self, model: Any, spec: ProbeSpec, plan: ProbePlan, rng: np.random.Generator, sparse: bool):
-        self.model, self.spec, self.plan, self.rng, self.sparse = model, spec, plan, rng, sparse
+    def __init__(
+        self, model: Any, spec: ProbeSpec, plan: ProbePlan, rng: np.random.Generator, sparse: bool, z: float = Z_FIRST
+    ):
+        self.model, self.spec, self.plan, self.rng, self.sparse, self.z = model, spec, plan, rng, sparse, z
         self.batch = plan.batch_size or DEFAULT_BATCH
         self.stateful = plan.stateful and plan.batch_size is not None
         self.chunks = max(1, math.ceil(STATEFUL_STEPS / plan.timesteps)) if self.stateful else 1
@@ -136,7 +138,7 @@ class ProbeTrainer:
         if self.plan.form == "scalar":
             held.values = by_stream(raw[..., 0])
             held.target_values = by_stream(enc.scalar_value(self.plan.encoding, data.targets, self.plan.vocab))
-        verdict = judge(held.predicted, held.targets, held.scored, self.spec.min_accuracy)
+        verdict = judge(held.predicted, held.targets, held.scored, self.spec.min_accuracy, self.z)
         return verdict, held
 
     # -- the loop -----------------------------------------------------------

@@ -8,18 +8,33 @@ per-sequence shares in [0, 1] with mean p the variance is at most p(1-p), so
 the Bernoulli bound is valid (conservative) for many-to-many models too.
 
 A probe passes when the lower bound reaches ``min_accuracy``: a healthy model
-must *show* it remembers, with 99% confidence.
+must *show* it remembers, with 99% confidence. A probe may be tried up to three
+times (the first run, then two learning rates for a model still learning), so
+the 1% error budget is split: half for the first attempt, a quarter for each
+remedy (Bonferroni), and a probe that cannot remember passes by luck at most 1%
+of the time whatever happens.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from statistics import NormalDist
 
 import numpy as np
 
-#: One-sided 99% normal quantile.
-Z_99 = 2.3263478740408408
+
+
+def one_sided_z(alpha: float) -> float:
+    """Normal quantile for a one-sided test at level ``alpha``."""
+    return NormalDist().inv_cdf(1 - alpha)
+
+
+#: Error budget of a verdict, and how it is split between attempts.
+ALPHA = 0.01
+Z_99 = one_sided_z(ALPHA)
+Z_FIRST = one_sided_z(ALPHA / 2)
+Z_REMEDY = one_sided_z(ALPHA / 4)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -145,8 +145,14 @@ def test_constant_output_stays_quiet_on_varied_predictions():
 
 
 def test_control_run_tells_memory_from_mapping():
-    assert diagnose_control(make_spec("lag", 2), 0.99, True, 0.05)[0].code == "missing-context"
-    assert diagnose_control(make_spec("lag", 2), 0.02, False, 0.05) == []
+    lag = make_spec("lag", 2)
+    wide = plan_probe(lag, HEALTHY["lstm_onehot"])
+    found = diagnose_control(lag, wide, 0.99, True, 0.05)
+    assert found[0].code == "missing-context" and "echo the present but not the past" in found[0].message
+    assert "already holds 8 steps" in found[0].fix
+    narrow = plan_probe(lag, seq("two_steps", 2, 100, LSTM, dense(100)))
+    assert "feed at least 3 timesteps" in diagnose_control(lag, narrow, 0.99, True, 0.05)[0].fix
+    assert diagnose_control(lag, wide, 0.02, False, 0.05) == []
 
 
 def test_non_finite_loss_names_the_point_and_a_fix():

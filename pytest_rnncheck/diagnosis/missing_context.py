@@ -62,17 +62,27 @@ def diagnose_missing_context(spec: ProbeSpec, plan: ProbePlan, geometry: Geometr
     return found
 
 
-def diagnose_control(spec: ProbeSpec, echo_accuracy: float, echo_passed: bool, accuracy: float) -> list[Pathology]:
+def diagnose_control(
+    spec: ProbeSpec, plan: ProbePlan, echo_accuracy: float, echo_passed: bool, accuracy: float
+) -> list[Pathology]:
     """Dynamic: the echo() control passed where the lag failed."""
     if spec.n == 0 or not echo_passed:
         return []
+    if plan.timesteps > spec.n:
+        fix = (
+            f"each sample already holds {plan.timesteps} steps, so the past is in view but the model did "
+            f"not learn to keep it: give the recurrent layers more units, raise the budget "
+            f"(budget={spec.budget * 2}), or check that stacked recurrent layers pass the whole "
+            f"sequence on (return_sequences=True) and nothing in front of them drops steps"
+        )
+    else:
+        fix = window_fix(spec)
     return [
         Pathology(
             "missing-context",
             ERROR,
             f"control run: echo() passes (accuracy {echo_accuracy:.3f}) but {spec.name} does not "
             f"({accuracy:.3f}): it can echo the present but not the past",
-            window_fix(spec) + "; check that the recurrent layers see the whole window "
-            "(return_sequences on stacked layers) and have the units to hold it",
+            fix,
         )
     ]
