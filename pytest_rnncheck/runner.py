@@ -3,6 +3,7 @@ train, judge. Keras is imported here, when a probe runs, never at plugin load.""
 
 from __future__ import annotations
 
+import gc
 import inspect
 import os
 import resource
@@ -70,13 +71,17 @@ def run_probe(source: Any, spec: ProbeSpec, seed: int, label: str | None = None)
 
 def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult) -> None:
     keras = import_keras()
-    model, geometry, plan = prepare(keras, source, spec, seed, label)
+    model, geometry, plan = prepare(keras, source, spec, seed, label, reuse=True)
     static = diagnosis.diagnose_static(spec, plan, geometry)
     if any(p.certain for p in static):
         result.stopped, result.pathologies = "static", static
         result.chance = 1.0 / (2 if spec.binary else plan.vocab)
         return
+    if model is source:  # never train the user's own instance
+        model = clone(keras, source, label)
     outcome, rate = train(keras, model, geometry, plan, spec, seed, label)
+    del model
+    gc.collect()  # free the trained model's memory before the next probe
     if rate and still_learning(outcome) and not any(p.severity == diagnosis.ERROR for p in static):
         outcome = remedy(keras, source, spec, seed, label, outcome, rate, result)
     verdict = outcome.verdict
@@ -95,15 +100,21 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     result.pathologies = diagnosis.rank(found)
 
 
-def prepare(keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str) -> tuple[Any, Geometry, ProbePlan]:
-    """A fresh, seeded model, what it looks like, and the probe fitted to it."""
-    keras.backend.clear_session()
+def prepare(
+    keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, reuse: bool = False
+) -> tuple[Any, Geometry, ProbePlan]:
+    """A fresh, seeded model, what it looks like, and the probe fitted to it.
+
+    With ``reuse``, a built model is read as it is (static checks need no copy);
+    the caller clones it before training.
+    """
+    keras.backend.clear_session(free_memory=False)  # a full gc.collect costs ~0.3 s; done after training
     keras.utils.set_random_seed(seed % 2**32)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
-    model = fresh_model(keras, source, label)
+    model = source if reuse and isinstance(source, keras.Model) else fresh_model(keras, source, label)
     io = declared_io(model)
     if io is not None and (len(io[0]) != 1 or len(io[1]) != 1):
         raise ModelError(

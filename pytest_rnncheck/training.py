@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,9 @@ DEFAULT_BATCH = 128
 #: Held-out sequences for the stopping decision and for the verdict.
 MONITOR_SEQUENCES = 256
 FINAL_SEQUENCES = 1024
+#: ... for a model with a fixed batch, evaluated batch after batch (and chunk after chunk).
+FIXED_BATCH_MONITOR = 64
+FIXED_BATCH_FINAL = 256
 #: Sequences between two looks at the monitoring set.
 EVAL_EVERY = 2048
 #: A stateful model sees each stream as this many steps at least, chunk after chunk.
@@ -142,8 +144,10 @@ class ProbeTrainer:
         return verdict, held
 
     # -- the loop -----------------------------------------------------------
-    def run(self, budget: int, deadline: float | None = None) -> Outcome:
-        monitor = self.draw(MONITOR_SEQUENCES)
+    def run(self, budget: int) -> Outcome:
+        fixed = self.plan.batch_size is not None
+        monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES)
+        final_size = FIXED_BATCH_FINAL if fixed else FINAL_SEQUENCES
         curve: list[tuple[int, float, float]] = []
         seen, pending, since_look, final = 0, [], 0, None
         stopped, bad = "budget", None
@@ -161,15 +165,15 @@ class ProbeTrainer:
             curve.append((seen, watch.accuracy, float(np.mean(pending))))
             since_look, pending = 0, []
             if watch.passed:
-                final = self.evaluate(self.draw(FINAL_SEQUENCES))
+                final = self.evaluate(self.draw(final_size))
                 if final[0].passed:
                     stopped = "passed"
                     break
-            if plateaued(curve, seen, budget) or (deadline and time.monotonic() > deadline):
+            if plateaued(curve, seen, budget):
                 stopped = "plateau"
                 break
         if final is None or stopped != "passed":
-            final = self.evaluate(self.draw(FINAL_SEQUENCES))
+            final = self.evaluate(self.draw(final_size))
         return Outcome(final[0], final[1], seen, stopped, curve, bad)
 
 

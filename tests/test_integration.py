@@ -100,7 +100,7 @@ def test_same_seed_same_accuracies_plain_or_parallel(pytester):
     assert a != c  # a different seed trains differently
 
 
-def test_bad_inputs_fail_clearly_and_the_other_tests_still_run(pytester):
+def test_bad_inputs_fail_clearly_and_the_other_tests_still_run(pytester, mode):
     pytester.makepyfile(
         test_bad="""
         import keras
@@ -160,7 +160,7 @@ def test_bad_inputs_fail_clearly_and_the_other_tests_still_run(pytester):
             rnncheck(tiny)
         """
     )
-    result = run(pytester, "--rnncheck-report=r.json")
+    result = run(pytester, "--rnncheck-report=r.json", *mode)
     result.assert_outcomes(passed=2, failed=6)
     result.stdout.fnmatch_lines_random(
         [
@@ -273,3 +273,78 @@ def test_a_failing_lag_with_nothing_static_runs_an_echo_control(pytester):
             "*note: control run echo() passed*",
         ]
     )
+
+
+GATED = """
+import keras
+from keras import layers
+
+
+def build():
+    return keras.Sequential([keras.Input((8, 100)), layers.LSTM(32), layers.Dense(100, activation="softmax")])
+
+
+def one_step():
+    return keras.Sequential([keras.Input((1, 100)), layers.LSTM(32), layers.Dense(100, activation="softmax")])
+"""
+
+
+def test_models_gated_from_the_command_line_without_a_test_file(pytester, mode):
+    pkg = pytester.mkpydir("pkg")
+    (pkg / "models.py").write_text(GATED)
+    result = run(
+        pytester,
+        "--rnncheck-model=pkg.models:build",
+        "--rnncheck-model=pkg/models.py:one_step",
+        "--rnncheck-probe=lag(2)",
+        "--rnncheck-probe=echo(min_accuracy=0.8)",
+        "--rnncheck-report=gate.json",
+        "--junitxml=junit.xml",
+        *mode,
+    )
+    result.assert_outcomes(passed=3, failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines_random(
+        [
+            "rnncheck::pkg.models:build?lag(2)?*pass*",
+            "rnncheck::pkg.models:build?echo(min_accuracy=0.8)?*pass*",
+            "rnncheck::pkg/models.py:one_step?lag(2)?*FAIL*missing-context*",
+            "*reproduce: pytest --rnncheck --rnncheck-seed=0 --rnncheck-model=pkg/models.py:one_step --rnncheck-probe=*",
+        ]
+    )
+    doc = json.loads((pytester.path / "gate.json").read_text())
+    assert sorted(r["nodeid"] for r in doc["results"]) == [
+        "rnncheck::pkg.models:build[echo(min_accuracy=0.8)]",
+        "rnncheck::pkg.models:build[lag(2)]",
+        "rnncheck::pkg/models.py:one_step[echo(min_accuracy=0.8)]",
+        "rnncheck::pkg/models.py:one_step[lag(2)]",
+    ]
+    junit = (pytester.path / "junit.xml").read_text()
+    for prop in ("lag(2).accuracy", "lag(2).threshold", "lag(2).chance", "lag(2).verdict", "lag(2).pathologies"):
+        assert f'name="rnncheck.{prop}"' in junit
+    assert 'name="rnncheck.lag(2).pathologies" value="missing-context"' in junit
+    # -k selects among them like any test
+    run(pytester, "--rnncheck-model=pkg.models:build", "--rnncheck-probe=echo()", "--rnncheck-probe=lag(2)", "-k", "echo").assert_outcomes(
+        passed=1, deselected=1
+    )
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--rnncheck-model=pkg.nope:build", "--rnncheck-probe=lag(2)"], "no module named 'pkg.nope'"),
+        (["--rnncheck-model=pkg.models:nope", "--rnncheck-probe=lag(2)"], "pkg.models has no 'nope'"),
+        (["--rnncheck-model=pkg/missing.py:build", "--rnncheck-probe=lag(2)"], "no file pkg/missing.py"),
+        (["--rnncheck-model=pkg.models", "--rnncheck-probe=lag(2)"], "write MODULE:FACTORY"),
+        (["--rnncheck-model=pkg.models:build", "--rnncheck-probe=lag(2"], "cannot read probe expression 'lag(2'"),
+        (["--rnncheck-model=pkg.models:build", "--rnncheck-probe=lag(2, vocabulary=3)"], "unknown option 'vocabulary'"),
+        (["--rnncheck-model=pkg.models:build"], "--rnncheck-probe (e.g. --rnncheck-probe='lag(2)') is needed too"),
+    ],
+)
+def test_bad_gate_arguments_are_one_line_usage_errors(pytester, args, words):
+    pkg = pytester.mkpydir("pkg")
+    (pkg / "models.py").write_text("def build():\n    raise AssertionError('not called at start-up')\n")
+    result = pytester.runpytest_subprocess("--rnncheck", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: rnncheck: *{words}*".replace("[", "?")])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
