@@ -115,11 +115,15 @@ class ProbeTrainer:
         return (float(np.mean(losses)) if losses else 0.0), data.symbols.shape[0] * data.symbols.shape[1]
 
     def predict(self, data: ProbeData) -> np.ndarray:
-        """Raw outputs shaped (chunks, streams, steps, width)."""
+        """Raw outputs shaped (chunks, streams, steps, width).
+
+        Always in batches of the training batch size: one compiled predict
+        function serves every evaluation (a new shape would retrace it).
+        """
         chunks, streams = data.symbols.shape[:2]
         outs = []
-        for start in range(0, streams, self.batch if self.plan.batch_size else streams):
-            stop = start + (self.batch if self.plan.batch_size else streams)
+        for start in range(0, streams, self.batch):
+            stop = start + self.batch
             self.reset()
             row = []
             for k in range(chunks):
