@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import inspect
 import os
+import random
+import sys
 import resource
 import time
 from typing import Any
@@ -36,8 +38,6 @@ def import_keras() -> Any:
 
 def backend_name() -> str:
     """The Keras backend in use, without importing Keras if it is not loaded yet."""
-    import sys
-
     if "keras" in sys.modules:
         return sys.modules["keras"].backend.backend()
     return os.environ.get("KERAS_BACKEND", "tensorflow")
@@ -100,6 +100,38 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     result.pathologies = diagnosis.rank(found)
 
 
+def seed_everything(keras: Any, seed: int) -> None:
+    """Seed Python, numpy and the backend, as keras.utils.set_random_seed does.
+
+    keras.utils.set_random_seed imports TensorFlow whenever it is installed
+    (about 2 s) even under JAX or PyTorch, where the probes never use it; so
+    there the same steps are done without it.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow" or "tensorflow" in sys.modules:
+        keras.utils.set_random_seed(seed)
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            tf.config.experimental.enable_op_determinism()
+        return
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+        from keras.src.utils import rng_utils
+    except ImportError:  # internals moved: the public way is still right, only slower
+        keras.utils.set_random_seed(seed)
+        return
+    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(seed)
+    np.random.seed(seed)
+    if backend == "torch":
+        import torch
+
+        torch.manual_seed(seed)
+
+
 def prepare(
     keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, reuse: bool = False
 ) -> tuple[Any, Geometry, ProbePlan]:
@@ -109,12 +141,10 @@ def prepare(
     the caller clones it before training.
     """
     keras.backend.clear_session(free_memory=False)  # a full gc.collect costs ~0.3 s; done after training
-    keras.utils.set_random_seed(seed % 2**32)
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        tf.config.experimental.enable_op_determinism()
-    model = source if reuse and isinstance(source, keras.Model) else fresh_model(keras, source, label)
+    seed_everything(keras, seed % 2**32)
+    # a subclassed instance (no declared inputs) is cloned first: if it cannot be, that is the news
+    readable = reuse and isinstance(source, keras.Model) and declared_io(source) is not None
+    model = source if readable else fresh_model(keras, source, label)
     io = declared_io(model)
     if io is not None and (len(io[0]) != 1 or len(io[1]) != 1):
         raise ModelError(
