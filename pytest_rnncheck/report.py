@@ -10,8 +10,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tabulate import tabulate
-
 #: Bump when a key changes meaning or goes away; new keys do not bump it.
 SCHEMA_VERSION = 1
 
@@ -33,6 +31,8 @@ def verdict_label(result: dict[str, Any], strict: bool = False) -> str:
 
 
 def table_lines(results: list[dict[str, Any]], strict: bool = False) -> list[str]:
+    from tabulate import tabulate  # ~14 ms: paid only when there is a table to print
+
     rows = [
         (
             r["nodeid"],
