@@ -123,7 +123,7 @@ def main() -> None:
     header = ("backend", "healthy: plugin / hand loop", "static failure", "learns nothing", "stateful seed 002", "peak memory")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     for row in [header] + rows:
-        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)))
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
     print(
         f"\nplugin load cost: pytest on a plain file {load['with_s']:.2f} s with the plugin, "
         f"{load['without_s']:.2f} s with -p no:rnncheck: ratio {load['ratio']:.2f}"
