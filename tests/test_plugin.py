@@ -125,3 +125,21 @@ def test_loading_the_plugin_imports_neither_keras_nor_tensorflow(pytester):
 def test_the_plugin_can_be_turned_off(pytester):
     pytester.makepyfile("def test_x(request):\n    assert not request.config.pluginmanager.has_plugin('rnncheck')\n")
     pytester.runpytest_subprocess("-p", "no:rnncheck").assert_outcomes(passed=1)
+
+
+def test_ini_gates_become_skipped_items_without_the_flag_and_import_nothing(pytester):
+    pkg = pytester.mkpydir("pkg")
+    (pkg / "models.py").write_text("raise AssertionError('imported although probes are off')\n")
+    pytester.makeini("[pytest]\nrnncheck_models =\n    pkg.models:build\nrnncheck_probes =\n    lag(2)\n    echo()\n")
+    result = pytester.runpytest("-rs", "-p", "no:python")
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(["SKIPPED*run with --rnncheck*"])
+    result = pytester.runpytest("--collect-only", "-q", "-p", "no:python")
+    result.stdout.fnmatch_lines(["rnncheck::pkg.models:build?lag(2)?", "rnncheck::pkg.models:build?echo()?"])
+
+
+def test_ini_gates_with_a_missing_module_are_a_usage_error_once_probes_run(pytester):
+    pytester.makeini("[pytest]\nrnncheck_models = nowhere.models:build\nrnncheck_probes = lag(2)\n")
+    result = pytester.runpytest("--rnncheck")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: rnncheck: --rnncheck-model=nowhere.models:build: no module named 'nowhere'"])
