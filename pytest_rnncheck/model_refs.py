@@ -72,7 +72,7 @@ def _import(ref: ModelRef, rootdir: Path) -> Any:
         try:
             spec.loader.exec_module(module)
         except Exception as exc:
-            raise ModelRefError(f"--rnncheck-model={ref.text}: importing {ref.module} raised {type(exc).__name__}: {exc}") from None
+            raise _import_failed(ref, exc) from None
         sys.modules[name] = module
         return module
     if str(Path.cwd()) not in sys.path:  # `pytest` (not `python -m pytest`) leaves it out
@@ -82,4 +82,8 @@ def _import(ref: ModelRef, rootdir: Path) -> Any:
     except ModuleNotFoundError as exc:
         raise ModelRefError(f"--rnncheck-model={ref.text}: no module named {exc.name!r}") from None
     except Exception as exc:
-        raise ModelRefError(f"--rnncheck-model={ref.text}: importing {ref.module} raised {type(exc).__name__}: {exc}") from None
+        raise _import_failed(ref, exc) from None
+
+
+def _import_failed(ref: ModelRef, exc: Exception) -> ModelRefError:
+    return ModelRefError(f"--rnncheck-model={ref.text}: importing {ref.module} raised {type(exc).__name__}: {exc}")

@@ -35,10 +35,6 @@ class ProbePlan:
     #: Symbols the model's input can take (one-hot width, Embedding size); >= vocab.
     model_vocab: int = 0
 
-    def __post_init__(self) -> None:
-        if not self.model_vocab:
-            object.__setattr__(self, "model_vocab", self.vocab)
-
     @property
     def features(self) -> int | None:
         return n_features(self.encoding, self.model_vocab)
@@ -55,12 +51,7 @@ def default_timesteps(lag: int) -> int:
 
 
 def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
-    encoding, vocab = choose_input(spec, geometry)
-    model_vocab = vocab
-    if encoding == "index":
-        model_vocab = geometry.embedding_vocab or vocab
-    elif encoding == "onehot" and geometry.features:
-        model_vocab = geometry.features
+    encoding, vocab, model_vocab = choose_input(spec, geometry)
     timesteps = choose_timesteps(spec, geometry)
     many_to_many, form = read_output(geometry, encoding, vocab, model_vocab, timesteps)
     return ProbePlan(
@@ -85,7 +76,8 @@ def choose_timesteps(spec: ProbeSpec, geometry: Geometry) -> int:
     return fixed or spec.timesteps or default_timesteps(spec.n)
 
 
-def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int]:
+def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int, int]:
+    """(encoding, the probe's vocabulary, the model's input vocabulary)."""
     vocab = 2 if spec.binary else spec.vocab
     where = f"{spec.name} on {geometry.name}"
     if geometry.input_rank is None:
@@ -104,7 +96,7 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int]:
                 f"{where}: vocab={vocab} but the Embedding knows only {geometry.embedding_vocab} symbols; "
                 f"set vocab <= {geometry.embedding_vocab}"
             )
-        return "index", vocab
+        return "index", vocab, geometry.embedding_vocab or vocab
     if geometry.input_rank != 3:
         raise FitError(
             f"{where}: the input has rank {geometry.input_rank}; probes feed sequences shaped "
@@ -128,17 +120,17 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int]:
         raise FitError(f"{where}: cannot tell how many symbols to use; set vocab=N")
     wanted = n_features(encoding, vocab)
     if encoding == "onehot" and features is not None and vocab <= features:
-        return encoding, vocab  # unused channels stay zero
+        return encoding, vocab, features  # unused channels stay zero
     if wanted is None or (features is not None and wanted != features):
         raise FitError(
             f"{where}: encoding {encoding!r} with vocab={vocab} feeds {wanted or 'integer'} feature(s) "
             f"per step, but the model reads {features}; set encoding= and vocab= to match "
             f"(onehot: vocab <= features; raw/scaled: 1 feature; binary: bits of vocab)"
         )
-    return encoding, vocab
+    return encoding, vocab, vocab
 
 
-def _undeclared_input(spec: ProbeSpec, vocab: int | None, where: str) -> tuple[str, int]:
+def _undeclared_input(spec: ProbeSpec, vocab: int | None, where: str) -> tuple[str, int, int]:
     encoding = spec.encoding or ("binary" if spec.binary else None)
     if encoding is None or (vocab is None and encoding != "binary"):
         raise FitError(
@@ -146,7 +138,7 @@ def _undeclared_input(spec: ProbeSpec, vocab: int | None, where: str) -> tuple[s
             f"probe cannot tell what to feed; set encoding= and vocab= on the probe "
             f"(and timesteps= if the model needs a fixed window), or start the model with keras.Input"
         )
-    return encoding, vocab or 2
+    return encoding, vocab or 2, vocab or 2
 
 
 def read_output(

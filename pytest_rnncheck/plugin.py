@@ -119,6 +119,7 @@ def resolve_gates(config: pytest.Config) -> list[tuple[ModelRef, Any, list[Probe
         gates.append((ref, source, specs))
     return gates
 
+
 def resolve_seed(config: pytest.Config) -> int:
     """CLI > ini > default; 'last' reads the cache, 'random' draws one."""
     workerinput = getattr(config, "workerinput", None)
@@ -177,7 +178,6 @@ class ModelProbeItem(pytest.Item):
         return self.path, 0, f"rnncheck {self.ref.text} {self.spec.name}"
 
     def reproduce(self, seed: int) -> str:
-        args, options = self.spec.call_args()
         return (
             f"pytest --rnncheck --rnncheck-seed={seed} --rnncheck-model={self.ref.text} "
             f"--rnncheck-probe=\"{self.spec.name}\" -p no:python"

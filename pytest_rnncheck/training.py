@@ -86,8 +86,7 @@ class ProbeTrainer:
         return enc.encode(self.plan.encoding, symbols, self.plan.model_vocab)
 
     def outputs_for(self, targets: np.ndarray) -> np.ndarray:
-        width = self.output_vocab
-        y = enc.target_array(self.plan.form, targets, self.plan.encoding, width, self.sparse)
+        y = enc.target_array(self.plan.form, targets, self.plan.encoding, self.output_vocab, self.sparse)
         return y if self.plan.many_to_many else y[:, 0]
 
     # -- model calls --------------------------------------------------------
