@@ -41,6 +41,13 @@ class ProbeMarkers:
         return "<rnncheck probes: echo(), lag(n), invert(n=1)>"
 
 
+def marker_text(mark: pytest.Mark) -> str:
+    """The marker as written, ``lag(2, min_acuracy=0.9)``, even when it is not a valid probe."""
+    kind, *args = mark.args or ("?",)
+    words = [repr(a) for a in args] + [f"{key}={value!r}" for key, value in mark.kwargs.items()]
+    return f"{kind}({', '.join(words)})"
+
+
 def spec_from_marker(mark: pytest.Mark) -> ProbeSpec:
     kind, *args = mark.args or ("",)
     return make_spec(kind, *args, **mark.kwargs)

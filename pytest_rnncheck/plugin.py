@@ -6,6 +6,7 @@ the probe engine (``runner``) is imported when a probe runs.
 
 from __future__ import annotations
 
+import argparse
 import random
 import warnings
 import zlib
@@ -15,8 +16,11 @@ from typing import Any
 import pytest
 
 from . import report
-from .markers import MARKER, MARKER_HELP, specs_of
+from .backend import backend_name, quiet_native_stderr
+from .markers import MARKER, MARKER_HELP, marker_text, specs_of
 from .model_refs import ModelRef, ModelRefError, load_model_ref, parse_model_ref
+from .progress import LiveProgress
+from .result import setup_error_result
 from .spec import ProbeSpec, ProbeSpecError, parse_expression
 
 HELP_ENABLE = "run the rnncheck memory probes (marked tests are skipped without it)"
@@ -64,8 +68,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def seed_option(value: str) -> str | int:
-    import argparse
-
     if value in ("last", "random"):
         return value
     try:
@@ -83,20 +85,30 @@ def pytest_configure(config: pytest.Config) -> None:
     enabled = config.getoption("rnncheck_enabled")
     strict = config.getoption("rnncheck_strict")
     config.stash[SETTINGS] = Settings(
-        enabled=bool(config.getini("rnncheck") if enabled is None else enabled),
+        enabled=bool(ini_value(config, "rnncheck") if enabled is None else enabled),
         seed=resolve_seed(config),
         report_path=config.getoption("rnncheck_report"),
-        strict=bool(config.getini("rnncheck_strict") if strict is None else strict),
+        strict=bool(ini_value(config, "rnncheck_strict") if strict is None else strict),
         rootdir=Path(str(config.rootpath)),
     )
     config.stash[SETTINGS].gates = resolve_gates(config)
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
+    if config.pluginmanager.hasplugin("xdist"):  # its hooks are unknown to pytest without it
+        config.pluginmanager.register(XdistHooks(), "rnncheck-xdist")
+
+
+def ini_value(config: pytest.Config, name: str) -> Any:
+    """An ini setting; a value pytest cannot read is a one-line usage error, not a crash."""
+    try:
+        return config.getini(name)
+    except ValueError as exc:
+        raise pytest.UsageError(f"rnncheck: ini setting {name}: {exc}; use true or false") from None
 
 
 def resolve_gates(config: pytest.Config) -> list[tuple[ModelRef, Any, list[ProbeSpec]]]:
     """Models and probes named on the command line (or ini); usage errors stop the run."""
-    models = config.getoption("rnncheck_model") or config.getini("rnncheck_models")
-    probes = config.getoption("rnncheck_probe") or config.getini("rnncheck_probes")
+    models = config.getoption("rnncheck_model") or ini_value(config, "rnncheck_models")
+    probes = config.getoption("rnncheck_probe") or ini_value(config, "rnncheck_probes")
     if not models and not probes:
         return []
     if not models or not probes:
@@ -113,7 +125,8 @@ def resolve_gates(config: pytest.Config) -> list[tuple[ModelRef, Any, list[Probe
         source = None
         if settings.enabled:  # import the user's module (and so Keras) only when probes run
             try:
-                source = load_model_ref(ref, settings.rootdir)
+                with quiet_native_stderr():  # the module imports Keras: keep its runtime's chatter out
+                    source = load_model_ref(ref, settings.rootdir)
             except ModelRefError as exc:
                 raise pytest.UsageError(f"rnncheck: {exc}") from None
         gates.append((ref, source, specs))
@@ -128,7 +141,10 @@ def resolve_seed(config: pytest.Config) -> int:
     value = config.getoption("rnncheck_seed")
     if value is None:
         ini = config.getini("rnncheck_seed").strip()
-        value = seed_option(ini) if ini else DEFAULT_SEED
+        try:
+            value = seed_option(ini) if ini else DEFAULT_SEED
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"rnncheck: ini setting rnncheck_seed: {exc}") from None
     cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
     if value == "last":
         cached = cache.get(CACHE_SEED, None) if cache else None
@@ -140,15 +156,16 @@ def resolve_seed(config: pytest.Config) -> int:
     return int(value)
 
 
-def pytest_configure_node(node: Any) -> None:
-    """xdist controller: hand every worker the same base seed."""
-    node.workerinput["rnncheck_seed"] = node.config.stash[SETTINGS].seed
+class XdistHooks:
+    """Hooks of pytest-xdist, registered only where it is installed."""
+
+    def pytest_configure_node(self, node: Any) -> None:
+        """xdist controller: hand every worker the same base seed."""
+        node.workerinput["rnncheck_seed"] = node.config.stash[SETTINGS].seed
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     settings = config.stash[SETTINGS]
-    from .runner import backend_name
-
     if not settings.enabled:
         return "rnncheck: probes off (run with --rnncheck to run them)"
     return f"rnncheck: probes on, --rnncheck-seed={settings.seed}, backend {backend_name()}"
@@ -222,7 +239,17 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 def pytest_runtest_setup(item: pytest.Item) -> None:
     error = item.stash.get(ITEM_ERROR, None)
     if error:
-        pytest.fail(f"bad rnncheck marker on {item.nodeid}: {error}", pytrace=False)
+        message = f"bad rnncheck marker on {item.nodeid}: {error}"
+        probes = [marker_text(mark) for mark in item.iter_markers(MARKER)]
+        record_error(item, ", ".join(probes) or "-", message)
+        pytest.fail(message, pytrace=False)
+
+
+def record_error(item: pytest.Item, probe: str, message: str) -> None:
+    """A probe that could not even start still gets a row (verdict ``error``) in the table and JSON."""
+    seed = item.config.stash[SETTINGS].seed
+    row = setup_error_result(item.nodeid, probe, seed, message)
+    item.stash.setdefault(ITEM_RESULTS, []).append(row)
 
 
 # -- the fixture -----------------------------------------------------------
@@ -251,24 +278,32 @@ class ProbeRunner:
         try:
             specs = self.specs(probes)
         except ProbeSpecError as exc:
-            pytest.fail(f"bad rnncheck probe: {exc}", pytrace=False)
+            self.fail_setup(", ".join(map(str, probes)) or "-", f"bad rnncheck probe: {exc}")
         if not specs:
-            pytest.fail(
+            self.fail_setup(
+                "-",
                 "rnncheck() was called but the test names no probe: mark it, e.g. @rnncheck.lag(2) "
                 "(from pytest_rnncheck import rnncheck), or pass one: rnncheck(model, 'lag(2)')",
-                pytrace=False,
             )
         from .runner import run_probe
 
         results = []
+        live = LiveProgress(self.item.config)
         for spec in specs:
-            result = run_probe(model, spec, self.probe_seed(spec), label)
+            try:
+                result = run_probe(model, spec, self.probe_seed(spec), label, live.reporter(spec.name))
+            finally:
+                live.close()
             result.nodeid = self.item.nodeid
             result.reproduce = reproduce_command(self.settings, self.item)
             self.record(result)
             results.append(result)
         self.finish(results)
         return results
+
+    def fail_setup(self, probe: str, message: str) -> None:
+        record_error(self.item, probe, message)
+        pytest.fail(message, pytrace=False)
 
     def record(self, result: Any) -> None:
         self.item.stash.setdefault(ITEM_RESULTS, []).append(result.to_dict())
@@ -300,8 +335,9 @@ def rnncheck(request: pytest.FixtureRequest) -> ProbeRunner:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     rep = yield
-    if call.when == "call" and item.stash.get(ITEM_RESULTS, None):
-        rep.rnncheck = item.stash[ITEM_RESULTS]
+    results = item.stash.get(ITEM_RESULTS, None)
+    if results and (call.when == "call" or (call.when == "setup" and rep.failed)):
+        rep.rnncheck = results
     return rep
 
 
@@ -315,14 +351,15 @@ class ResultCollector:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         results = getattr(report, "rnncheck", None)
-        if results and report.when == "call":
+        if results and report.when in ("setup", "call"):
             self.results.extend(results)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.results:
             return
         terminalreporter.write_sep("=", "rnncheck")
-        for line in report.table_lines(self.results, self.settings.strict):
+        width = min(report.TABLE_WIDTH, terminalreporter._tw.fullwidth) if terminalreporter.isatty() else report.TABLE_WIDTH
+        for line in report.table_lines(self.results, self.settings.strict, width):
             terminalreporter.write_line(line)
         for line in report.details_lines(self.results):
             terminalreporter.write_line(line)
@@ -332,6 +369,4 @@ class ResultCollector:
 
     def pytest_sessionfinish(self) -> None:
         if self.settings.report_path and not hasattr(self.config, "workerinput"):
-            from .runner import backend_name
-
             report.write_json(self.settings.report_path, self.settings.seed, backend_name(), self.results)

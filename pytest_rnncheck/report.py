@@ -13,7 +13,12 @@ from typing import Any
 #: Bump when a key changes meaning or goes away; new keys do not bump it.
 SCHEMA_VERSION = 1
 
-COLUMNS = ("test", "probe", "accuracy", "threshold", "chance", "verdict", "pathologies", "seconds")
+COLUMNS = ("test", "probe", "acc", "need", "chance", "verdict", "findings", "secs")
+#: The table fits this many columns (fewer on a narrower terminal); the JSON keeps everything.
+TABLE_WIDTH = 120
+#: Narrowest the shrinkable columns may get, in the order they give way: wrapping findings and
+#: probe names loses nothing, cutting a test id does.
+MIN_WIDTHS = {"findings": 20, "probe": 20, "test": 24}
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -30,49 +35,89 @@ def verdict_label(result: dict[str, Any], strict: bool = False) -> str:
     return "pass"
 
 
-def table_lines(results: list[dict[str, Any]], strict: bool = False) -> list[str]:
-    from tabulate import tabulate  # ~14 ms: paid only when there is a table to print
+def table_row(r: dict[str, Any], strict: bool) -> dict[str, str]:
+    findings = ", ".join(p["code"] for p in r["pathologies"])
+    return {
+        "test": r["nodeid"],
+        "probe": r["probe"],
+        "acc": _num(r["accuracy"]),
+        "need": _num(r["threshold"], 2),
+        "chance": _num(r["chance"]),
+        "verdict": verdict_label(r, strict),
+        "findings": findings or ("(could not run)" if r.get("error") else "-"),
+        "secs": _num(r["seconds"], 1),
+    }
 
-    rows = [
-        (
-            r["nodeid"],
-            r["probe"],
-            _num(r["accuracy"]),
-            _num(r["threshold"], 2),
-            _num(r["chance"]),
-            verdict_label(r, strict),
-            ", ".join(p["code"] for p in r["pathologies"]) or ("(could not run)" if r.get("error") else "-"),
-            _num(r["seconds"], 1),
-        )
-        for r in sorted(results, key=lambda r: (r["nodeid"], r["probe"]))
-    ]
-    return tabulate(rows, headers=COLUMNS, tablefmt="simple", disable_numparse=True).splitlines()
+
+def table_lines(results: list[dict[str, Any]], strict: bool = False, width: int = TABLE_WIDTH) -> list[str]:
+    """The summary table in at most ``width`` columns: long test ids keep their end, findings wrap."""
+    rows = [table_row(r, strict) for r in sorted(results, key=lambda r: (r["nodeid"], r["probe"]))]
+    widths = {c: max([len(c)] + [len(row[c]) for row in rows]) for c in COLUMNS}
+    room = width - 2 * (len(COLUMNS) - 1)
+    for column, narrowest in MIN_WIDTHS.items():
+        excess = sum(widths.values()) - room
+        if excess <= 0:
+            break
+        widths[column] = max(narrowest, widths[column] - excess)
+    lines = [_join({c: c for c in COLUMNS}, widths), _join({c: "-" * widths[c] for c in COLUMNS}, widths)]
+    for row in rows:
+        cells = {c: _cell_lines(c, row[c], widths[c]) for c in COLUMNS}
+        for k in range(max(len(v) for v in cells.values())):
+            lines.append(_join({c: v[k] if k < len(v) else "" for c, v in cells.items()}, widths))
+    return lines
+
+
+def _cell_lines(column: str, text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    if column == "test":  # the end of a node id names the test
+        return ["…" + text[-(width - 1):]]
+    import textwrap
+
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def _join(cells: dict[str, str], widths: dict[str, int]) -> str:
+    return "  ".join(cells[c].ljust(widths[c]) for c in COLUMNS).rstrip()
 
 
 def numbers(r: dict[str, Any]) -> str:
-    if r["accuracy"] is None:
-        acc = "accuracy n/a"
-    else:
-        acc = f"accuracy {r['accuracy']:.3f} (lower confidence bound {r['lower_bound']:.3f})"
+    acc = f"accuracy {r['accuracy']:.3f} (lower confidence bound {r['lower_bound']:.3f})"
     rel = ">=" if r["passed"] else "<"
     chance = "" if r["chance"] is None else f"; chance {r['chance']:.3f}"
     return f"{acc} {rel} threshold {r['threshold']:.2f}{chance}"
 
 
+def training_lines(r: dict[str, Any]) -> list[str]:
+    """What training was done: one line, or a line per attempt when there were remedies."""
+    attempts = r.get("attempts") or []
+    if len(attempts) <= 1:
+        return [f"  trained on {r['sequences']:,} sequences in {r['seconds']:.1f} s ({r['stopped']}); seed {r['seed']}"]
+    total = sum(a["sequences"] for a in attempts)
+    lines = [f"  trained {len(attempts)} times, {total:,} sequences in all, {r['seconds']:.1f} s; seed {r['seed']}:"]
+    for k, a in enumerate(attempts, start=1):
+        rate = "the model's learning rate" if a["learning_rate"] is None else f"learning rate {a['learning_rate']:.3g}"
+        lines.append(
+            f"    {k}. {rate}: accuracy {a['accuracy']:.3f} after {a['sequences']:,} sequences "
+            f"({a['stopped']}{', passed' if a['passed'] and a['stopped'] != 'passed' else ''})"
+        )
+    return lines
+
+
 def explain(r: dict[str, Any]) -> list[str]:
     """A probe's result as the lines of its failure message."""
-    lines = [f"rnncheck: {r['probe']} {r['verdict'].upper()} for {r['model']}"]
+    subject = "" if r["probe"] == "-" else f"{r['probe']} "
+    model = "" if r["model"] == "-" else f" for {r['model']}"
+    lines = [f"rnncheck: {subject}{r['verdict'].upper()}{model}"]
     if r.get("error"):
         lines.append(f"  {r['error']}")
     else:
-        lines.append("  " + numbers(r))
         if r["stopped"] == "static":
-            lines.append("  not trained: the configuration alone shows the probe cannot pass")
+            chance = "" if r["chance"] is None else f" (chance {r['chance']:.3f})"
+            lines.append(f"  not trained: proven impossible from the configuration{chance}")
         else:
-            lines.append(
-                f"  trained on {r['sequences']:,} sequences in {r['seconds']:.1f} s "
-                f"({r['stopped']}); seed {r['seed']}"
-            )
+            lines.append("  " + numbers(r))
+            lines.extend(training_lines(r))
         if r["pathologies"]:
             lines.append("  findings, most likely cause first:")
             for p in r["pathologies"]:

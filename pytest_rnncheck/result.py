@@ -13,7 +13,7 @@ class ProbeResult:
     model: str
     probe: str
     seed: int
-    threshold: float
+    threshold: float | None
     passed: bool = False
     accuracy: float | None = None
     lower: float | None = None
@@ -21,7 +21,10 @@ class ProbeResult:
     sequences: int = 0
     seconds: float = 0.0
     peak_memory_mb: float | None = None
+    peak_memory_scope: str | None = None  # probe | process | unavailable (see memory.py)
     stopped: str = ""  # passed | plateau | budget | non-finite | static | error
+    #: One record per training run: the first, then each learning-rate remedy.
+    attempts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     pathologies: list[Pathology] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
     error: str | None = None
@@ -49,8 +52,11 @@ class ProbeResult:
             "threshold": self.threshold,
             "chance": _round(self.chance),
             "sequences": self.sequences,
+            "total_sequences": sum(a["sequences"] for a in self.attempts),
+            "attempts": [dict(a) for a in self.attempts],
             "seconds": round(self.seconds, 3),
             "peak_memory_mb": _round(self.peak_memory_mb, 1),
+            "peak_memory_scope": self.peak_memory_scope,
             "seed": self.seed,
             "stopped": self.stopped,
             "pathologies": [p.to_dict() for p in self.pathologies],
@@ -64,6 +70,13 @@ class ProbeResult:
         from .report import explain
 
         return "\n".join(explain(self.to_dict()))
+
+
+def setup_error_result(nodeid: str, probe: str, seed: int, message: str) -> dict[str, Any]:
+    """The row of a probe that could not start (bad marker, no probe named)."""
+    result = ProbeResult(model="-", probe=probe, seed=seed, threshold=None, error=message, stopped="error")
+    result.nodeid = nodeid
+    return result.to_dict()
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

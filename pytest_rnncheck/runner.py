@@ -5,42 +5,26 @@ from __future__ import annotations
 
 import gc
 import inspect
-import os
-import random
-import sys
-import resource
 import time
 from typing import Any
 
 import numpy as np
 
 from . import diagnosis
+from .backend import import_keras, seed_everything
 from .errors import ModelError, RnnCheckError
 from .geometry import Geometry, declared_io, read_geometry
+from .memory import PeakMemory
 from .plan import FitError, ProbePlan, plan_probe
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
-from .training import HeldOut, Outcome, ProbeTrainer
+from .training import HeldOut, Outcome, ProbeTrainer, Progress
 from .verdict import Z_FIRST, Z_REMEDY
 
 #: Learning rate given to models that arrive uncompiled.
 DEFAULT_LEARNING_RATE = 0.01
 #: Remedies for a model still learning when it fails: retrain at these multiples of its rate.
 LEARNING_RATE_FACTORS = (0.3, 3.0)
-
-
-def import_keras() -> Any:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-
-    return keras
-
-
-def backend_name() -> str:
-    """The Keras backend in use, without importing Keras if it is not loaded yet."""
-    if "keras" in sys.modules:
-        return sys.modules["keras"].backend.backend()
-    return os.environ.get("KERAS_BACKEND", "tensorflow")
 
 
 def first_line(exc: BaseException) -> str:
@@ -55,21 +39,28 @@ def source_label(source: Any) -> str:
     return getattr(source, "name", None) or type(source).__name__
 
 
-def run_probe(source: Any, spec: ProbeSpec, seed: int, label: str | None = None) -> ProbeResult:
-    """Run ``spec`` on a fresh copy of ``source``; never raises for bad models."""
+def run_probe(
+    source: Any, spec: ProbeSpec, seed: int, label: str | None = None, progress: Progress | None = None
+) -> ProbeResult:
+    """Run ``spec`` on a fresh copy of ``source``; never raises for bad models.
+
+    ``progress(sequences, monitor_accuracy)`` is called as training goes on.
+    """
     label = label or source_label(source)
     result = ProbeResult(model=label, probe=spec.name, seed=seed, threshold=spec.min_accuracy)
+    memory = PeakMemory()
+    memory.start()
     start = time.perf_counter()
     try:
-        _run(source, spec, seed, label, result)
+        _run(source, spec, seed, label, result, progress)
     except RnnCheckError as exc:
         result.error, result.stopped, result.passed = str(exc), "error", False
     result.seconds = time.perf_counter() - start
-    result.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result.peak_memory_mb, result.peak_memory_scope = memory.peak_mb(), memory.scope
     return result
 
 
-def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult) -> None:
+def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
     keras = import_keras()
     model, geometry, plan = prepare(keras, source, spec, seed, label, reuse=True)
     static = diagnosis.diagnose_static(spec, plan, geometry)
@@ -79,11 +70,12 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
         return
     if model is source:  # never train the user's own instance
         model = clone(keras, source, label)
-    outcome, rate = train(keras, model, geometry, plan, spec, seed, label)
+    outcome, rate = train(keras, model, geometry, plan, spec, seed, label, progress=progress)
+    result.attempts.append(attempt_record(outcome, rate, Z_FIRST))
     del model
     gc.collect()  # free the trained model's memory before the next probe
     if rate and still_learning(outcome) and not any(p.severity == diagnosis.ERROR for p in static):
-        outcome = remedy(keras, source, spec, seed, label, outcome, rate, result)
+        outcome = remedy(keras, source, spec, seed, label, outcome, rate, result, progress)
     verdict = outcome.verdict
     result.passed = verdict.passed
     result.accuracy, result.lower, result.chance = verdict.accuracy, verdict.lower, verdict.chance
@@ -100,36 +92,17 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     result.pathologies = diagnosis.rank(found)
 
 
-def seed_everything(keras: Any, seed: int) -> None:
-    """Seed Python, numpy and the backend, as keras.utils.set_random_seed does.
-
-    keras.utils.set_random_seed imports TensorFlow whenever it is installed
-    (about 2 s) even under JAX or PyTorch, where the probes never use it; so
-    there the same steps are done without it.
-    """
-    backend = keras.backend.backend()
-    if backend == "tensorflow" or "tensorflow" in sys.modules:
-        keras.utils.set_random_seed(seed)
-        if backend == "tensorflow":
-            import tensorflow as tf
-
-            tf.config.experimental.enable_op_determinism()
-        return
-    try:
-        from keras.src.backend.common import global_state
-        from keras.src.random import seed_generator
-        from keras.src.utils import rng_utils
-    except ImportError:  # internals moved: the public way is still right, only slower
-        keras.utils.set_random_seed(seed)
-        return
-    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
-    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
-    random.seed(seed)
-    np.random.seed(seed)
-    if backend == "torch":
-        import torch
-
-        torch.manual_seed(seed)
+def attempt_record(outcome: Outcome, rate: float | None, z: float) -> dict[str, Any]:
+    verdict = outcome.verdict
+    return {
+        "learning_rate": rate,
+        "sequences": outcome.sequences,
+        "accuracy": round(verdict.accuracy, 4),
+        "lower_bound": round(verdict.lower, 4),
+        "passed": verdict.passed,
+        "stopped": outcome.stopped,
+        "z": round(z, 4),
+    }
 
 
 def prepare(
@@ -258,6 +231,7 @@ def train(
     label: str,
     learning_rate: float | None = None,
     z: float = Z_FIRST,
+    progress: Progress | None = None,
 ) -> tuple[Outcome, float | None]:
     """Train and judge; return the outcome and the learning rate used (None if unknown)."""
     if geometry.compiled:
@@ -267,7 +241,7 @@ def train(
     else:
         sparse = compile_default(keras, model, geometry, plan, learning_rate or DEFAULT_LEARNING_RATE)
     rate = current_learning_rate(model)
-    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, z)
+    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, z, progress)
     try:
         return trainer.run(spec.budget), rate
     except RnnCheckError:
@@ -304,19 +278,23 @@ def still_learning(outcome: Outcome) -> bool:
 
 
 def remedy(
-    keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, first: Outcome, rate: float, result: ProbeResult
+    keras: Any,
+    source: Any,
+    spec: ProbeSpec,
+    seed: int,
+    label: str,
+    first: Outcome,
+    rate: float,
+    result: ProbeResult,
+    progress: Progress | None = None,
 ) -> Outcome:
     """Retrain fresh copies at other learning rates before failing a model still learning."""
     best = first
     for attempt, factor in enumerate(LEARNING_RATE_FACTORS, start=1):
         model, geometry, plan = prepare(keras, source, spec, seed + attempt, label)
-        outcome, _ = train(keras, model, geometry, plan, spec, seed + attempt, label, rate * factor, Z_REMEDY)
+        outcome, _ = train(keras, model, geometry, plan, spec, seed + attempt, label, rate * factor, Z_REMEDY, progress)
         verdict = outcome.verdict
-        result.notes.append(
-            f"learning rate {rate:.3g} reached {first.verdict.accuracy:.3f}; retried at {rate * factor:.3g}: "
-            f"accuracy {verdict.accuracy:.3f} after {outcome.sequences:,} sequences"
-            f"{' (passed)' if verdict.passed else ''}"
-        )
+        result.attempts.append(attempt_record(outcome, rate * factor, Z_REMEDY))
         if verdict.passed:
             return outcome
         if verdict.accuracy > best.verdict.accuracy:

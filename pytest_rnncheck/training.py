@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -38,6 +38,9 @@ STATEFUL_STEPS = 16
 PLATEAU_MIN_SHARE = 0.25
 PLATEAU_MIN_LOOKS = 6
 
+#: Called as training goes on: (sequences seen, last monitor accuracy or None).
+Progress = Callable[[int, "float | None"], None]
+
 
 @dataclasses.dataclass
 class HeldOut:
@@ -62,9 +65,17 @@ class Outcome:
 
 class ProbeTrainer:
     def __init__(
-        self, model: Any, spec: ProbeSpec, plan: ProbePlan, rng: np.random.Generator, sparse: bool, z: float = Z_FIRST
+        self,
+        model: Any,
+        spec: ProbeSpec,
+        plan: ProbePlan,
+        rng: np.random.Generator,
+        sparse: bool,
+        z: float = Z_FIRST,
+        progress: Progress | None = None,
     ):
         self.model, self.spec, self.plan, self.rng, self.sparse, self.z = model, spec, plan, rng, sparse, z
+        self.progress = progress or (lambda sequences, accuracy: None)
         self.batch = plan.batch_size or DEFAULT_BATCH
         self.stateful = plan.stateful and plan.batch_size is not None
         self.chunks = max(1, math.ceil(STATEFUL_STEPS / plan.timesteps)) if self.stateful else 1
@@ -159,6 +170,7 @@ class ProbeTrainer:
             seen += count
             since_look += count
             pending.append(loss)
+            self.progress(seen, curve[-1][1] if curve else None)
             if not math.isfinite(loss):
                 stopped, bad = "non-finite", loss
                 break

@@ -143,3 +143,59 @@ def test_ini_gates_with_a_missing_module_are_a_usage_error_once_probes_run(pytes
     result = pytester.runpytest("--rnncheck")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: rnncheck: --rnncheck-model=nowhere.models:build: no module named 'nowhere'"])
+
+
+def test_without_xdist_installed_pytest_still_starts(pytester):
+    # -p no:xdist stands for a user who installed the plugin without pytest-xdist:
+    # a hook of xdist's registered unconditionally would make pytest refuse to start.
+    pytester.makepyfile("def test_plain():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-p", "no:xdist")
+    result.assert_outcomes(passed=1)
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+@pytest.mark.parametrize(
+    "ini, words",
+    [
+        ("rnncheck_seed = abc", "ini setting rnncheck_seed: 'abc' is not a seed"),
+        ("rnncheck_seed = -1", "ini setting rnncheck_seed: '-1' is not a seed"),
+        ("rnncheck = maybe", "ini setting rnncheck: *use true or false"),
+        ("rnncheck_strict = often", "ini setting rnncheck_strict: *use true or false"),
+    ],
+)
+def test_a_bad_ini_value_is_a_one_line_usage_error_even_with_probes_off(pytester, ini, words):
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile("def test_plain():\n    pass\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: rnncheck: {words}*"])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+def test_setup_errors_get_error_rows_in_the_table_and_the_json(pytester):
+    pytester.makepyfile(
+        test_setup="""
+        from pytest_rnncheck import rnncheck
+
+        @rnncheck.lag(2, min_acuracy=0.9)
+        def test_typo(rnncheck):
+            rnncheck(None)
+
+        def test_no_marker(rnncheck):
+            rnncheck(None)
+        """
+    )
+    result = pytester.runpytest("--rnncheck", "--rnncheck-report=report.json")
+    result.assert_outcomes(failed=1, errors=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "test_setup.py::test_typo*lag(2, min_acuracy=0.9)*ERROR*",
+            "test_setup.py::test_no_marker*ERROR*(could not run)*",
+        ]
+    )
+    import json
+
+    rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
+    assert rows["test_typo"]["verdict"] == "error" and rows["test_typo"]["probe"] == "lag(2, min_acuracy=0.9)"
+    assert "unknown option 'min_acuracy'" in rows["test_typo"]["error"]
+    assert rows["test_no_marker"]["verdict"] == "error" and "names no probe" in rows["test_no_marker"]["error"]

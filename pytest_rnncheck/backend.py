@@ -1,0 +1,128 @@
+"""Importing Keras quietly, naming its backend, seeding it.
+
+TensorFlow's C++ runtime writes its start-up chatter (``failed call to cuInit``,
+oneDNN and CPU-feature notices, absl's ``All log messages before
+absl::InitializeLog()``) straight to file descriptor 2, below anything Python
+can filter, and ``TF_CPP_MIN_LOG_LEVEL`` no longer silences all of it. A
+newcomer reads those lines under a failing probe as its cause. So the first
+import of Keras, and the first operation (where devices are initialised), run
+with descriptor 2 pointed at a temporary file; afterwards every line that is
+not in the runtime's own log format is written back to stderr. Only the
+backend's start-up is filtered: the user's own logging is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import sys
+import tempfile
+from typing import Any, Iterator
+
+import numpy as np
+
+#: A line of the C++ runtime's log: ``E0000 00:00:1795741920.140101 3001 cuda_platform.cc:52] ...``
+NATIVE_LOG = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\]")
+ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
+
+
+_started: list[Any] = []  # Keras, once imported and its devices initialised here
+
+
+def import_keras() -> Any:
+    """Keras, with the backend's start-up chatter filtered out.
+
+    The user's test module has often imported Keras already; its devices are
+    initialised at the first operation, so that is done here too, quietly.
+    """
+    if _started:
+        return _started[0]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with quiet_native_stderr():
+        import keras
+
+        keras.ops.convert_to_numpy(keras.ops.zeros((1,)))  # initialise the devices now
+    _started.append(keras)
+    return keras
+
+
+def backend_name() -> str:
+    """The Keras backend in use, without importing Keras if it is not loaded yet."""
+    if "keras" in sys.modules:
+        return sys.modules["keras"].backend.backend()
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+@contextlib.contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Hold back what is written to descriptor 2; give back all but native log lines."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real descriptor 2 (embedded interpreters)
+        yield
+        return
+    with tempfile.TemporaryFile(mode="w+b") as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            kept = without_native_log(held.read().decode("utf-8", "replace"))
+            if kept:
+                sys.stderr.write(kept)
+                sys.stderr.flush()
+
+
+def without_native_log(text: str) -> str:
+    """``text`` less the runtime's log lines (and the lines that continue them)."""
+    kept, dropping = [], False
+    for line in text.splitlines(keepends=True):
+        stripped = line.rstrip("\n")
+        if NATIVE_LOG.match(stripped) or stripped == ABSL_PREAMBLE:
+            dropping = True
+            continue
+        continues = dropping and stripped and not stripped.startswith(("Traceback", " ")) and "Warning" not in stripped
+        if continues:
+            continue
+        dropping = False
+        kept.append(line)
+    return "".join(kept)
+
+
+def seed_everything(keras: Any, seed: int) -> None:
+    """Seed Python, numpy and the backend, as keras.utils.set_random_seed does.
+
+    keras.utils.set_random_seed imports TensorFlow whenever it is installed
+    (about 2 s) even under JAX or PyTorch, where the probes never use it; so
+    there the same steps are done without it.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow" or "tensorflow" in sys.modules:
+        keras.utils.set_random_seed(seed)
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            tf.config.experimental.enable_op_determinism()
+        return
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+        from keras.src.utils import rng_utils
+    except ImportError:  # internals moved: the public way is still right, only slower
+        keras.utils.set_random_seed(seed)
+        return
+    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(seed)
+    np.random.seed(seed)
+    if backend == "torch":
+        import torch
+
+        torch.manual_seed(seed)
