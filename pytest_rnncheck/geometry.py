@@ -25,6 +25,7 @@ TIME_MIXING = frozenset(
     Conv1DTranspose""".split()
 )
 CONVOLUTIONS = frozenset({"Conv1D", "SeparableConv1D", "DepthwiseConv1D"})
+ATTENTION = frozenset({"MultiHeadAttention", "GroupQueryAttention", "Attention", "AdditiveAttention"})
 RECURRENT = frozenset({"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D"})
 #: Layers that pass values through unchanged in range.
 PASS_THROUGH = frozenset(
@@ -41,6 +42,7 @@ class LayerInfo:
     time_mixing: bool | None = None  # None: unknown (a custom layer)
     stateful: bool = False
     units: int | None = None
+    padding: str | None = None  # convolutions and pooling
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +96,17 @@ def flat_layers(model: Any) -> list[Any]:
     return out
 
 
+def all_sublayers(model: Any) -> list[Any]:
+    """Every layer inside the model, those nested in custom layers' attributes included."""
+    flatten = getattr(model, "_flatten_layers", None)  # Keras 3 tracks sublayers set as attributes
+    if flatten is None:
+        return flat_layers(model)
+    try:
+        return list(flatten(include_self=False, recursive=True))
+    except TypeError:
+        return flat_layers(model)
+
+
 def _activation_name(fn: Any) -> str | None:
     if fn is None:
         return None
@@ -132,6 +145,7 @@ def layer_info(layer: Any) -> LayerInfo:
         time_mixing=mixing,
         stateful=bool(getattr(layer, "stateful", False) or getattr(inner, "stateful", False)),
         units=units if isinstance(units, int) else None,
+        padding=getattr(layer, "padding", None) if isinstance(getattr(layer, "padding", None), str) else None,
     )
 
 
@@ -167,7 +181,7 @@ def read_geometry(model: Any, name: str | None = None, input_shape=None, output_
         output_shape = tuple(outputs[0].shape) if outputs else None
     else:
         input_shape, input_dtype = input_shape
-    embedding = next((lay for lay in flat_layers(model) if lay.__class__.__name__ == "Embedding"), None)
+    embedding = next((lay for lay in all_sublayers(model) if lay.__class__.__name__ == "Embedding"), None)
     last = output_layer(layers)
     fields: dict[str, Any] = {}
     if input_shape is not None:

@@ -88,9 +88,12 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int, int]:
                 f"{where}: encoding={spec.encoding!r} but the model takes integer symbols "
                 f"(input shape (batch, timesteps)); drop the encoding option or use encoding='index'"
             )
-        vocab = vocab or geometry.embedding_vocab
+        vocab = vocab or geometry.embedding_vocab or head_vocab(geometry)
         if vocab is None:
-            raise FitError(f"{where}: the model takes integer symbols but no Embedding says how many; set vocab=N")
+            raise FitError(
+                f"{where}: the model takes integer symbols but neither an Embedding nor a classifier head "
+                f"says how many; set vocab=N"
+            )
         if geometry.embedding_vocab and vocab > geometry.embedding_vocab:
             raise FitError(
                 f"{where}: vocab={vocab} but the Embedding knows only {geometry.embedding_vocab} symbols; "
@@ -128,6 +131,14 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int, int]:
             f"(onehot: vocab <= features; raw/scaled: 1 feature; binary: bits of vocab)"
         )
     return encoding, vocab, vocab
+
+
+def head_vocab(geometry: Geometry) -> int | None:
+    """Symbols a classifier head says there are: a softmax (or logits) of width V means V symbols."""
+    width = geometry.output_width
+    if width and width > 1 and geometry.output_activation in ("softmax", "linear", None):
+        return width
+    return None
 
 
 def _undeclared_input(spec: ProbeSpec, vocab: int | None, where: str) -> tuple[str, int, int]:

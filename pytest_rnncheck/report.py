@@ -113,8 +113,8 @@ def explain(r: dict[str, Any]) -> list[str]:
         lines.append(f"  {r['error']}")
     else:
         if r["stopped"] == "static":
-            chance = "" if r["chance"] is None else f" (chance {r['chance']:.3f})"
-            lines.append(f"  not trained: proven impossible from the configuration{chance}")
+            chance = "" if r["chance"] is None else f"; chance {r['chance']:.3f}"
+            lines.append(f"  not trained: proven impossible from the configuration and the measured reach{chance}")
         else:
             lines.append("  " + numbers(r))
             lines.extend(training_lines(r))

@@ -23,6 +23,8 @@ class ProbeResult:
     peak_memory_mb: float | None = None
     peak_memory_scope: str | None = None  # probe | process | unavailable (see memory.py)
     stopped: str = ""  # passed | plateau | budget | non-finite | static | error
+    #: Steps the output sees, the present included (reach analysis); None where not measured.
+    receptive_field: int | None = None
     #: One record per training run: the first, then each learning-rate remedy.
     attempts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     pathologies: list[Pathology] = dataclasses.field(default_factory=list)
@@ -59,6 +61,7 @@ class ProbeResult:
             "peak_memory_scope": self.peak_memory_scope,
             "seed": self.seed,
             "stopped": self.stopped,
+            "receptive_field": self.receptive_field,
             "pathologies": [p.to_dict() for p in self.pathologies],
             "notes": list(self.notes),
             "error": self.error,

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "min_accuracy": 0.9,
     "seed": None,
     "budget": 64_000,
+    "causal": False,
 }
 
 OPTION_HELP = {
@@ -34,6 +35,7 @@ OPTION_HELP = {
     "min_accuracy": "held-out accuracy needed to pass (0 < x <= 1)",
     "seed": "seed for this probe alone (integer >= 0)",
     "budget": "most training sequences before giving up (integer >= 1)",
+    "causal": "True if the output at step t must not depend on inputs after t (a forecaster, a streaming model)",
 }
 
 
@@ -51,6 +53,7 @@ class ProbeSpec:
     min_accuracy: float = DEFAULTS["min_accuracy"]
     seed: int | None = None
     budget: int = DEFAULTS["budget"]
+    causal: bool = DEFAULTS["causal"]
 
     @property
     def lag(self) -> int:
@@ -132,6 +135,10 @@ def _check_option(kind: str, key: str, value: Any) -> Any:
     bad = ProbeSpecError(f"{kind}(): {key}={value!r} is not valid; {key} is the {OPTION_HELP[key]}")
     if key == "encoding":
         if value not in ENCODINGS:
+            raise bad
+        return value
+    if key == "causal":
+        if not isinstance(value, bool):
             raise bad
         return value
     if key == "min_accuracy":

@@ -16,7 +16,9 @@ from typing import Any, Callable
 import numpy as np
 
 from . import encoding as enc
-from .geometry import flat_layers
+from .errors import RnnCheckError
+from .geometry import Geometry, flat_layers
+from .keras_model import DEFAULT_LEARNING_RATE, compile_default, current_learning_rate, first_line
 from .plan import ProbePlan
 from .probes import ProbeData, draw, last_step
 from .spec import ProbeSpec
@@ -203,3 +205,39 @@ def plateaued(curve: list[tuple[int, float, float]], seen: int, budget: int) -> 
     gained = max(acc for _, acc, _ in last) - best_acc_before
     dropped = best_loss_before - min(loss for _, _, loss in last)
     return gained < 0.02 and dropped < 0.02 * abs(best_loss_before)
+
+
+def train(
+    keras: Any,
+    model: Any,
+    geometry: Geometry,
+    plan: ProbePlan,
+    spec: ProbeSpec,
+    seed: int,
+    label: str,
+    learning_rate: float | None = None,
+    z: float = Z_FIRST,
+    progress: Progress | None = None,
+) -> tuple[Outcome, float | None]:
+    """Train and judge; return the outcome and the learning rate used (None if unknown)."""
+    if geometry.compiled:
+        sparse = geometry.sparse_targets
+        if learning_rate is not None:
+            model.optimizer.learning_rate = learning_rate
+    else:
+        sparse = compile_default(keras, model, geometry, plan, learning_rate or DEFAULT_LEARNING_RATE)
+    rate = current_learning_rate(model)
+    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, z, progress)
+    try:
+        return trainer.run(spec.budget), rate
+    except RnnCheckError:
+        raise
+    except Exception as exc:
+        first = first_line(exc)
+        raise RnnCheckError(
+            f"Keras raised {type(exc).__name__} while training {label} on {spec.name}: {first}. "
+            f"The probe fed inputs shaped (batch, {', '.join(map(str, plan.input_shape))}) "
+            f"({plan.encoding}, vocab={plan.vocab}) and targets for a {plan.form} output"
+            f"{' (loss ' + geometry.loss + ')' if geometry.loss else ''}; check that the model's loss "
+            f"fits that output or set encoding=/vocab=/timesteps= on the probe"
+        ) from None

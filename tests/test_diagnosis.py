@@ -6,8 +6,8 @@ import pytest
 from geometries import GRU, HEALTHY, LSTM, STATEFUL_LSTM, LayerInfo, dense, seq
 
 from pytest_rnncheck.diagnosis import (
+    diagnose_undertrained,
     diagnose_constant_output,
-    diagnose_control,
     diagnose_non_finite,
     diagnose_static,
     measure_spread,
@@ -144,18 +144,98 @@ def test_constant_output_stays_quiet_on_varied_predictions():
     assert diagnose_constant_output(make_spec("lag", 1), plan, HEALTHY["lstm_onehot"], spread_of(predicted, targets)) == []
 
 
-def test_control_run_tells_memory_from_mapping():
-    lag = make_spec("lag", 2)
-    wide = plan_probe(lag, HEALTHY["lstm_onehot"])
-    found = diagnose_control(lag, wide, 0.99, True, 0.05)
-    assert found[0].code == "missing-context" and "echo the present but not the past" in found[0].message
-    assert "already holds 8 steps" in found[0].fix
-    narrow = plan_probe(lag, seq("two_steps", 2, 100, LSTM, dense(100)))
-    assert "feed at least 3 timesteps" in diagnose_control(lag, narrow, 0.99, True, 0.05)[0].fix
-    assert diagnose_control(lag, wide, 0.02, False, 0.05) == []
+def test_undertrained_says_what_was_measured_tried_and_what_would_settle_it():
+    lag = make_spec("lag", 16)
+    plan = plan_probe(lag, HEALTHY["lstm_onehot"])
+    found = diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "budget", 1, True, (0.99, True))
+    assert [p.code for p in found] == ["undertrained"]
+    text = found[0].message
+    assert "after 64,000 sequences" in text and "the budget ran out" in text
+    assert "x[t-16] reaches the output" in text and "echo() passes" in text and "no cause was shown" in text
+    assert "budget=128000" in found[0].fix
+    # the echo control failing too points away from memory, at learning itself
+    cannot_map = diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "plateau", 3, True, (0.02, False))
+    assert "echo() fails too" in cannot_map[0].message and "cannot learn even to echo" in cannot_map[0].fix
+    assert "3 attempts at different learning rates" in cannot_map[0].message
+    # a reach measured to be too short is the cause itself: never undertrained then
+    assert diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "budget", 1, False) == []
 
 
 def test_non_finite_loss_names_the_point_and_a_fix():
     plan = plan_probe(make_spec("lag", 1, vocab=100, encoding="raw"), seq("m", 4, 1, LSTM, dense(1, "linear")))
     found = diagnose_non_finite(plan, float("nan"), 4096)
     assert "nan after 4096" in found[0].message and "clipnorm" in found[0].fix and "scaled" in found[0].fix
+
+
+# -- rules that read the measured reach -----------------------------------------
+def banded(timesteps, back, ahead=0):
+    """A ReachMap where output t depends on x[t-back..t+ahead]."""
+    from pytest_rnncheck.reach import ReachMap
+
+    t = np.arange(timesteps)
+    depends = (t[None, :] <= t[:, None] + ahead) & (t[None, :] >= t[:, None] - back)
+    return ReachMap(depends, depends.astype(float), t, 2)
+
+
+CONV = LayerInfo("Conv1D", "linear", True, units=16, padding="causal")
+PER_STEP = seq("conv", 12, 10, CONV, dense(10), rank=3)
+
+
+def test_reach_proves_missing_context_with_the_receptive_field_as_evidence():
+    spec = make_spec("lag", 4)
+    found = diagnose_static(spec, plan_probe(spec, PER_STEP), PER_STEP, banded(12, 2))
+    assert [p.code for p in found] == ["missing-context"] and found[0].certain
+    assert "depends on x[t-2..t] only" in found[0].message and "lag(4) needs x[t-4]" in found[0].message
+    assert "0 of 8 scored outputs" in found[0].message and "at least 5 steps (it sees 3)" in found[0].fix
+
+
+def test_reach_never_claims_missing_context_when_the_past_reaches_the_output():
+    for lag in (1, 2):
+        spec = make_spec("lag", lag)
+        assert diagnose_static(spec, plan_probe(spec, PER_STEP), PER_STEP, banded(12, 2)) == []
+
+
+def test_a_partial_reach_fails_only_when_the_ceiling_is_below_the_threshold():
+    from pytest_rnncheck.reach import ReachMap
+
+    t = np.arange(12)
+    depends = (t[None, :] <= t[:, None]) & (t[None, :] >= t[:, None] - 4)
+    depends[11, 7] = False  # one scored output of eight cannot see x[t-4]
+    reach = ReachMap(depends, depends.astype(float), t, 2)
+    loose, strict = make_spec("lag", 4, min_accuracy=0.85), make_spec("lag", 4, min_accuracy=0.95)
+    assert diagnose_static(loose, plan_probe(loose, PER_STEP), PER_STEP, reach) == []
+    assert [p.code for p in diagnose_static(strict, plan_probe(strict, PER_STEP), PER_STEP, reach)] == ["missing-context"]
+
+
+def test_a_measured_reach_replaces_the_layer_name_rule():
+    custom = seq("custom", 12, 10, LayerInfo("Dense", "linear", False, units=8), dense(10), rank=3)
+    spec = make_spec("lag", 2)
+    # the names say nothing mixes time, but the measurement shows the past reaches the output
+    assert diagnose_static(spec, plan_probe(spec, custom), custom, banded(12, 3)) == []
+    assert [p.code for p in diagnose_static(spec, plan_probe(spec, custom), custom)] == ["missing-context"]
+
+
+@pytest.mark.parametrize(
+    "layer, named",
+    [
+        (LayerInfo("Bidirectional(LSTM)", "tanh", True, units=8), "Bidirectional(LSTM)"),
+        (LayerInfo("Conv1D", "linear", True, units=8, padding="same"), "Conv1D(padding='same')"),
+        (LayerInfo("MultiHeadAttention", None, True), "MultiHeadAttention"),
+        (LayerInfo("MyLayer", None, None), "a custom layer"),
+    ],
+)
+def test_future_leak_warns_names_the_layer_and_is_an_error_for_causal_probes(layer, named):
+    geometry = seq("m", 12, 10, layer, dense(10), rank=3)
+    lenient, causal = make_spec("lag", 1), make_spec("lag", 1, causal=True)
+    found = diagnose_static(lenient, plan_probe(lenient, geometry), geometry, banded(12, 3, ahead=2))
+    assert [(p.code, p.severity, p.certain) for p in found] == [("future-leak", "warning", False)]
+    assert named in found[0].message and "up to 2 steps ahead" in found[0].message
+    strict = diagnose_static(causal, plan_probe(causal, geometry), geometry, banded(12, 3, ahead=2))
+    assert [(p.code, p.severity, p.certain) for p in strict] == [("future-leak", "error", True)]
+
+
+def test_no_future_leak_for_a_causal_reach_or_a_many_to_one_output():
+    spec = make_spec("lag", 1)
+    assert diagnose_static(spec, plan_probe(spec, PER_STEP), PER_STEP, banded(12, 3)) == []
+    many_to_one = seq("m", 12, 10, LSTM, dense(10))
+    assert diagnose_static(spec, plan_probe(spec, many_to_one), many_to_one, banded(12, 3, ahead=1)) == []

@@ -46,7 +46,7 @@ def test_an_unreadable_output_still_gets_a_plan_for_the_output_shape_rule():
     [
         (make_spec("lag", 1, encoding="raw"), seq("m", 8, 100, LSTM, dense(100)), "encoding="),
         (make_spec("lag", 1, vocab=150), seq("m", 8, 100, LSTM, dense(100)), "vocab="),
-        (make_spec("lag", 1), seq("m", None, None, GRU, dense(9), integer=True), "vocab=N"),
+        (make_spec("lag", 1), seq("m", None, None, GRU, dense(1, "linear"), integer=True), "vocab=N"),
         (make_spec("lag", 1), seq("m", None, None, GRU, dense(9)).__class__(name="sub"), "encoding= and vocab="),
         (make_spec("lag", 1, encoding="onehot"), seq("m", None, None, GRU, dense(9), integer=True, vocab=9), "encoding='index'"),
     ],
@@ -54,3 +54,8 @@ def test_an_unreadable_output_still_gets_a_plan_for_the_output_shape_rule():
 def test_models_the_probe_cannot_feed_name_the_option_to_set(spec, geometry, option):
     with pytest.raises(FitError, match=option.replace("(", r"\(")):
         plan_probe(spec, geometry)
+
+
+def test_integer_symbols_without_an_embedding_take_the_vocabulary_from_the_softmax_head():
+    plan = plan_probe(make_spec("lag", 1), seq("m", None, None, GRU, dense(9), integer=True))
+    assert (plan.encoding, plan.vocab, plan.form) == ("index", 9, "classes")

@@ -42,7 +42,7 @@ def test_a_narrow_terminal_gets_a_narrower_table():
 def test_a_probe_proven_impossible_says_it_was_not_trained_and_prints_no_accuracy():
     r = result(stopped="static", chance=0.01, pathologies=FINDINGS[:1]).to_dict()
     lines = report.explain(r)
-    assert lines[1] == "  not trained: proven impossible from the configuration (chance 0.010)"
+    assert lines[1] == "  not trained: proven impossible from the configuration and the measured reach; chance 0.010"
     assert not any("accuracy" in line for line in lines)
 
 
@@ -103,9 +103,10 @@ def test_peak_memory_is_the_probes_own_where_the_platform_allows():
 
     big = np.ones(40_000_000)  # 320 MB, freed before the probe starts
     del big
+    before = PeakMemory().peak_mb()  # the process's peak so far, the 320 MB included
     memory = PeakMemory()
     memory.start()
     peak = memory.peak_mb()
     assert peak is not None and peak > 0
     if sys.platform.startswith("linux") and memory.scope == "probe":
-        assert peak < 300  # the earlier 320 MB allocation does not count
+        assert peak < before - 250  # the earlier allocation does not count

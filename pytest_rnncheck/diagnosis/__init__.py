@@ -5,27 +5,32 @@ from __future__ import annotations
 
 from ..geometry import Geometry
 from ..plan import ProbePlan
+from ..reach import ReachMap
 from ..spec import ProbeSpec
 from .activation_range import diagnose_activation_range
 from .constant_output import Spread, diagnose_constant_output, diagnose_constant_static, measure_spread
-from .missing_context import diagnose_control, diagnose_missing_context
+from .future_leak import diagnose_future_leak
+from .missing_context import diagnose_missing_context, diagnose_reach
 from .non_finite import diagnose_non_finite
 from .output_shape import diagnose_output_shape
 from .pathology import CODES, ERROR, WARNING, Pathology, rank
+from .undertrained import diagnose_undertrained
 
+#: Rules that read the configuration and the measured reach (None where it was not measured).
 STATIC_RULES = (
     diagnose_output_shape,
     diagnose_activation_range,
     diagnose_missing_context,
-    diagnose_constant_static,
+    diagnose_reach,
+    diagnose_future_leak,
 )
 
 
-def diagnose_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+def diagnose_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None = None) -> list[Pathology]:
     """Every static rule, all of them, most likely cause first."""
-    found: list[Pathology] = []
+    found: list[Pathology] = list(diagnose_constant_static(spec, plan, geometry))
     for rule in STATIC_RULES:
-        found.extend(rule(spec, plan, geometry))
+        found.extend(rule(spec, plan, geometry, reach))
     return rank(found)
 
 
@@ -36,7 +41,7 @@ __all__ = [
     "Pathology",
     "Spread",
     "diagnose_constant_output",
-    "diagnose_control",
+    "diagnose_undertrained",
     "diagnose_non_finite",
     "diagnose_static",
     "measure_spread",

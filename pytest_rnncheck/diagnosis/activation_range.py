@@ -35,7 +35,7 @@ def reachable_symbols(plan: ProbePlan, span: tuple[float, float], symbols: np.nd
     return np.intersect1d(got, symbols)
 
 
-def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
     name = geometry.output_activation
     layer = geometry.output_layer or "output layer"
     recurrent = layer.split("(")[0] in RECURRENT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..geometry import Geometry
 from ..plan import ProbePlan
+from ..reach import ReachMap, describe_reach
 from ..spec import ProbeSpec
 from .pathology import ERROR, Pathology
 
@@ -17,11 +18,15 @@ def window_fix(spec: ProbeSpec) -> str:
     )
 
 
-def diagnose_missing_context(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+def diagnose_missing_context(
+    spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None = None
+) -> list[Pathology]:
+    """From the configuration: a window too short, a stateful model trained step by step, and
+    (only where the reach could not be measured) no layer that mixes time."""
     if spec.n == 0:
         return []
     found = []
-    if geometry.mixes_time is False:
+    if reach is None and geometry.mixes_time is False:
         kinds = ", ".join(dict.fromkeys(layer.kind for layer in geometry.layers))
         found.append(
             Pathology(
@@ -62,27 +67,25 @@ def diagnose_missing_context(spec: ProbeSpec, plan: ProbePlan, geometry: Geometr
     return found
 
 
-def diagnose_control(
-    spec: ProbeSpec, plan: ProbePlan, echo_accuracy: float, echo_passed: bool, accuracy: float
-) -> list[Pathology]:
-    """Dynamic: the echo() control passed where the lag failed."""
-    if spec.n == 0 or not echo_passed:
+def diagnose_reach(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None) -> list[Pathology]:
+    """Proven from the measured reach: too few scored outputs can see x[t-n] to pass."""
+    if spec.n == 0 or reach is None or plan.timesteps <= spec.n:
         return []
-    if plan.timesteps > spec.n:
-        fix = (
-            f"each sample already holds {plan.timesteps} steps, so the past is in view but the model did "
-            f"not learn to keep it: give the recurrent layers more units, raise the budget "
-            f"(budget={spec.budget * 2}), or check that stacked recurrent layers pass the whole "
-            f"sequence on (return_sequences=True) and nothing in front of them drops steps"
-        )
-    else:
-        fix = window_fix(spec)
+    chance = 1.0 / (2 if spec.binary else plan.vocab)
+    ceiling, seen, scored = reach.lag_ceiling(spec.n, chance)
+    if scored == 0 or ceiling >= spec.min_accuracy:
+        return []
+    field = reach.receptive_field()
     return [
         Pathology(
             "missing-context",
             ERROR,
-            f"control run: echo() passes (accuracy {echo_accuracy:.3f}) but {spec.name} does not "
-            f"({accuracy:.3f}): it can echo the present but not the past",
-            fix,
+            f"the output at t depends on {describe_reach(reach)} (measured by changing one input step at a "
+            f"time on {reach.initialisations} fresh initialisation(s)); {spec.name} needs x[t-{spec.n}]: "
+            f"{seen} of {scored} scored outputs can see it, so accuracy can be at most {ceiling:.2f}",
+            f"let the output see at least {spec.n + 1} steps (it sees {field}): stack or dilate causal "
+            f"convolutions until kernel sizes x dilations cover {spec.n + 1} steps, or add a recurrent layer "
+            f"or attention over the whole window; check that nothing crops or pools the sequence first",
+            certain=True,
         )
     ]

@@ -9,7 +9,7 @@ from ..spec import ProbeSpec
 from .pathology import ERROR, Pathology
 
 
-def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
     if plan.form is not None:
         return []
     rank, width = geometry.output_rank, geometry.output_width

@@ -8,7 +8,15 @@ ERROR = "error"
 WARNING = "warning"
 
 #: Stable codes, in the order a failure message lists equally sure findings.
-CODES = ("output-shape", "activation-range", "missing-context", "constant-output", "non-finite-loss")
+CODES = (
+    "output-shape",
+    "activation-range",
+    "missing-context",
+    "future-leak",
+    "constant-output",
+    "non-finite-loss",
+    "undertrained",
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,57 @@
+"""``undertrained``: the honest outcome when training ended with no cause shown.
+
+The past the probe needs reaches the output (measured), nothing in the
+configuration or the training record explains the failure, and training
+stopped -- at the budget, or after the flat phase had lasted longer than
+healthy models of this lag need. The probe fails (CI must not pass it), but no
+cause is invented: the finding says what was tried and what would settle it.
+"""
+
+from __future__ import annotations
+
+from ..plan import ProbePlan
+from ..spec import ProbeSpec
+from .pathology import ERROR, Pathology
+
+
+def diagnose_undertrained(
+    spec: ProbeSpec,
+    plan: ProbePlan,
+    accuracy: float,
+    chance: float,
+    sequences: int,
+    stopped: str,
+    attempts: int,
+    reach_shown: bool | None,
+    echo: tuple[float, bool] | None = None,
+) -> list[Pathology]:
+    """``reach_shown``: x[t-n] measured to reach the output (None: not measurable);
+    ``echo``: (accuracy, passed) of a control echo() run, when one was made."""
+    if spec.n > 0 and reach_shown is False:
+        return []  # the reach rule proved it impossible: that is the cause
+    parts = []
+    if spec.n > 0:
+        parts.append(
+            f"x[t-{spec.n}] reaches the output (measured on fresh weights)"
+            if reach_shown
+            else "whether x[t-n] reaches the output could not be measured (a stateful model)"
+        )
+    if echo is not None:
+        parts.append(f"the control echo() {'passes' if echo[1] else 'fails too'} ({echo[0]:.3f})")
+    how = "the budget ran out" if stopped == "budget" else "learning had stalled"
+    tried = f"{attempts} attempt{'s' if attempts > 1 else ''}" + (" at different learning rates" if attempts > 1 else "")
+    message = (
+        f"{spec.name} reached {accuracy:.3f} (chance {chance:.3f}) after {sequences:,} sequences "
+        f"({tried}) and {how}; {'; '.join(parts) + '; ' if parts else ''}no cause was shown"
+    )
+    if echo is not None and not echo[1]:
+        fix = (
+            "the model cannot learn even to echo the current input: check what stands between input and "
+            "output (frozen layers, heavy Dropout, the loss and the output activation, the learning rate)"
+        )
+    else:
+        fix = (
+            f"give it more training to settle it: budget={max(spec.budget * 2, sequences * 2)}; "
+            f"or more units, or another learning rate"
+        )
+    return [Pathology("undertrained", ERROR, message, fix)]

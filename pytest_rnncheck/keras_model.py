@@ -1,0 +1,195 @@
+"""Every Keras call outside the training loop: fresh models, clones, compiling,
+reading shapes by a forward pass, the forward passes of the reach analysis.
+
+Nothing else in the package builds, clones or calls a model (``training.py``
+trains and predicts; ``geometry.py`` reads attributes).
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from . import reach
+from .backend import seed_everything
+from .encoding import encode
+from .errors import ModelError, RnnCheckError
+from .geometry import Geometry, declared_io, read_geometry
+from .plan import FitError, ProbePlan, plan_probe
+from .spec import ProbeSpec
+
+#: Learning rate given to models that arrive uncompiled.
+DEFAULT_LEARNING_RATE = 0.01
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def prepare(
+    keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, reuse: bool = False
+) -> tuple[Any, Geometry, ProbePlan]:
+    """A fresh, seeded model, what it looks like, and the probe fitted to it.
+
+    With ``reuse``, a built model is read as it is (static checks need no copy);
+    the caller clones it before training.
+    """
+    keras.backend.clear_session(free_memory=False)  # a full gc.collect costs ~0.3 s; done after training
+    seed_everything(keras, seed % 2**32)
+    # a subclassed instance (no declared inputs) is cloned first: if it cannot be, that is the news
+    readable = reuse and isinstance(source, keras.Model) and declared_io(source) is not None
+    model = source if readable else fresh_model(keras, source, label)
+    io = declared_io(model)
+    if io is not None and (len(io[0]) != 1 or len(io[1]) != 1):
+        raise ModelError(
+            f"{label} has {len(io[0])} input(s) and {len(io[1])} output(s); a probe needs one sequence "
+            f"input and one output. Wrap the part to check in a model of its own "
+            f"(keras.Model(seq_input, seq_output)) and hand that to rnncheck"
+        )
+    geometry = read_geometry(model, label)
+    try:
+        plan = plan_probe(spec, geometry)
+        if not geometry.declared:
+            geometry = forward_geometry(keras, model, plan, label)
+            plan = plan_probe(spec, geometry)
+    except FitError as exc:
+        raise RnnCheckError(str(exc)) from None
+    return model, geometry, plan
+
+
+def fresh_model(keras: Any, source: Any, label: str) -> Any:
+    if isinstance(source, keras.Model):
+        return clone(keras, source, label)
+    if isinstance(source, keras.layers.Layer) or not callable(source):
+        raise ModelError(
+            f"rnncheck() got {type(source).__module__}.{type(source).__qualname__}; it takes a keras.Model "
+            f"or a zero-argument function that builds one, e.g. rnncheck(build_model)"
+        )
+    try:
+        needed = [
+            p.name
+            for p in inspect.signature(source).parameters.values()
+            if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ]
+    except (TypeError, ValueError):
+        needed = []
+    if needed:
+        raise ModelError(
+            f"model factory {label}() needs argument(s) {', '.join(needed)}; rnncheck calls it with none. "
+            f"Pass a zero-argument callable, e.g. rnncheck(lambda: {label}(...)) or functools.partial"
+        )
+    try:
+        model = source()
+    except Exception as exc:  # the user's own code: report its message, run the other tests
+        raise ModelError(f"model factory {label}() raised {type(exc).__name__}: {exc}") from None
+    if not isinstance(model, keras.Model):
+        raise ModelError(
+            f"model factory {label}() returned {type(model).__module__}.{type(model).__qualname__}; "
+            f"it must return a keras.Model (Sequential, functional or subclassed)"
+        )
+    return model
+
+
+def clone(keras: Any, model: Any, label: str) -> Any:
+    try:
+        copy = keras.models.clone_model(model)
+    except Exception as exc:
+        first = first_line(exc)
+        raise ModelError(
+            f"cannot clone {label} ({type(model).__qualname__}) to train a fresh copy: {first}. "
+            f"Subclassed models usually cannot be cloned; pass a zero-argument factory instead, "
+            f"e.g. rnncheck(lambda: {type(model).__qualname__}(...))"
+        ) from None
+    if getattr(model, "optimizer", None) is not None and getattr(model, "loss", None) is not None:
+        optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
+        copy.compile(optimizer=optimizer, loss=model.loss)
+    return copy
+
+
+def forward_geometry(keras: Any, model: Any, plan: ProbePlan, label: str) -> Geometry:
+    """Shapes of a model that declares none, found by one forward pass."""
+    batch = plan.batch_size or 2
+    x = encode(plan.encoding, np.zeros((batch, plan.timesteps), dtype=int), plan.model_vocab)
+    try:
+        y = model(x)
+    except Exception as exc:
+        first = first_line(exc)
+        raise ModelError(
+            f"{label} rejected a probe batch shaped {x.shape} ({plan.encoding} encoding, "
+            f"vocab={plan.vocab}, timesteps={plan.timesteps}): {first}. Set encoding=, vocab= and "
+            f"timesteps= on the probe to what the model takes"
+        ) from None
+    if isinstance(y, (list, tuple, dict)):
+        raise ModelError(f"{label} returns {len(y)} outputs; a probe needs exactly one output")
+    return read_geometry(model, label, input_shape=(x.shape, str(x.dtype)), output_shape=tuple(y.shape))
+
+
+def compile_default(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan, learning_rate: float) -> bool:
+    """Compile an uncompiled model with a loss that fits its output; return sparse-ness."""
+    act = geometry.output_activation
+    sparse = False
+    if plan.form == "classes" and act == "softmax":
+        loss, sparse = "sparse_categorical_crossentropy", True
+    elif plan.form == "classes" and act in ("linear", None):
+        loss, sparse = keras.losses.SparseCategoricalCrossentropy(from_logits=True), True
+    elif plan.form in ("bits", "scalar") and act == "sigmoid":
+        loss = "binary_crossentropy"
+    else:
+        loss = "mean_squared_error"
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
+    return sparse
+
+
+def current_learning_rate(model: Any) -> float | None:
+    """The optimizer's fixed learning rate; None for a schedule (left alone)."""
+    optimizer = getattr(model, "optimizer", None)
+    schedule = getattr(optimizer, "_learning_rate", None)
+    if optimizer is None or callable(schedule):
+        return None
+    try:
+        return float(np.asarray(optimizer.learning_rate))
+    except (TypeError, ValueError):
+        return None
+
+
+def forward(keras: Any, model: Any, batch_size: int | None) -> reach.Forward:
+    """Inference-mode outputs as numpy, in chunks of a fixed batch size where the model has one."""
+
+    def call(x: np.ndarray) -> np.ndarray:
+        if not batch_size:
+            return keras.ops.convert_to_numpy(model(x, training=False))
+        rows = x.shape[0]
+        padded = np.concatenate([x, np.repeat(x[:1], (-rows) % batch_size, axis=0)])
+        outs = [keras.ops.convert_to_numpy(model(padded[k : k + batch_size], training=False)) for k in range(0, len(padded), batch_size)]
+        return np.concatenate(outs)[:rows]
+
+    return call
+
+
+def measure_reach(keras: Any, model: Any, plan: ProbePlan, seed: int) -> reach.ReachMap | None:
+    """Which input steps reach each output, on ``model``'s fresh weights and on a second
+    initialisation (a clone, where the model can be cloned); None where it cannot be measured:
+    a stateful model (its reach crosses batches, which one forward pass cannot show) or a
+    model that rejects the probe's batch (training then reports that clearly)."""
+    if plan.stateful or plan.form is None or plan.many_to_many is None:
+        return None
+    forwards = [forward(keras, model, plan.batch_size)]
+    try:
+        second = keras.models.clone_model(model)
+    except Exception:  # subclassed models: one initialisation is still a measurement
+        second = None
+    if second is not None:
+        forwards.append(forward(keras, second, plan.batch_size))
+    try:
+        return reach.measure(
+            forwards,
+            lambda symbols: encode(plan.encoding, symbols, plan.model_vocab),
+            plan.vocab,
+            plan.timesteps,
+            np.random.default_rng(seed),
+        )
+    except Exception:
+        return None

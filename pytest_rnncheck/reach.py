@@ -1,0 +1,158 @@
+"""Reach analysis: which input steps each scored output step depends on.
+
+Measured, not read off layer names: on a fresh, untrained copy of the model,
+one input step at a time is replaced by another random symbol and the change
+of every output step is recorded (forward passes only, no training). Whatever
+the layers are -- recurrent, convolutions of any padding and dilation, pooling,
+attention with or without a causal mask, custom layers -- the output at t
+depends on x[s] exactly when some such change moves it.
+
+An output that does not depend on an input is computed from the very same
+numbers whether that input changes or not, so its difference is exactly zero;
+a real dependence on fresh random weights is not. A dependence is therefore
+counted when the change exceeds a tiny share of the largest change seen
+(``NOISE``), which only absorbs floating-point noise.
+
+Pure numpy: the model is reached through a ``forward`` callable
+(encoded inputs in, outputs out), so the analysis is tested on plain functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+import numpy as np
+
+#: A change below this share of the largest change is floating-point noise, not a dependence.
+NOISE = 1e-6
+#: Base sequences each input step is perturbed in.
+BASES = 4
+
+Forward = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReachMap:
+    """``depends[t, s]``: the output at step t moves when input step s changes.
+
+    For a many-to-one model there is one output row, standing at the last input step.
+    """
+
+    depends: np.ndarray  # bool (output steps, input steps)
+    strength: np.ndarray  # float, the largest change seen
+    output_steps: np.ndarray  # the input step each output row stands at
+    initialisations: int
+
+    @property
+    def timesteps(self) -> int:
+        return int(self.depends.shape[1])
+
+    def reaches(self, t: int, s: int) -> bool:
+        row = int(np.flatnonzero(self.output_steps == t)[0])
+        return bool(0 <= s < self.timesteps and self.depends[row, s])
+
+    def past_span(self) -> tuple[int, int]:
+        """(nearest, farthest) steps back any output reaches, over outputs that reach the present."""
+        backs = [t - s for row, t in enumerate(self.output_steps) for s in np.flatnonzero(self.depends[row]) if s <= t]
+        return (min(backs), max(backs)) if backs else (0, -1)
+
+    def receptive_field(self) -> int:
+        """How many steps, the present included, the outputs see: 1 + the farthest step back reached
+        by every output far enough from the start to have it (the structural memory limit)."""
+        farthest = []
+        for row, t in enumerate(self.output_steps):
+            past = [t - s for s in np.flatnonzero(self.depends[row]) if s <= t]
+            if past:
+                farthest.append(max(past))
+        if not farthest:
+            return 0
+        deepest = max(farthest)
+        # outputs near the start cannot see further than the start: judge by the ones that could
+        full = [f for f, t in zip(farthest, self.output_steps) if t >= deepest]
+        return 1 + (min(full) if full else deepest)
+
+    def future_steps(self, scored: np.ndarray | None = None) -> list[tuple[int, int]]:
+        """(t, s) pairs with s > t that the output at t depends on."""
+        pairs = []
+        for row, t in enumerate(self.output_steps):
+            if scored is not None and not scored[row]:
+                continue
+            for s in np.flatnonzero(self.depends[row]):
+                if s > t:
+                    pairs.append((int(t), int(s)))
+        return pairs
+
+    def lag_ceiling(self, lag: int, chance: float, scored_rows: np.ndarray | None = None) -> tuple[float, int, int]:
+        """Best accuracy possible on lag(n): reachable scored steps right, the rest at chance.
+
+        Returns (ceiling, scored outputs that reach x[t-n], scored outputs).
+        """
+        rows = [row for row, t in enumerate(self.output_steps) if t >= lag]
+        if scored_rows is not None:
+            rows = [row for row in rows if scored_rows[row]]
+        if not rows:
+            return 1.0, 0, 0
+        reach = sum(bool(self.depends[row, self.output_steps[row] - lag]) for row in rows)
+        ceiling = (reach + (len(rows) - reach) * chance) / len(rows)
+        return ceiling, reach, len(rows)
+
+
+def perturbations(base: np.ndarray, vocab: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Each base sequence once as it is, then once per step with that step's symbol changed.
+
+    Returns symbols shaped (bases * (1 + timesteps), timesteps) and, per row, the step changed
+    (-1 for the unchanged base).
+    """
+    bases, timesteps = base.shape
+    rows, changed = [], []
+    for b in range(bases):
+        rows.append(base[b])
+        changed.append(-1)
+        for s in range(timesteps):
+            row = base[b].copy()
+            row[s] = (row[s] + rng.integers(1, vocab)) % vocab  # always a different symbol
+            rows.append(row)
+            changed.append(s)
+    return np.stack(rows), np.asarray(changed)
+
+
+def measure(
+    forwards: list[Forward],
+    encode: Callable[[np.ndarray], np.ndarray],
+    vocab: int,
+    timesteps: int,
+    rng: np.random.Generator,
+    bases: int = BASES,
+) -> ReachMap:
+    """Perturb every input step of ``bases`` random sequences under each initialisation in ``forwards``."""
+    strength = np.zeros((1, timesteps))
+    many_to_many = False
+    for forward in forwards:
+        base = rng.integers(0, vocab, size=(bases, timesteps))
+        symbols, changed = perturbations(base, vocab, rng)
+        out = np.asarray(forward(encode(symbols)), dtype="float64")
+        many_to_many = out.ndim == 3
+        out = out.reshape(out.shape[0], out.shape[1] if many_to_many else 1, -1)  # (rows, out steps, width)
+        per_base = out.reshape(bases, 1 + timesteps, out.shape[1], out.shape[2])
+        change = np.abs(per_base[:, 1:] - per_base[:, :1]).max(axis=(0, 3))  # (input steps, out steps)
+        change = change.T
+        if strength.shape != change.shape:
+            strength = np.zeros_like(change)
+        strength = np.maximum(strength, np.nan_to_num(change, nan=np.inf))
+    top = float(strength.max()) if strength.size else 0.0
+    depends = strength > NOISE * top if top > 0 else np.zeros_like(strength, dtype=bool)
+    output_steps = np.arange(timesteps) if many_to_many else np.asarray([timesteps - 1])
+    if many_to_many and depends.shape[0] != timesteps:  # output steps differ from input steps: align ends
+        output_steps = np.arange(timesteps - depends.shape[0], timesteps)
+    return ReachMap(depends=depends, strength=strength, output_steps=output_steps, initialisations=len(forwards))
+
+
+def describe_reach(reach: ReachMap) -> str:
+    """``x[t-2..t]`` style: what the outputs see, for messages."""
+    field = reach.receptive_field()
+    if field <= 0:
+        return "no input step at or before t"
+    if field == 1:
+        return "x[t] only"
+    return f"x[t-{field - 1}..t] only"

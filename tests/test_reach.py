@@ -1,0 +1,110 @@
+"""Reach analysis: which input steps each output depends on, on untrained models
+with known receptive fields. Forward passes only; nothing is trained."""
+
+import numpy as np
+import pytest
+
+from pytest_rnncheck.encoding import encode
+from pytest_rnncheck.reach import describe_reach, measure
+
+
+def onehot(vocab):
+    return lambda symbols: encode("onehot", symbols, vocab)
+
+
+def window_sum(back, ahead=0):
+    """A numpy 'model': output t sums the one-hot inputs t-back..t+ahead with fixed weights."""
+    weights = np.random.default_rng(1).normal(size=(back + ahead + 1, 5, 3))
+
+    def forward(x):
+        out = np.zeros(x.shape[:2] + (3,))
+        for t in range(x.shape[1]):
+            for k, s in enumerate(range(t - back, t + ahead + 1)):
+                if 0 <= s < x.shape[1]:
+                    out[:, t] += x[:, s] @ weights[k]
+        return out
+
+    return forward
+
+
+def test_a_window_model_has_its_window_as_receptive_field_and_no_future():
+    reach = measure([window_sum(2)], onehot(5), 5, 10, np.random.default_rng(0))
+    assert reach.receptive_field() == 3 and reach.future_steps() == []
+    assert describe_reach(reach) == "x[t-2..t] only"
+    assert reach.lag_ceiling(2, 0.2)[0] == 1.0
+    ceiling, seen, scored = reach.lag_ceiling(3, 0.2)
+    assert (ceiling, seen, scored) == (pytest.approx(0.2), 0, 7)
+
+
+def test_looking_ahead_is_found_with_how_far():
+    reach = measure([window_sum(1, ahead=2)], onehot(5), 5, 10, np.random.default_rng(0))
+    pairs = reach.future_steps()
+    assert max(s - t for t, s in pairs) == 2 and reach.receptive_field() == 2
+
+
+def test_a_many_to_one_output_stands_at_the_last_step():
+    def last_two(x):
+        return x[:, -1] + 0.5 * x[:, -2]
+
+    reach = measure([last_two], onehot(5), 5, 8, np.random.default_rng(0))
+    assert list(reach.output_steps) == [7] and reach.receptive_field() == 2
+    assert reach.lag_ceiling(1, 0.2)[0] == 1.0 and reach.lag_ceiling(2, 0.2)[0] == pytest.approx(0.2)
+
+
+def test_a_dependence_seen_under_one_initialisation_counts():
+    dead = lambda x: np.zeros(x.shape[:2] + (3,))  # noqa: E731 - a dead initialisation sees nothing
+    reach = measure([dead, window_sum(3)], onehot(5), 5, 10, np.random.default_rng(0))
+    assert reach.receptive_field() == 4 and reach.initialisations == 2
+
+
+# -- real Keras layers, untrained ---------------------------------------------
+keras = pytest.importorskip("keras")
+layers = keras.layers
+
+
+def keras_reach(*body, timesteps=12, vocab=6):
+    from pytest_rnncheck.keras_model import measure_reach
+    from pytest_rnncheck.plan import ProbePlan
+
+    model = keras.Sequential([keras.Input((timesteps, vocab)), *body, layers.Dense(vocab, activation="softmax")])
+    plan = ProbePlan("onehot", vocab, timesteps, True, "classes", model_vocab=vocab)
+    return measure_reach(keras, model, plan, seed=0)
+
+
+@pytest.mark.parametrize(
+    "body, field, future",
+    [
+        ([layers.GRU(8, return_sequences=True)], 12, False),
+        ([layers.Conv1D(8, 3, padding="causal")], 3, False),
+        ([layers.Conv1D(8, 3, padding="same")], 2, True),
+        ([layers.Conv1D(8, 2, padding="causal", dilation_rate=d) for d in (1, 2, 4)], 8, False),
+        ([layers.Bidirectional(layers.LSTM(4, return_sequences=True))], 12, True),
+        ([layers.Dense(8)], 1, False),
+    ],
+    ids=["gru", "causal-conv3", "same-conv3", "tcn-1-2-4", "bidirectional", "dense"],
+)
+def test_keras_layers_have_their_known_receptive_fields(body, field, future):
+    reach = keras_reach(*body)
+    assert reach.receptive_field() == field
+    assert bool(reach.future_steps()) is future
+    assert reach.initialisations == 2  # the model's own weights and a fresh clone
+
+
+@pytest.mark.parametrize("causal", [True, False])
+def test_attention_looks_ahead_exactly_when_unmasked(causal):
+    inp = keras.Input((8, 5))
+    out = layers.Dense(5, activation="softmax")(layers.MultiHeadAttention(2, 4)(inp, inp, use_causal_mask=causal))
+    from pytest_rnncheck.keras_model import measure_reach
+    from pytest_rnncheck.plan import ProbePlan
+
+    reach = measure_reach(keras, keras.Model(inp, out), ProbePlan("onehot", 5, 8, True, "classes", model_vocab=5), 0)
+    assert bool(reach.future_steps()) is not causal
+    assert reach.receptive_field() == 8
+
+
+def test_a_stateful_model_is_not_measured():
+    from pytest_rnncheck.keras_model import measure_reach
+    from pytest_rnncheck.plan import ProbePlan
+
+    model = keras.Sequential([keras.Input((1, 1), batch_size=1), layers.GRU(4, stateful=True)])
+    assert measure_reach(keras, model, ProbePlan("binary", 2, 1, False, "scalar", 1, True, 2), 0) is None
