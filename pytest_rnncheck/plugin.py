@@ -31,11 +31,18 @@ HELP_MODEL = (
     "probe a model with no test file: MODULE:FACTORY (an importable module or a path to a .py "
     "file, and a zero-argument function building the model); repeatable"
 )
+HELP_TIMEOUT = (
+    "stop a probe that runs longer than this many seconds and report it as an error (default 900; 0: no limit; "
+    "needs the worker process, so not with --rnncheck-in-process)"
+)
+HELP_IN_PROCESS = "run probes in the test's own process instead of a recycled worker process (memory then grows with every probe)"
+DEFAULT_TIMEOUT = 900.0
 HELP_PROBE = "probe to run on every --rnncheck-model, as a marker call: 'lag(2)', 'echo()', 'invert(1, min_accuracy=0.9)'; repeatable"
 DEFAULT_SEED = 0
 CACHE_SEED = "rnncheck/seed"
 
 SETTINGS = pytest.StashKey["Settings"]()
+EXECUTOR = pytest.StashKey["ProbeExecutor"]()
 ITEM_RESULTS = pytest.StashKey[list]()
 ITEM_ERROR = pytest.StashKey[str]()
 
@@ -45,9 +52,18 @@ class RnnCheckWarning(UserWarning):
 
 
 class Settings:
-    def __init__(self, enabled: bool, seed: int, report_path: str | None, strict: bool, rootdir: Path):
+    def __init__(
+        self,
+        enabled: bool,
+        seed: int,
+        report_path: str | None,
+        strict: bool,
+        rootdir: Path,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        isolate: bool = True,
+    ):
         self.enabled, self.seed, self.report_path, self.strict = enabled, seed, report_path, strict
-        self.rootdir = rootdir
+        self.rootdir, self.timeout, self.isolate = rootdir, timeout, isolate
         self.gates: list[tuple[ModelRef, Any, list[ProbeSpec]]] = []  # --rnncheck-model x --rnncheck-probe
 
 
@@ -58,11 +74,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--rnncheck-seed", default=None, type=seed_option, metavar="N|last|random", help=HELP_SEED)
     group.addoption("--rnncheck-report", default=None, metavar="PATH", help=HELP_REPORT)
     group.addoption("--rnncheck-strict", action="store_true", default=None, help=HELP_STRICT)
+    group.addoption("--rnncheck-timeout", default=None, type=timeout_option, metavar="SECONDS", help=HELP_TIMEOUT)
+    group.addoption("--rnncheck-in-process", action="store_true", default=None, help=HELP_IN_PROCESS)
     group.addoption("--rnncheck-model", action="append", default=None, metavar="MODULE:FACTORY", help=HELP_MODEL)
     group.addoption("--rnncheck-probe", action="append", default=None, metavar="EXPR", help=HELP_PROBE)
     parser.addini("rnncheck", HELP_ENABLE, type="bool", default=False)
     parser.addini("rnncheck_seed", HELP_SEED, default="")
     parser.addini("rnncheck_strict", HELP_STRICT, type="bool", default=False)
+    parser.addini("rnncheck_timeout", HELP_TIMEOUT, default="")
+    parser.addini("rnncheck_in_process", HELP_IN_PROCESS, type="bool", default=False)
     parser.addini("rnncheck_models", HELP_MODEL, type="linelist", default=[])
     parser.addini("rnncheck_probes", HELP_PROBE, type="linelist", default=[])
 
@@ -79,22 +99,59 @@ def seed_option(value: str) -> str | int:
     return seed
 
 
+def timeout_option(value: str) -> float | None:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a time limit: give seconds >= 0 (0: no limit)")
+    return seconds or None
+
+
 # -- configure -------------------------------------------------------------
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
     enabled = config.getoption("rnncheck_enabled")
     strict = config.getoption("rnncheck_strict")
+    in_process = config.getoption("rnncheck_in_process")
     config.stash[SETTINGS] = Settings(
         enabled=bool(ini_value(config, "rnncheck") if enabled is None else enabled),
         seed=resolve_seed(config),
         report_path=config.getoption("rnncheck_report"),
         strict=bool(ini_value(config, "rnncheck_strict") if strict is None else strict),
         rootdir=Path(str(config.rootpath)),
+        timeout=resolve_timeout(config),
+        isolate=not (ini_value(config, "rnncheck_in_process") if in_process is None else in_process),
     )
     config.stash[SETTINGS].gates = resolve_gates(config)
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
     if config.pluginmanager.hasplugin("xdist"):  # its hooks are unknown to pytest without it
         config.pluginmanager.register(XdistHooks(), "rnncheck-xdist")
+
+
+def resolve_timeout(config: pytest.Config) -> float | None:
+    """CLI > ini > default, validated alike."""
+    value = config.getoption("rnncheck_timeout")
+    if value is not None:
+        return value
+    ini = config.getini("rnncheck_timeout").strip()
+    if not ini:
+        return DEFAULT_TIMEOUT
+    try:
+        return timeout_option(ini)
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"rnncheck: ini setting rnncheck_timeout: {exc}") from None
+
+
+def executor(config: pytest.Config) -> Any:
+    """The session's probe executor (and its worker process), made on first use."""
+    if EXECUTOR not in config.stash:
+        from .isolation import ProbeExecutor
+
+        settings = config.stash[SETTINGS]
+        config.stash[EXECUTOR] = ProbeExecutor(settings.isolate, settings.timeout)
+    return config.stash[EXECUTOR]
 
 
 def ini_value(config: pytest.Config, name: str) -> Any:
@@ -189,7 +246,7 @@ class ModelProbeItem(pytest.Item):
         self.add_marker(getattr(pytest.mark, MARKER)(spec.kind, *args, **options))
 
     def runtest(self) -> None:
-        ProbeRunner(self, self.config.stash[SETTINGS])(self.source, label=self.ref.text)
+        ProbeRunner(self, self.config.stash[SETTINGS])(self.source, label=self.ref.text, ref=self.ref)
 
     def reportinfo(self) -> tuple[Any, int, str]:
         return self.path, 0, f"rnncheck {self.ref.text} {self.spec.name}"
@@ -236,6 +293,18 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             item.add_marker(skip)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the probes' worker process while the first tests run, if any probe will."""
+    settings = session.config.stash[SETTINGS]
+    if settings.enabled and any(item.get_closest_marker(MARKER) for item in session.items):
+        executor(session.config).prestart()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if EXECUTOR in config.stash:
+        config.stash[EXECUTOR].close()
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     error = item.stash.get(ITEM_ERROR, None)
     if error:
@@ -272,7 +341,7 @@ class ProbeRunner:
             return spec.seed
         return (self.settings.seed + zlib.crc32(f"{self.item.nodeid}|{spec.name}".encode())) % 2**31
 
-    def __call__(self, model: Any, *probes: str | ProbeSpec, label: str | None = None) -> list:
+    def __call__(self, model: Any, *probes: str | ProbeSpec, label: str | None = None, ref: ModelRef | None = None) -> list:
         if not self.settings.enabled:
             pytest.skip("rnncheck probes are off: run with --rnncheck")
         try:
@@ -285,13 +354,16 @@ class ProbeRunner:
                 "rnncheck() was called but the test names no probe: mark it, e.g. @rnncheck.lag(2) "
                 "(from pytest_rnncheck import rnncheck), or pass one: rnncheck(model, 'lag(2)')",
             )
-        from .runner import run_probe
+        from .isolation import ProbeTask
+        from .runner import source_label
 
         results = []
         live = LiveProgress(self.item.config)
+        label = label or source_label(model)
         for spec in specs:
+            task = ProbeTask(spec, self.probe_seed(spec), label, factory=None if ref else model, ref=ref, rootdir=str(self.settings.rootdir))
             try:
-                result = run_probe(model, spec, self.probe_seed(spec), label, live.reporter(spec.name))
+                result = executor(self.item.config).run(task, live.reporter(spec.name))
             finally:
                 live.close()
             result.nodeid = self.item.nodeid

@@ -64,13 +64,13 @@ class ReachMap:
         for row, t in enumerate(self.output_steps):
             past = [t - s for s in np.flatnonzero(self.depends[row]) if s <= t]
             if past:
-                farthest.append(max(past))
+                farthest.append(int(max(past)))
         if not farthest:
             return 0
         deepest = max(farthest)
         # outputs near the start cannot see further than the start: judge by the ones that could
         full = [f for f, t in zip(farthest, self.output_steps) if t >= deepest]
-        return 1 + (min(full) if full else deepest)
+        return int(1 + (min(full) if full else deepest))
 
     def future_steps(self, scored: np.ndarray | None = None) -> list[tuple[int, int]]:
         """(t, s) pairs with s > t that the output at t depends on."""

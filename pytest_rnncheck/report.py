@@ -58,7 +58,7 @@ def table_lines(results: list[dict[str, Any]], strict: bool = False, width: int 
         excess = sum(widths.values()) - room
         if excess <= 0:
             break
-        widths[column] = max(narrowest, widths[column] - excess)
+        widths[column] = max(min(narrowest, widths[column]), widths[column] - excess)
     lines = [_join({c: c for c in COLUMNS}, widths), _join({c: "-" * widths[c] for c in COLUMNS}, widths)]
     for row in rows:
         cells = {c: _cell_lines(c, row[c], widths[c]) for c in COLUMNS}
@@ -150,7 +150,8 @@ def write_json(path: str | Path, seed: int, backend: str, results: list[dict[str
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document(seed, backend, results), indent=2) + "\n")
+    plain = lambda value: value.item() if hasattr(value, "item") else str(value)  # noqa: E731 - numpy scalars
+    path.write_text(json.dumps(document(seed, backend, results), indent=2, default=plain) + "\n")
 
 
 def junit_properties(result: dict[str, Any]) -> list[tuple[str, Any]]:

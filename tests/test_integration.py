@@ -248,7 +248,7 @@ def test_findings_on_a_passing_probe_warn_and_strict_fails_them(pytester):
     strict.stdout.fnmatch_lines(["*FAIL (strict)*activation-range*"])
 
 
-def test_a_failing_lag_with_nothing_static_runs_an_echo_control(pytester):
+def test_a_model_that_drops_the_past_inside_a_lambda_fails_on_its_measured_reach(pytester):
     pytester.makepyfile(
         test_control="""
         import keras
@@ -264,15 +264,17 @@ def test_a_failing_lag_with_nothing_static_runs_an_echo_control(pytester):
             rnncheck(last_step_only)
         """
     )
-    result = run(pytester)
+    result = run(pytester, "--rnncheck-report=report.json")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*missing-context: control run: echo() passes (accuracy *) but lag(2, budget=20000) does not*"
-            "it can echo the present but not the past*",
-            "*note: control run echo() passed*",
+            "*not trained: proven impossible from the configuration and the measured reach*",
+            "*missing-context: the output at t depends on x?t? only (measured by changing one input step at a "
+            "time on 1 fresh initialisation(s)); lag(2, budget=20000) needs x?t-2?*",
         ]
     )
+    (row,) = json.loads((pytester.path / "report.json").read_text())["results"]
+    assert row["stopped"] == "static" and row["sequences"] == 0 and row["receptive_field"] == 1
 
 
 GATED = """
@@ -306,9 +308,9 @@ def test_models_gated_from_the_command_line_without_a_test_file(pytester, mode):
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines_random(
         [
-            "rnncheck::pkg.models:build?lag(2)?*pass*",
-            "rnncheck::pkg.models:build?echo(min_accuracy=0.8)?*pass*",
-            "rnncheck::pkg/models.py:one_step?lag(2)?*FAIL*missing-context*",
+            "*pkg.models:build?lag(2)?*pass*",
+            "*pkg.models:build?echo(min_accuracy=0.8)?*pass*",
+            "*pkg/models.py:one_step?lag(2)?*FAIL*missing-context*",
             "*reproduce: pytest --rnncheck --rnncheck-seed=0 --rnncheck-model=pkg/models.py:one_step --rnncheck-probe=*",
         ]
     )

@@ -1,0 +1,310 @@
+"""Probes in a worker process: memory given back, a stuck probe stopped, a crash contained.
+
+Keras and TensorFlow do not give back all the memory a trained model took, even
+after ``clear_session``: about 10 MB per probe stays behind. So probes run in a
+child process (``multiprocessing``'s *spawn* start method: a fresh interpreter,
+safe whatever threads the parent runs), which is replaced after
+``MAX_PROBES`` probes or once it has grown ``MEMORY_CEILING_MB`` past its
+start. The parent only waits on a pipe, so it can
+
+- stop a probe that runs past its time limit (the child is killed and replaced),
+- survive a child that dies (a segfault in native code, the out-of-memory
+  killer): the probe gets an ``error`` naming the signal and the peak memory,
+- show the child's training progress as it comes.
+
+A factory is sent with cloudpickle (lambdas and closures inside a test work);
+a ``--rnncheck-model`` reference is sent as the reference and imported in the
+child. What cannot be sent at all runs in-process, with a note saying so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from .model_refs import ModelRef
+from .result import ProbeResult
+from .spec import ProbeSpec
+
+#: Probes one worker runs before it is replaced.
+MAX_PROBES = 20
+#: Growth past the worker's size after start-up (MB) at which it is replaced.
+MEMORY_CEILING_MB = 400.0
+#: Seconds between two looks at the worker while it runs a probe.
+POLL = 0.1
+
+Progress = Callable[[int, "float | None"], None]
+
+
+STOP = b""  # sent to the worker: no more probes
+
+
+@dataclasses.dataclass
+class ProbeTask:
+    """What the worker needs to run one probe: the model's source, by value or by reference."""
+
+    spec: ProbeSpec
+    seed: int
+    label: str | None
+    factory: Any = None
+    ref: ModelRef | None = None
+    rootdir: str | None = None
+
+    def source(self) -> Any:
+        if self.ref is None:
+            return self.factory
+        from .model_refs import load_model_ref
+
+        return load_model_ref(self.ref, Path(self.rootdir or "."))
+
+
+class ProbeExecutor:
+    """Runs probes in a recycled worker process, or in-process when isolation is off."""
+
+    def __init__(self, isolate: bool, timeout: float | None):
+        self.isolate, self.timeout = isolate, timeout
+        self.worker = ProbeWorker()
+
+    def prestart(self) -> None:
+        """Start the worker now, so it imports Keras while pytest collects and runs other tests."""
+        if self.isolate and not self.worker.alive:
+            self.worker.start()
+
+    def run(self, task: ProbeTask, progress: Progress) -> ProbeResult:
+        if not self.isolate:
+            return self.in_process(task, progress)
+        import cloudpickle
+
+        try:
+            payload = cloudpickle.dumps(task)
+        except Exception as exc:
+            return self.in_process(task, progress, f"could not be sent to a worker process ({type(exc).__name__}: {exc})")
+        start = time.monotonic()
+        try:
+            outcome, value = self.worker.run(payload, progress, self.timeout)
+            if outcome == "unpicklable" and task.factory is not None:
+                by_value = self.by_value(task)
+                if by_value is not None:
+                    outcome, value = self.worker.run(by_value, progress, self.timeout)
+        except BaseException:  # Ctrl-C, pytest-timeout: the worker is mid-probe, so it goes
+            self.worker.kill()
+            raise
+        if outcome == "result":
+            return value
+        if outcome == "unpicklable":
+            return self.in_process(task, progress, f"could not be rebuilt in a worker process ({value})")
+        result = ProbeResult(model=task.label or "-", probe=task.spec.name, seed=task.seed, threshold=task.spec.min_accuracy)
+        result.stopped, result.seconds = "error", time.monotonic() - start
+        result.peak_memory_mb, result.peak_memory_scope = self.worker.peak_mb, "worker"
+        if outcome == "timeout":
+            result.error = (
+                f"stopped after {self.timeout:g} s, the per-probe time limit, {value}; the other tests go on. "
+                f"If the model is just slow, raise the limit (--rnncheck-timeout=SECONDS, ini rnncheck_timeout) "
+                f"or lower the probe's budget=; if it hangs, look for a deadlock in the model factory or a layer"
+            )
+        else:
+            result.error = (
+                f"{value}. The other tests go on. A crash in native code (TensorFlow, a custom op) or running "
+                f"out of memory ends the process that runs the probe; try the model alone to see its own message"
+            )
+        return result
+
+    @staticmethod
+    def by_value(task: ProbeTask) -> bytes | None:
+        """The task again, with the factory's module pickled by value (for test modules that the
+        worker cannot import by name, e.g. under --import-mode=importlib)."""
+        import cloudpickle
+
+        module = sys.modules.get(getattr(task.factory, "__module__", None) or "")
+        if module is None:
+            return None
+        try:
+            cloudpickle.register_pickle_by_value(module)
+            return cloudpickle.dumps(task)
+        except Exception:
+            return None
+        finally:
+            try:
+                cloudpickle.unregister_pickle_by_value(module)
+            except Exception:
+                pass
+
+    @staticmethod
+    def in_process(task: ProbeTask, progress: Progress, why: str | None = None) -> ProbeResult:
+        from .runner import run_probe
+
+        try:
+            source = task.source()
+        except Exception as exc:
+            result = ProbeResult(model=task.label or "-", probe=task.spec.name, seed=task.seed, threshold=task.spec.min_accuracy)
+            result.error, result.stopped = str(exc), "error"
+            return result
+        result = run_probe(source, task.spec, task.seed, task.label, progress)
+        if why:
+            result.notes.append(f"ran in the test's own process: the model {why}")
+        return result
+
+    def close(self) -> None:
+        self.worker.close()
+
+
+class ProbeWorker:
+    """One child process running one probe at a time."""
+
+    def __init__(self) -> None:
+        self.process: Any = None
+        self.conn: Any = None
+        self.probes = 0
+        self.base_mb: float | None = None
+        self.peak_mb: float | None = None
+
+    # -- lifecycle ---------------------------------------------------------------
+    def start(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=worker_main, args=(child, list(sys.path)), daemon=True, name="rnncheck-probe")
+        self.process.start()
+        child.close()
+        self.conn, self.probes, self.peak_mb = parent, 0, None
+        self.base_mb = None
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.is_alive()
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        try:
+            if self.process.is_alive():
+                self.conn.send_bytes(STOP)
+                self.process.join(2)
+        except (OSError, EOFError, BrokenPipeError):
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        if self.conn is not None:
+            self.conn.close()
+        self.process = self.conn = None
+
+    def worn_out(self, rss_mb: float | None) -> bool:
+        if self.probes >= MAX_PROBES:
+            return True
+        if rss_mb is None:
+            return False
+        if self.base_mb is None:
+            self.base_mb = rss_mb
+        return rss_mb - self.base_mb > MEMORY_CEILING_MB
+
+    # -- one probe ---------------------------------------------------------------
+    def run(self, payload: bytes, progress: Progress, timeout: float | None) -> tuple[str, Any]:
+        """Send one probe; return ("result", ProbeResult), ("unpicklable", text),
+        ("timeout", stage) or ("died", description)."""
+        if not self.alive:
+            self.start()
+        self.conn.send_bytes(payload)
+        self.probes += 1
+        start = time.monotonic()
+        stage = "before training (building or measuring the model)"
+        while True:
+            self.sample_memory()
+            if self.conn.poll(POLL):
+                try:
+                    message = self.conn.recv()
+                except (EOFError, OSError):
+                    return "died", self.death(stage)
+                kind = message[0]
+                if kind == "progress":
+                    _, sequences, accuracy = message
+                    acc = "" if accuracy is None else f", monitor accuracy {accuracy:.3f}"
+                    stage = f"training: {sequences:,} sequences seen{acc}"
+                    progress(sequences, accuracy)
+                elif kind == "result":
+                    _, blob, rss = message
+                    if self.worn_out(rss):
+                        self.close()
+                    return "result", pickle.loads(blob)
+                elif kind == "unpicklable":
+                    return "unpicklable", message[1]
+                continue
+            if not self.process.is_alive():
+                return "died", self.death(stage)
+            if timeout is not None and time.monotonic() - start > timeout:
+                self.kill()
+                return "timeout", stage
+
+    def sample_memory(self) -> None:
+        peak = _status_mb(self.process.pid, "VmHWM") if self.process is not None else None
+        if peak is not None:
+            self.peak_mb = peak
+
+    def death(self, stage: str) -> str:
+        self.process.join(5)
+        code = self.process.exitcode
+        peak = self.peak_mb
+        self.kill()
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            cause = f"was killed by {name} (signal {-code})"
+            if -code == signal.SIGKILL:
+                cause += ", which the out-of-memory killer sends when memory runs out"
+        else:
+            cause = f"exited with status {code}"
+        memory = f"; its peak memory was {peak:,.0f} MB" if peak is not None else ""
+        return f"the probe's worker process {cause} {stage}{memory}"
+
+
+def _status_mb(pid: int, key: str) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+# -- the child -------------------------------------------------------------------
+def worker_main(conn: Any, path: list[str]) -> None:
+    """Run probes sent over ``conn`` until it sends None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    sys.path[:] = path
+    import cloudpickle
+
+    from .backend import import_keras
+    from .runner import run_probe
+
+    import_keras()  # while the parent is still collecting or running other tests
+    while True:
+        try:
+            payload = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if payload == STOP:
+            return
+        try:
+            task = cloudpickle.loads(payload)
+            source = task.source()
+        except BaseException as exc:  # the parent runs it in-process instead
+            conn.send(("unpicklable", f"{type(exc).__name__}: {exc}"))
+            continue
+
+        def progress(sequences: int, accuracy: float | None) -> None:
+            conn.send(("progress", sequences, accuracy))
+
+        result = run_probe(source, task.spec, task.seed, task.label, progress)
+        conn.send(("result", pickle.dumps(result), _status_mb(os.getpid(), "VmRSS")))

@@ -1,0 +1,106 @@
+"""Probes run in a recycled worker process: a stuck probe is stopped, a crash is
+contained, Ctrl-C keeps the finished results. Real pytest subprocesses; the
+probes here build models but train none."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+FAULTS = """
+import os
+import signal
+import time
+
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def one_step():
+    return keras.Sequential([keras.Input((1, 10)), layers.LSTM(8), layers.Dense(10, activation="softmax")])
+
+
+def sleeps_forever():
+    time.sleep(10_000)
+
+
+def segfaults():
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+@rnncheck.echo()
+def test_hangs(rnncheck):
+    rnncheck(sleeps_forever)
+
+
+@rnncheck.echo()
+def test_crashes(rnncheck):
+    rnncheck(segfaults)
+
+
+@rnncheck.lag(1)
+def test_after_the_faults(rnncheck):
+    rnncheck(lambda: one_step())  # a closure travels to the worker too
+"""
+
+
+def test_a_hung_probe_is_stopped_and_a_crash_is_an_error_row_while_the_run_goes_on(pytester):
+    pytester.makepyfile(test_faults=FAULTS)
+    result = pytester.runpytest_subprocess("--rnncheck", "--rnncheck-timeout=5", "--rnncheck-report=report.json", "-p", "no:randomly")
+    result.assert_outcomes(failed=3)
+    rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
+    hung, crashed, after = rows["test_hangs"], rows["test_crashes"], rows["test_after_the_faults"]
+    assert hung["verdict"] == "error" and "stopped after 5 s, the per-probe time limit" in hung["error"]
+    assert "--rnncheck-timeout" in hung["error"] and 5 <= hung["seconds"] < 30
+    assert crashed["verdict"] == "error" and "killed by SIGSEGV (signal 11)" in crashed["error"]
+    assert "peak memory was" in crashed["error"] and crashed["peak_memory_mb"] > 0
+    # the run went on: the next probe ran in a fresh worker and got its own verdict
+    assert after["verdict"] == "fail" and [p["code"] for p in after["pathologies"]] == ["missing-context"]
+
+
+INTERRUPTED = """
+import time
+
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def one_step():
+    return keras.Sequential([keras.Input((1, 10)), layers.LSTM(8), layers.Dense(10, activation="softmax")])
+
+
+def sleeps_forever():
+    time.sleep(10_000)
+
+
+@rnncheck.lag(1)
+def test_a_finished(rnncheck):
+    rnncheck(one_step)
+
+
+@rnncheck.echo()
+def test_b_stuck(rnncheck):
+    rnncheck(sleeps_forever)
+"""
+
+
+def test_ctrl_c_stops_the_run_and_keeps_the_finished_results(pytester):
+    pytester.makepyfile(test_interrupted=INTERRUPTED)
+    cmd = [sys.executable, "-m", "pytest", "--rnncheck", "--rnncheck-report=report.json", "-v", "-p", "no:randomly"]
+    proc = subprocess.Popen(cmd, cwd=pytester.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "test_a_finished FAILED" in line:
+            time.sleep(1.0)  # the stuck probe is now running in the worker
+            proc.send_signal(signal.SIGINT)
+            break
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2, "".join(lines) + out  # pytest's "interrupted"
+    assert "KeyboardInterrupt" in out
+    rows = json.loads((pytester.path / "report.json").read_text())["results"]
+    assert [r["nodeid"].split("::")[1] for r in rows] == ["test_a_finished"]
+    assert rows[0]["pathologies"][0]["code"] == "missing-context"
