@@ -139,7 +139,8 @@ def compile_default(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan,
         loss = "binary_crossentropy"
     else:
         loss = "mean_squared_error"
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
+    # clipnorm: measured on GRU(128) lag(16), the same curve early on and no later collapse
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0), loss=loss)
     return sparse
 
 

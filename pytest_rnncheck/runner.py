@@ -16,6 +16,7 @@ from .memory import PeakMemory
 from .plan import ProbePlan
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
+from .stopping import progressing, worth_other_rates
 from .training import HeldOut, Outcome, Progress, train
 from .verdict import Z_FIRST, Z_REMEDY
 
@@ -68,7 +69,9 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     result.attempts.append(attempt_record(outcome, rate, Z_FIRST))
     del model
     gc.collect()  # free the trained model's memory before the next probe
-    if rate and still_learning(outcome) and not any(p.severity == diagnosis.ERROR for p in static):
+    verdict = outcome.verdict
+    retry = worth_other_rates(verdict.passed, verdict.accuracy, verdict.chance, outcome.stopped, outcome.curve)
+    if rate and retry and not any(p.severity == diagnosis.ERROR for p in static):
         outcome = remedy(keras, source, spec, seed, label, outcome, rate, result, progress)
     verdict = outcome.verdict
     result.passed = verdict.passed
@@ -90,6 +93,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
                 verdict.chance,
                 sum(a["sequences"] for a in result.attempts),
                 outcome.stopped,
+                progressing(outcome.curve),
                 len(result.attempts),
                 None if reach is None else True,  # a reach that could not pass stopped the probe above
                 echo,
@@ -120,14 +124,6 @@ def attempt_record(outcome: Outcome, rate: float | None, z: float) -> dict[str, 
 
 
 
-
-
-def still_learning(outcome: Outcome) -> bool:
-    """Failed, but not for want of ability: well above chance, or out of budget while improving."""
-    verdict = outcome.verdict
-    if verdict.passed or outcome.bad_loss is not None:
-        return False
-    return verdict.accuracy >= verdict.chance + 0.1 or outcome.stopped == "budget"
 
 
 def remedy(

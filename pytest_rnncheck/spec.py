@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "timesteps": None,
     "min_accuracy": 0.9,
     "seed": None,
-    "budget": 64_000,
+    "budget": None,
     "causal": False,
 }
 
@@ -34,7 +34,7 @@ OPTION_HELP = {
     "timesteps": "window fed to the model per sample (integer >= 1)",
     "min_accuracy": "held-out accuracy needed to pass (0 < x <= 1)",
     "seed": "seed for this probe alone (integer >= 0)",
-    "budget": "most training sequences before giving up (integer >= 1)",
+    "budget": "most training sequences before giving up (integer >= 1; default max(64000, 8000 x lag))",
     "causal": "True if the output at step t must not depend on inputs after t (a forecaster, a streaming model)",
 }
 
@@ -52,7 +52,7 @@ class ProbeSpec:
     timesteps: int | None = None
     min_accuracy: float = DEFAULTS["min_accuracy"]
     seed: int | None = None
-    budget: int = DEFAULTS["budget"]
+    budget: int | None = DEFAULTS["budget"]
     causal: bool = DEFAULTS["causal"]
 
     @property

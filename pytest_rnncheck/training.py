@@ -3,8 +3,9 @@
 Fresh probe data every round (nothing is memorised), a monitoring set to decide
 when to stop, and a separate final set, never trained on or used for stopping,
 for the verdict. Training stops as soon as the final set shows a pass, when the
-learning curve has flattened (``plateau``), when the loss stops being finite,
-or at the budget.
+learning curve has flattened for longer than healthy models of the lag need
+(``plateau``, see stopping.py), when the loss stops being finite, or at the
+budget.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .keras_model import DEFAULT_LEARNING_RATE, compile_default, current_learnin
 from .plan import ProbePlan
 from .probes import ProbeData, draw, last_step
 from .spec import ProbeSpec
+from .stopping import StopPolicy
 from .verdict import Z_FIRST, Verdict, judge
 
 #: Windows per training batch when the model does not fix its batch size.
@@ -36,9 +38,6 @@ FIXED_BATCH_FINAL = 256
 EVAL_EVERY = 2048
 #: A stateful model sees each stream as this many steps at least, chunk after chunk.
 STATEFUL_STEPS = 16
-#: Plateau: no real progress over the last half of the run, after this share of the budget.
-PLATEAU_MIN_SHARE = 0.25
-PLATEAU_MIN_LOOKS = 6
 
 #: Called as training goes on: (sequences seen, last monitor accuracy or None).
 Progress = Callable[[int, "float | None"], None]
@@ -160,7 +159,8 @@ class ProbeTrainer:
         return verdict, held
 
     # -- the loop -----------------------------------------------------------
-    def run(self, budget: int) -> Outcome:
+    def run(self, policy: StopPolicy) -> Outcome:
+        budget = policy.budget
         fixed = self.plan.batch_size is not None
         monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES)
         final_size = FIXED_BATCH_FINAL if fixed else FINAL_SEQUENCES
@@ -186,25 +186,12 @@ class ProbeTrainer:
                 if final[0].passed:
                     stopped = "passed"
                     break
-            if plateaued(curve, seen, budget):
+            if policy.plateaued(curve, seen):
                 stopped = "plateau"
                 break
         if final is None or stopped != "passed":
             final = self.evaluate(self.draw(final_size))
         return Outcome(final[0], final[1], seen, stopped, curve, bad)
-
-
-def plateaued(curve: list[tuple[int, float, float]], seen: int, budget: int) -> bool:
-    """No real progress in accuracy or loss over the last half of the looks."""
-    if len(curve) < PLATEAU_MIN_LOOKS or seen < PLATEAU_MIN_SHARE * budget:
-        return False
-    recent = max(3, len(curve) // 2)
-    before, last = curve[:-recent], curve[-recent:]
-    best_acc_before = max(acc for _, acc, _ in before)
-    best_loss_before = min(loss for _, _, loss in before)
-    gained = max(acc for _, acc, _ in last) - best_acc_before
-    dropped = best_loss_before - min(loss for _, _, loss in last)
-    return gained < 0.02 and dropped < 0.02 * abs(best_loss_before)
 
 
 def train(
@@ -229,7 +216,7 @@ def train(
     rate = current_learning_rate(model)
     trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, z, progress)
     try:
-        return trainer.run(spec.budget), rate
+        return trainer.run(StopPolicy.for_lag(spec.n, spec.budget)), rate
     except RnnCheckError:
         raise
     except Exception as exc:

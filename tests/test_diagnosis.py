@@ -147,18 +147,21 @@ def test_constant_output_stays_quiet_on_varied_predictions():
 def test_undertrained_says_what_was_measured_tried_and_what_would_settle_it():
     lag = make_spec("lag", 16)
     plan = plan_probe(lag, HEALTHY["lstm_onehot"])
-    found = diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "budget", 1, True, (0.99, True))
+    found = diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "budget", False, 1, True, (0.99, True))
     assert [p.code for p in found] == ["undertrained"]
     text = found[0].message
     assert "after 64,000 sequences" in text and "the budget ran out" in text
     assert "x[t-16] reaches the output" in text and "echo() passes" in text and "no cause was shown" in text
-    assert "budget=128000" in found[0].fix
+    assert "budget=128000" in found[0].fix and "more units" in found[0].fix
+    climbing = diagnose_undertrained(lag, plan, 0.41, 0.01, 128_000, "budget", True, 1, True)
+    assert "it was still learning when the budget ran out" in climbing[0].message
+    assert "budget=256000" in climbing[0].fix and "units" not in climbing[0].fix
     # the echo control failing too points away from memory, at learning itself
-    cannot_map = diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "plateau", 3, True, (0.02, False))
+    cannot_map = diagnose_undertrained(lag, plan, 0.011, 0.01, 192_000, "plateau", False, 3, True, (0.02, False))
     assert "echo() fails too" in cannot_map[0].message and "cannot learn even to echo" in cannot_map[0].fix
     assert "3 attempts at different learning rates" in cannot_map[0].message
     # a reach measured to be too short is the cause itself: never undertrained then
-    assert diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "budget", 1, False) == []
+    assert diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "budget", False, 1, False) == []
 
 
 def test_non_finite_loss_names_the_point_and_a_fix():

@@ -1,29 +1,27 @@
 """When a failing probe earns a second try, and how the error budget is split."""
 
-import numpy as np
 import pytest
 
-from pytest_rnncheck.training import HeldOut, Outcome, plateaued
-from pytest_rnncheck.verdict import ALPHA, Z_FIRST, Z_REMEDY, Verdict, one_sided_z
+from pytest_rnncheck.stopping import FLAT_PER_LAG, StopPolicy, default_budget, worth_other_rates
+from pytest_rnncheck.verdict import ALPHA, Z_FIRST, Z_REMEDY, one_sided_z
 
 runner = pytest.importorskip("pytest_rnncheck.runner")
 
 
-def outcome(accuracy, chance=0.01, stopped="plateau", bad_loss=None, threshold=0.9):
-    verdict = Verdict(accuracy, accuracy - 0.02, accuracy + 0.02, chance, threshold, 1024)
-    empty = np.zeros((1, 1), int)
-    return Outcome(verdict, HeldOut(empty, empty, empty.astype(bool)), 10_000, stopped, [], bad_loss)
+RISING = [(2048 * (i + 1), 0.1 + 0.05 * i, 4.0 - 0.2 * i) for i in range(8)]
+FLAT = [(2048 * (i + 1), 0.6, 1.5) for i in range(8)]
 
 
-def test_a_model_well_above_chance_or_out_of_budget_is_still_learning():
-    assert runner.still_learning(outcome(0.6))
-    assert runner.still_learning(outcome(0.05, stopped="budget"))
+def test_other_learning_rates_are_tried_on_a_model_stuck_above_chance():
+    assert worth_other_rates(False, 0.6, 0.01, "plateau", FLAT)
+    assert worth_other_rates(False, 0.6, 0.01, "budget", FLAT)  # stuck, then out of budget
 
 
-def test_a_model_at_chance_on_a_plateau_or_with_a_broken_loss_is_not():
-    assert not runner.still_learning(outcome(0.05))
-    assert not runner.still_learning(outcome(0.6, bad_loss=float("nan"), stopped="non-finite"))
-    assert not runner.still_learning(outcome(0.95))  # passed
+def test_no_other_rates_for_a_model_at_chance_still_climbing_passed_or_broken():
+    assert not worth_other_rates(False, 0.05, 0.01, "plateau", FLAT)  # nothing learned
+    assert not worth_other_rates(False, 0.6, 0.01, "budget", RISING)  # needs budget, not a rate
+    assert not worth_other_rates(True, 0.95, 0.01, "passed", RISING)
+    assert not worth_other_rates(False, 0.6, 0.01, "non-finite", FLAT)
 
 
 def test_the_error_budget_is_split_over_the_attempts():
@@ -32,11 +30,22 @@ def test_the_error_budget_is_split_over_the_attempts():
 
 
 def test_plateau_needs_enough_looks_and_budget_then_flat_accuracy_and_loss():
+    echo = StopPolicy.for_lag(0, 64_000)
     flat = [(2048 * (i + 1), 0.02, 4.6) for i in range(8)]
-    assert plateaued(flat, 16_384, 64_000)
-    assert not plateaued(flat[:5], 10_240, 64_000)  # too few looks
-    assert not plateaued(flat, 16_384, 100_000)  # not a quarter of the budget yet
+    assert echo.plateaued(flat, 16_384)
+    assert not echo.plateaued(flat[:5], 10_240)  # too few looks
+    assert not StopPolicy.for_lag(0, 100_000).plateaued(flat, 16_384)  # not a quarter of the budget yet
     falling = [(s, a, 4.6 - 0.3 * i) for i, (s, a, _) in enumerate(flat)]
-    assert not plateaued(falling, 16_384, 64_000)
+    assert not echo.plateaued(falling, 16_384)
     rising = [(s, 0.02 + 0.05 * i, l) for i, (s, _, l) in enumerate(flat)]
-    assert not plateaued(rising, 16_384, 64_000)
+    assert not echo.plateaued(rising, 16_384)
+
+
+def test_a_long_lag_gets_the_flat_phase_healthy_models_of_that_lag_need():
+    lag16 = StopPolicy.for_lag(16)
+    assert lag16.budget == default_budget(16) == 128_000 and lag16.flat_allowance == 16 * FLAT_PER_LAG
+    flat = [(2048 * (i + 1), 0.01, 4.6) for i in range(40)]
+    at_chance_for_48k = [point for point in flat if point[0] <= 49_152]
+    assert not lag16.plateaued(at_chance_for_48k, 49_152)  # a GRU(128) is still at chance here
+    assert lag16.plateaued(flat[:32], 65_536)  # past the allowance: stuck
+    assert StopPolicy.for_lag(2).budget == 64_000 and StopPolicy.for_lag(2, budget=5_000).budget == 5_000

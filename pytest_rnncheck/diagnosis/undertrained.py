@@ -21,12 +21,14 @@ def diagnose_undertrained(
     chance: float,
     sequences: int,
     stopped: str,
+    still_learning: bool,
     attempts: int,
     reach_shown: bool | None,
     echo: tuple[float, bool] | None = None,
 ) -> list[Pathology]:
     """``reach_shown``: x[t-n] measured to reach the output (None: not measurable);
-    ``echo``: (accuracy, passed) of a control echo() run, when one was made."""
+    ``echo``: (accuracy, passed) of a control echo() run, when one was made;
+    ``still_learning``: the learning curve was still rising when training stopped."""
     if spec.n > 0 and reach_shown is False:
         return []  # the reach rule proved it impossible: that is the cause
     parts = []
@@ -38,11 +40,14 @@ def diagnose_undertrained(
         )
     if echo is not None:
         parts.append(f"the control echo() {'passes' if echo[1] else 'fails too'} ({echo[0]:.3f})")
-    how = "the budget ran out" if stopped == "budget" else "learning had stalled"
+    if stopped == "budget":
+        how = "it was still learning when the budget ran out" if still_learning else "the budget ran out"
+    else:
+        how = "learning had stalled, for longer than healthy models of this lag need"
     tried = f"{attempts} attempt{'s' if attempts > 1 else ''}" + (" at different learning rates" if attempts > 1 else "")
     message = (
         f"{spec.name} reached {accuracy:.3f} (chance {chance:.3f}) after {sequences:,} sequences "
-        f"({tried}) and {how}; {'; '.join(parts) + '; ' if parts else ''}no cause was shown"
+        f"({tried}), and {how}; {'; '.join(parts) + '; ' if parts else ''}no cause was shown"
     )
     if echo is not None and not echo[1]:
         fix = (
@@ -51,7 +56,7 @@ def diagnose_undertrained(
         )
     else:
         fix = (
-            f"give it more training to settle it: budget={max(spec.budget * 2, sequences * 2)}; "
-            f"or more units, or another learning rate"
+            f"give it more training to settle it: budget={2 * sequences // attempts}"
+            + ("" if still_learning else "; or more units, or another learning rate")
         )
     return [Pathology("undertrained", ERROR, message, fix)]

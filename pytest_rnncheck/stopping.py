@@ -1,0 +1,74 @@
+"""When training stops: the budget, and what counts as a plateau. Pure.
+
+Learning curves of lag and copy tasks are flat, then sudden: a healthy model sits
+at chance for a while that grows with the lag, then climbs within a few thousand
+sequences. Measured on GRU(128) over 100 one-hot symbols (3 seeds each, Adam 0.01,
+batch 128), the first sequences above 5x chance came after about 770·n (lag 8),
+1,100·n (lag 12), 1,400–1,900·n (lag 16), 1,700–2,250·n (lag 20), 2,050·n (lag 24)
+and 1,750–2,050·n (lags 32–48) sequences; a many-to-one GRU(128) on lag 16 jumped
+from chance at 45k to 0.997 at 57k sequences, about 3,000·n. So a model may not be
+declared stuck before ``FLAT_PER_LAG · n`` sequences (4,000·n, a third above the
+slowest onset seen), and the default budget leaves room to climb after that.
+A plateau rule alone cannot tell "not yet" from "never"; this allowance is what
+healthy models of the lag need, and a model that has not learned after it, and
+nothing else explains, is reported as ``undertrained``, never as a made-up cause.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+#: Sequences a healthy model may sit at chance per step of lag, before a plateau may stop it.
+FLAT_PER_LAG = 4_000
+#: Default budget: at least this many sequences, and this many per step of lag.
+BUDGET_FLOOR = 64_000
+BUDGET_PER_LAG = 8_000
+#: Plateau: at least this many looks and this share of the budget.
+PLATEAU_MIN_LOOKS = 6
+PLATEAU_MIN_SHARE = 0.25
+#: Progress smaller than these over the last half of the looks is no progress.
+MIN_ACCURACY_GAIN = 0.02
+MIN_LOSS_DROP = 0.02  # relative
+
+Curve = list[tuple[int, float, float]]  # (sequences, monitor accuracy, mean training loss)
+
+
+def default_budget(lag: int) -> int:
+    return max(BUDGET_FLOOR, BUDGET_PER_LAG * lag)
+
+
+@dataclasses.dataclass(frozen=True)
+class StopPolicy:
+    budget: int
+    flat_allowance: int = 0
+
+    @classmethod
+    def for_lag(cls, lag: int, budget: int | None = None) -> StopPolicy:
+        return cls(budget=budget if budget is not None else default_budget(lag), flat_allowance=FLAT_PER_LAG * lag)
+
+    def plateaued(self, curve: Curve, seen: int) -> bool:
+        """Stuck: enough looks, past the lag's flat allowance, and no progress over the last half."""
+        if len(curve) < PLATEAU_MIN_LOOKS or seen < max(PLATEAU_MIN_SHARE * self.budget, self.flat_allowance):
+            return False
+        return not progressing(curve)
+
+
+def progressing(curve: Curve) -> bool:
+    """Real progress in accuracy or loss over the last half of the looks (at least 3)."""
+    if len(curve) < 4:
+        return True
+    recent = max(3, len(curve) // 2)
+    before, last = curve[:-recent], curve[-recent:]
+    gained = max(acc for _, acc, _ in last) - max(acc for _, acc, _ in before)
+    best_loss = min(loss for _, _, loss in before)
+    dropped = best_loss - min(loss for _, _, loss in last)
+    return gained >= MIN_ACCURACY_GAIN or dropped >= MIN_LOSS_DROP * abs(best_loss)
+
+
+def worth_other_rates(passed: bool, accuracy: float, chance: float, stopped: str, curve: Curve) -> bool:
+    """Retrain at other learning rates? Only a model that learned something and then got stuck:
+    well above chance and no longer progressing. One still climbing at the budget needs more
+    budget, not another rate; one at chance shows nothing a rate would change."""
+    if passed or stopped not in ("plateau", "budget"):
+        return False
+    return accuracy >= chance + 0.1 and not (stopped == "budget" and progressing(curve))
