@@ -43,6 +43,11 @@ class LayerInfo:
     stateful: bool = False
     units: int | None = None
     padding: str | None = None  # convolutions and pooling
+    name: str = ""
+    trainable: bool = True
+    weights: int = 0  # number of weight values the layer holds
+    dropout: float = 0.0  # the largest of rate / dropout / recurrent_dropout
+    mask_value: float | None = None  # Masking
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +68,9 @@ class Geometry:
     output_layer: str | None = None
     layers: tuple[LayerInfo, ...] = ()
     loss: str | None = None
+    loss_from_logits: bool | None = None
+    optimizer: str | None = None
+    learning_rate: float | None = None
     compiled: bool = False
     declared: bool = True  # False: shapes came from a forward pass
 
@@ -146,7 +154,43 @@ def layer_info(layer: Any) -> LayerInfo:
         stateful=bool(getattr(layer, "stateful", False) or getattr(inner, "stateful", False)),
         units=units if isinstance(units, int) else None,
         padding=getattr(layer, "padding", None) if isinstance(getattr(layer, "padding", None), str) else None,
+        name=str(getattr(layer, "name", "")),
+        trainable=bool(getattr(layer, "trainable", True)),
+        weights=weight_count(layer),
+        dropout=dropout_rate(layer, source),
+        mask_value=_number(getattr(layer, "mask_value", None)) if kind == "Masking" else None,
     )
+
+
+DROPOUT_LAYERS = frozenset({"Dropout", "SpatialDropout1D", "GaussianDropout", "AlphaDropout"})
+
+
+def weight_count(layer: Any) -> int:
+    total = 0
+    for weight in getattr(layer, "weights", []) or []:
+        size = 1
+        for dim in getattr(weight, "shape", ()):
+            size *= int(dim or 0)
+        total += size
+    return total
+
+
+def dropout_rate(layer: Any, source: Any) -> float:
+    """The heaviest dropout the layer applies while training."""
+    rates = []
+    if layer.__class__.__name__ in DROPOUT_LAYERS:
+        rates.append(getattr(layer, "rate", 0.0))
+    for holder in (source, getattr(source, "cell", None)):
+        rates += [getattr(holder, "dropout", 0.0), getattr(holder, "recurrent_dropout", 0.0)]
+    numbers = [_number(rate) for rate in rates]
+    return max([n for n in numbers if n is not None] + [0.0])
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def output_layer(layers: list[LayerInfo]) -> LayerInfo | None:
@@ -167,6 +211,33 @@ def loss_name(loss: Any) -> str | None:
     if isinstance(loss, (list, tuple, dict)):
         return "multiple"
     return getattr(loss, "name", None) or getattr(loss, "__name__", None) or loss.__class__.__name__
+
+
+def from_logits(loss: Any) -> bool | None:
+    """Whether a loss takes logits: a string loss never does; a Loss object says so in its config."""
+    if loss is None or isinstance(loss, (list, tuple, dict)):
+        return None
+    if isinstance(loss, str):
+        return False
+    value = getattr(loss, "from_logits", None)
+    if value is None:
+        try:
+            value = loss.get_config().get("from_logits")
+        except Exception:
+            value = None
+    return None if value is None else bool(value)
+
+
+def optimizer_rate(optimizer: Any) -> float | None:
+    """The optimizer's fixed learning rate; None for a schedule or no optimizer."""
+    if optimizer is None or callable(getattr(optimizer, "_learning_rate", None)):
+        return None
+    try:
+        import numpy as np
+
+        return float(np.asarray(optimizer.learning_rate))
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def read_geometry(model: Any, name: str | None = None, input_shape=None, output_shape=None) -> Geometry:
@@ -205,6 +276,9 @@ def read_geometry(model: Any, name: str | None = None, input_shape=None, output_
         output_layer=last.kind if last else None,
         layers=tuple(layers),
         loss=loss_name(getattr(model, "loss", None)),
+        loss_from_logits=from_logits(getattr(model, "loss", None)),
+        optimizer=type(getattr(model, "optimizer", None)).__name__ if getattr(model, "optimizer", None) is not None else None,
+        learning_rate=optimizer_rate(getattr(model, "optimizer", None)),
         compiled=getattr(model, "optimizer", None) is not None and bool(getattr(model, "compiled", False)),
         declared=declared,
         **fields,

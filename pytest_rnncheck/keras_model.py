@@ -16,7 +16,7 @@ from . import reach
 from .backend import seed_everything
 from .encoding import encode
 from .errors import ModelError, RnnCheckError
-from .geometry import Geometry, declared_io, read_geometry
+from .geometry import Geometry, declared_io, optimizer_rate, read_geometry
 from .plan import FitError, ProbePlan, plan_probe
 from .spec import ProbeSpec
 
@@ -103,10 +103,15 @@ def clone(keras: Any, model: Any, label: str) -> Any:
             f"Subclassed models usually cannot be cloned; pass a zero-argument factory instead, "
             f"e.g. rnncheck(lambda: {type(model).__qualname__}(...))"
         ) from None
+    compile_like(keras, model, copy)
+    return copy
+
+
+def compile_like(keras: Any, model: Any, copy: Any) -> None:
+    """Compile ``copy`` as ``model`` was (a fresh optimizer of the same kind and settings), if it was."""
     if getattr(model, "optimizer", None) is not None and getattr(model, "loss", None) is not None:
         optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
         copy.compile(optimizer=optimizer, loss=model.loss)
-    return copy
 
 
 def forward_geometry(keras: Any, model: Any, plan: ProbePlan, label: str) -> Geometry:
@@ -146,14 +151,7 @@ def compile_default(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan,
 
 def current_learning_rate(model: Any) -> float | None:
     """The optimizer's fixed learning rate; None for a schedule (left alone)."""
-    optimizer = getattr(model, "optimizer", None)
-    schedule = getattr(optimizer, "_learning_rate", None)
-    if optimizer is None or callable(schedule):
-        return None
-    try:
-        return float(np.asarray(optimizer.learning_rate))
-    except (TypeError, ValueError):
-        return None
+    return optimizer_rate(getattr(model, "optimizer", None))
 
 
 def forward(keras: Any, model: Any, batch_size: int | None) -> reach.Forward:

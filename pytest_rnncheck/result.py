@@ -25,6 +25,8 @@ class ProbeResult:
     stopped: str = ""  # passed | plateau | budget | non-finite | static | error
     #: Steps the output sees, the present included (reach analysis); None where not measured.
     receptive_field: int | None = None
+    #: The flight recorder of the decisive training run: {"curve": [...], "layers": [...]}.
+    record: dict[str, Any] = dataclasses.field(default_factory=dict)
     #: One record per training run: the first, then each learning-rate remedy.
     attempts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     pathologies: list[Pathology] = dataclasses.field(default_factory=list)
@@ -62,6 +64,8 @@ class ProbeResult:
             "seed": self.seed,
             "stopped": self.stopped,
             "receptive_field": self.receptive_field,
+            "curve": list(self.record.get("curve", [])),
+            "layers": list(self.record.get("layers", [])),
             "pathologies": [p.to_dict() for p in self.pathologies],
             "notes": list(self.notes),
             "error": self.error,

@@ -11,6 +11,7 @@ from . import diagnosis
 from .backend import import_keras
 from .errors import RnnCheckError
 from .geometry import Geometry
+from .controls import check_suspects
 from .keras_model import clone, measure_reach, prepare
 from .memory import PeakMemory
 from .plan import ProbePlan
@@ -77,13 +78,24 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     result.passed = verdict.passed
     result.accuracy, result.lower, result.chance = verdict.accuracy, verdict.lower, verdict.chance
     result.sequences, result.stopped = outcome.sequences, outcome.stopped
+    if outcome.record is not None:
+        result.record = outcome.record.summary()
     found = list(static)
     if outcome.bad_loss is not None:
         found += diagnosis.diagnose_non_finite(plan, outcome.bad_loss, outcome.sequences)
     if verdict.passed:
         found = [p.as_warning() for p in found]
     elif outcome.bad_loss is None:  # NaN predictions say nothing more
-        found += constant_findings(spec, plan, geometry, outcome)
+        symptoms = constant_findings(spec, plan, geometry, outcome)
+        if not any(p.severity == diagnosis.ERROR for p in found):  # nothing in the configuration explains it
+            suspects = diagnosis.suspects(spec, geometry, outcome.record, rate)
+            causes, notes = check_suspects(keras, source, spec, seed, label, suspects, outcome)
+            result.notes.extend(notes)
+            if causes:  # the cause is shown: the symptom becomes a note
+                result.notes.extend(f"symptom: {p.message}" for p in symptoms)
+                symptoms = []
+            found += causes
+        found += symptoms
         if not any(p.severity == diagnosis.ERROR for p in found):
             echo = control_echo(source, spec, seed, label, result) if spec.n > 0 else None
             found += diagnosis.diagnose_undertrained(

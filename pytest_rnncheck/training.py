@@ -18,9 +18,10 @@ import numpy as np
 
 from . import encoding as enc
 from .errors import RnnCheckError
-from .geometry import Geometry, flat_layers
+from .geometry import Geometry, flat_layers, weight_count
 from .keras_model import DEFAULT_LEARNING_RATE, compile_default, current_learning_rate, first_line
 from .plan import ProbePlan
+from .recorder import FlightRecorder, LayerRecord
 from .probes import ProbeData, draw, last_step
 from .spec import ProbeSpec
 from .stopping import StopPolicy
@@ -62,6 +63,7 @@ class Outcome:
     stopped: str  # passed | plateau | budget | non-finite
     curve: list[tuple[int, float, float]]  # (sequences, monitor accuracy, mean loss)
     bad_loss: float | None = None
+    record: FlightRecorder | None = None
 
 
 class ProbeTrainer:
@@ -78,6 +80,7 @@ class ProbeTrainer:
         self.model, self.spec, self.plan, self.rng, self.sparse, self.z = model, spec, plan, rng, sparse, z
         self.progress = progress or (lambda sequences, accuracy: None)
         self.batch = plan.batch_size or DEFAULT_BATCH
+        self.weighted = [layer for layer in flat_layers(model) if getattr(layer, "weights", None)]
         self.stateful = plan.stateful and plan.batch_size is not None
         self.chunks = max(1, math.ceil(STATEFUL_STEPS / plan.timesteps)) if self.stateful else 1
         self.stateful_layers = [lay for lay in flat_layers(model) if getattr(lay, "stateful", False)]
@@ -167,6 +170,10 @@ class ProbeTrainer:
         curve: list[tuple[int, float, float]] = []
         seen, pending, since_look, final = 0, [], 0, None
         stopped, bad = "budget", None
+        record = FlightRecorder(
+            [LayerRecord(lay.name, type(lay).__name__, bool(lay.trainable), weight_count(lay)) for lay in self.weighted]
+        )
+        record.start(self.weights())
         while seen < budget:
             loss, count = self.train_round()
             seen += count
@@ -178,8 +185,9 @@ class ProbeTrainer:
                 break
             if since_look < EVAL_EVERY and seen < budget:
                 continue
-            watch, _ = self.evaluate(monitor)
+            watch, held = self.evaluate(monitor)
             curve.append((seen, watch.accuracy, float(np.mean(pending))))
+            record.look(seen, watch.accuracy, curve[-1][2], int(np.unique(held.predicted[held.scored]).size), self.weights())
             since_look, pending = 0, []
             if watch.passed:
                 final = self.evaluate(self.draw(final_size))
@@ -191,7 +199,16 @@ class ProbeTrainer:
                 break
         if final is None or stopped != "passed":
             final = self.evaluate(self.draw(final_size))
-        return Outcome(final[0], final[1], seen, stopped, curve, bad)
+        return Outcome(final[0], final[1], seen, stopped, curve, bad, record)
+
+    def weights(self) -> dict[str, np.ndarray]:
+        """Each layer's weights, flattened (numpy, any backend)."""
+        out = {}
+        for layer in self.weighted:
+            values = [np.asarray(w).ravel() for w in layer.get_weights()]
+            if values:
+                out[layer.name] = np.concatenate(values)
+        return out
 
 
 def train(

@@ -242,3 +242,129 @@ def test_no_future_leak_for_a_causal_reach_or_a_many_to_one_output():
     assert diagnose_static(spec, plan_probe(spec, PER_STEP), PER_STEP, banded(12, 3)) == []
     many_to_one = seq("m", 12, 10, LSTM, dense(10))
     assert diagnose_static(spec, plan_probe(spec, many_to_one), many_to_one, banded(12, 3, ahead=1)) == []
+
+
+# -- causes: loss, masking, and the ones a control run confirms ----------------------
+def compiled(geometry, loss, logits=None, rate=0.01):
+    import dataclasses
+
+    return dataclasses.replace(geometry, compiled=True, loss=loss, loss_from_logits=logits, learning_rate=rate)
+
+
+@pytest.mark.parametrize(
+    "head, loss, logits, words",
+    [
+        (dense(100, "linear"), "CategoricalCrossentropy", False, "expects probabilities, but the output activation is linear"),
+        (dense(100, "linear"), "sparse_categorical_crossentropy", False, "from_logits=True"),
+        (dense(100), "SparseCategoricalCrossentropy", True, "applies it a second time"),
+        (dense(100), "binary_crossentropy", False, "one class out of 100"),
+    ],
+)
+def test_a_loss_that_does_not_fit_the_output_is_named(head, loss, logits, words):
+    geometry = compiled(seq("m", 8, 100, LSTM, head), loss, logits)
+    spec = make_spec("lag", 2)
+    found = [p for p in static(spec, geometry) if p.code == "loss-mismatch"]
+    assert found and not found[0].certain
+    assert words in found[0].message + found[0].fix
+
+
+def test_ratio_losses_on_targets_that_include_zero():
+    spec = make_spec("lag", 1)
+    geometry = compiled(seq("m", 8, 1, LSTM, dense(1, "linear")), "mape")
+    (found,) = [p for p in static(spec, geometry) if p.code == "loss-mismatch"]
+    assert "divides by the target" in found.message and "zero" in found.message and "mse" in found.fix
+    assert [p.code for p in static(spec, compiled(seq("m", 8, 1, LSTM, dense(1, "linear")), "mse"))] == []
+
+
+def test_a_fitting_loss_is_not_blamed():
+    for loss, logits, head in (
+        ("sparse_categorical_crossentropy", False, dense(100)),
+        ("SparseCategoricalCrossentropy", True, dense(100, "linear")),
+        ("mse", False, dense(100, "linear")),
+    ):
+        assert static(make_spec("lag", 2), compiled(seq("m", 8, 100, LSTM, head), loss, logits)) == []
+
+
+def test_a_masking_value_that_equals_a_real_step_is_named():
+    masking = LayerInfo("Masking", None, False, mask_value=0.0)
+    bits = seq("m", 8, 1, masking, LSTM, dense(1, "sigmoid"))
+    (found,) = static(make_spec("lag", 1), bits)
+    assert found.code == "masking-collision" and "mask_value=0" in found.message and "50%" in found.message
+    onehot = seq("m", 8, 10, masking, LSTM, dense(10))
+    assert static(make_spec("lag", 1), onehot) == []  # a one-hot step is never all zeros
+    other = seq("m", 8, 1, LayerInfo("Masking", None, False, mask_value=-1.0), LSTM, dense(1, "sigmoid"))
+    assert static(make_spec("lag", 1), other) == []
+
+
+def recorded(updates, losses, trainable=True):
+    from pytest_rnncheck.recorder import FlightRecorder, LayerRecord
+
+    record = FlightRecorder([LayerRecord("lstm", "LSTM", trainable, 100), LayerRecord("dense", "Dense", True, 50)])
+    weights = {"lstm": np.ones(100), "dense": np.ones(50)}
+    record.start(weights)
+    for k, (update, loss) in enumerate(zip(updates, losses)):
+        weights = {name: w * (1 + update) for name, w in weights.items()}
+        record.look(2048 * (k + 1), 0.01, loss, 3, weights)
+    return record
+
+
+def test_the_recorder_measures_relative_updates_and_the_loss_trend():
+    record = recorded([0.01] * 4, [4.6, 4.5, 4.4, 4.3])
+    assert record.median_update("lstm") == pytest.approx(0.01)
+    assert record.loss_trend() == (4.6, 4.3, 4.3)
+    summary = record.summary()
+    assert [look["sequences"] for look in summary["curve"]] == [2048, 4096, 6144, 8192]
+    assert summary["layers"][0] == {"name": "lstm", "kind": "LSTM", "trainable": True, "weights": 100, "update_ratio": 0.01}
+
+
+def test_suspects_come_from_the_configuration_and_the_record():
+    from pytest_rnncheck.diagnosis import suspects
+
+    frozen = seq("m", 8, 20, LayerInfo("LSTM", "tanh", True, units=32, name="lstm", trainable=False, weights=6784), dense(20))
+    assert [s.code for s in suspects(make_spec("lag", 2), frozen, None, 0.01)] == ["frozen-layer"]
+    heavy = seq("m", 8, 20, LayerInfo("Dropout", None, False, name="drop", dropout=0.9), LSTM, dense(20))
+    assert [(s.code, s.control) for s in suspects(make_spec("lag", 2), heavy, None, 0.01)] == [("dropout", "no-dropout")]
+    light = seq("m", 8, 20, LayerInfo("Dropout", None, False, name="drop", dropout=0.2), LSTM, dense(20))
+    assert suspects(make_spec("lag", 2), light, None, 0.01) == []
+    healthy = seq("m", 8, 20, LSTM, dense(20))
+    small = suspects(make_spec("lag", 2), healthy, recorded([1e-6] * 6, [3.0] * 6), 1e-7)
+    assert [(s.code, s.direction, s.rate) for s in small] == [("learning-rate", "too small", 0.01)]
+    large = suspects(make_spec("lag", 2), healthy, recorded([0.9] * 6, [3.0, 2.5, 4.0, 6.0, 9.0, 12.0]), 5.0)
+    assert [(s.code, s.direction) for s in large] == [("learning-rate", "too large")] and large[0].rate == 0.005
+    moving = suspects(make_spec("lag", 2), healthy, recorded([0.01] * 6, [3.0, 2.9, 2.8, 2.8, 2.7, 2.7]), 0.01)
+    assert moving == []
+
+
+def test_a_cause_is_blamed_only_when_its_control_learns():
+    from pytest_rnncheck.diagnosis.training_causes import Control, Suspect, confirm, not_confirmed
+
+    spec = make_spec("lag", 2)
+    dropout = Suspect("dropout", "no-dropout", "Dropout 'drop' at 0.9")
+    (found,) = confirm(spec, dropout, Control(0.99, True, 20480), 0.05, 0.01)
+    assert found.code == "dropout" and "every dropout rate set to 0 reached 0.990" in found.message
+    assert "Dropout" in found.fix
+    assert confirm(spec, dropout, Control(0.08, False, 64000), 0.05, 0.01) == []
+    assert confirm(spec, dropout, Control(0.40, False, 64000), 0.05, 0.01)  # a large gain is proof enough
+    assert "did not learn either (0.080 after 64,000 sequences)" in not_confirmed(dropout, Control(0.08, False, 64000))
+    rate = Suspect("learning-rate", "rate", "learning rate 1e-07: ...", rate=0.01, direction="too small")
+    (found,) = confirm(spec, rate, Control(0.97, True, 16384), 0.05, 0.01)
+    assert "too small" in found.message and "at learning rate 0.01 reached 0.970" in found.message
+    assert "Adam(0.01)" in found.fix
+
+
+def test_a_control_model_is_the_same_config_with_the_suspected_part_removed():
+    from pytest_rnncheck.controls import edited_config
+
+    config = {
+        "layers": [
+            {"class_name": "Dropout", "config": {"rate": 0.9, "trainable": True}},
+            {"class_name": "LSTM", "config": {"units": 8, "dropout": 0.7, "recurrent_dropout": 0.5, "trainable": False}},
+            {"class_name": "Dense", "config": {"units": 4, "trainable": True}},
+        ]
+    }
+    no_dropout = edited_config(config, "no-dropout")
+    assert no_dropout["layers"][0]["config"]["rate"] == 0.0
+    assert no_dropout["layers"][1]["config"]["dropout"] == no_dropout["layers"][1]["config"]["recurrent_dropout"] == 0.0
+    assert no_dropout["layers"][1]["config"]["trainable"] is False  # only what was asked changes
+    assert edited_config(config, "trainable")["layers"][1]["config"]["trainable"] is True
+    assert config["layers"][0]["config"]["rate"] == 0.9  # the original is untouched

@@ -58,3 +58,23 @@ def test_functional_with_two_inputs_is_counted_and_subclassed_declares_nothing()
 
     assert declared_io(Sub()) is None
     assert read_geometry(Sub(), "sub").declared is False
+
+
+def test_what_the_cause_rules_need_is_read_off_the_model():
+    model = keras.Sequential(
+        [
+            keras.Input((4, 1)),
+            layers.Masking(0.0),
+            layers.Dropout(0.9),
+            layers.LSTM(8, trainable=False, recurrent_dropout=0.5),
+            layers.Dense(10),
+        ]
+    )
+    model.compile(keras.optimizers.Adam(1e-7), keras.losses.SparseCategoricalCrossentropy())
+    g = read_geometry(model)
+    masking, dropout, lstm, dense = g.layers
+    assert masking.mask_value == 0.0 and dropout.dropout == 0.9
+    assert (lstm.trainable, lstm.weights, lstm.dropout) == (False, 4 * 8 * (1 + 8 + 1), 0.5)
+    assert dense.trainable and dense.weights == 90
+    assert (g.loss, g.loss_from_logits, g.optimizer) == ("sparse_categorical_crossentropy", False, "Adam")
+    assert g.learning_rate == pytest.approx(1e-7)

@@ -10,16 +10,21 @@ from ..spec import ProbeSpec
 from .activation_range import diagnose_activation_range
 from .constant_output import Spread, diagnose_constant_output, diagnose_constant_static, measure_spread
 from .future_leak import diagnose_future_leak
+from .loss_fit import diagnose_loss_fit
+from .masking import diagnose_masking
 from .missing_context import diagnose_missing_context, diagnose_reach
 from .non_finite import diagnose_non_finite
 from .output_shape import diagnose_output_shape
 from .pathology import CODES, ERROR, WARNING, Pathology, rank
+from .training_causes import suspects
 from .undertrained import diagnose_undertrained
 
 #: Rules that read the configuration and the measured reach (None where it was not measured).
 STATIC_RULES = (
     diagnose_output_shape,
     diagnose_activation_range,
+    diagnose_loss_fit,
+    diagnose_masking,
     diagnose_missing_context,
     diagnose_reach,
     diagnose_future_leak,
@@ -46,4 +51,5 @@ __all__ = [
     "diagnose_static",
     "measure_spread",
     "rank",
+    "suspects",
 ]

@@ -11,8 +11,13 @@ WARNING = "warning"
 CODES = (
     "output-shape",
     "activation-range",
+    "loss-mismatch",
+    "masking-collision",
     "missing-context",
     "future-leak",
+    "frozen-layer",
+    "dropout",
+    "learning-rate",
     "constant-output",
     "non-finite-loss",
     "undertrained",

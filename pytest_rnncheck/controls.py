@@ -1,0 +1,85 @@
+"""Control experiments: the same model with one suspected part removed, trained on
+the same probe. A cause is blamed only when its control learns where the model
+did not (see diagnosis/training_causes.py for the rules that read the results).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .diagnosis.training_causes import Control, Suspect, confirm, not_confirmed
+from .geometry import DROPOUT_LAYERS
+from .keras_model import compile_like, fresh_model, prepare
+from .spec import ProbeSpec
+from .training import Outcome, train
+
+
+def edited_config(config: Any, control: str) -> Any:
+    """A model config with every layer trainable (``trainable``) or every dropout rate 0 (``no-dropout``)."""
+    config = copy.deepcopy(config)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            inner = node.get("config")
+            if isinstance(inner, dict):
+                if control == "trainable" and "trainable" in inner:
+                    inner["trainable"] = True
+                if control == "no-dropout":
+                    if node.get("class_name") in DROPOUT_LAYERS and "rate" in inner:
+                        inner["rate"] = 0.0
+                    for key in ("dropout", "recurrent_dropout"):
+                        if key in inner:
+                            inner[key] = 0.0
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(config)
+    return config
+
+
+def ablated(keras: Any, source: Any, label: str, control: str) -> Any:
+    """A factory of the model with the suspected part removed; None if it cannot be rebuilt."""
+
+    def build() -> Any:
+        model = fresh_model(keras, source, label)
+        rebuilt = type(model).from_config(edited_config(model.get_config(), control))
+        compile_like(keras, model, rebuilt)
+        return rebuilt
+
+    try:
+        build()
+    except Exception:  # subclassed models without a usable config
+        return None
+    return build
+
+
+def run_control(keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, suspect: Suspect) -> Control | None:
+    factory = source if suspect.control == "rate" else ablated(keras, source, label, suspect.control)
+    if factory is None:
+        return None
+    model, geometry, plan = prepare(keras, factory, spec, seed, label)
+    outcome, _ = train(keras, model, geometry, plan, spec, seed, label, learning_rate=suspect.rate)
+    return Control(outcome.verdict.accuracy, outcome.verdict.passed, outcome.sequences)
+
+
+def check_suspects(
+    keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, suspects: list[Suspect], outcome: Outcome
+) -> tuple[list, list[str]]:
+    """Run each suspect's control; return the confirmed findings and notes on the rest."""
+    found, notes = [], []
+    accuracy, chance = outcome.verdict.accuracy, outcome.verdict.chance
+    for suspect in suspects:
+        control = run_control(keras, source, spec, seed + 7, label, suspect)
+        if control is None:
+            notes.append(f"suspected {suspect.code} ({suspect.evidence}), but the model could not be rebuilt to test it")
+            continue
+        confirmed = confirm(spec, suspect, control, accuracy, chance)
+        if confirmed:
+            found += confirmed
+            break  # the most specific proven cause; the rest would only repeat the cost
+        notes.append(not_confirmed(suspect, control))
+    return found, notes

@@ -1,0 +1,89 @@
+"""``loss-mismatch``: the compiled loss does not fit the output or the targets (configuration)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..encoding import scalar_value
+from ..geometry import Geometry
+from ..plan import ProbePlan
+from ..spec import ProbeSpec
+from .pathology import ERROR, Pathology
+
+PROBABILITY_LOSSES = ("categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy")
+RATIO_LOSSES = {
+    "mape": "mean_absolute_percentage_error",
+    "mean_absolute_percentage_error": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+    "mean_squared_logarithmic_error": "mean_squared_logarithmic_error",
+}
+BOUNDED = ("softmax", "sigmoid")
+
+
+def canonical(loss: str | None) -> str:
+    name = (loss or "").lower()
+    aliases = {
+        "categoricalcrossentropy": "categorical_crossentropy",
+        "sparsecategoricalcrossentropy": "sparse_categorical_crossentropy",
+        "binarycrossentropy": "binary_crossentropy",
+        "meanabsolutepercentageerror": "mean_absolute_percentage_error",
+        "meansquaredlogarithmicerror": "mean_squared_logarithmic_error",
+    }
+    return RATIO_LOSSES.get(name, aliases.get(name.replace("_", ""), name))
+
+
+def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
+    if not geometry.compiled or not geometry.loss or plan.form is None:
+        return []
+    loss, act, logits = canonical(geometry.loss), geometry.output_activation, geometry.loss_from_logits
+    found = []
+    if loss in PROBABILITY_LOSSES and logits is False and act not in BOUNDED:
+        found.append(
+            Pathology(
+                "loss-mismatch",
+                ERROR,
+                f"the loss is {geometry.loss} with from_logits=False, which expects probabilities, but the output "
+                f"activation is {act or 'none'} (unbounded values): Keras clips them into (0, 1) and the gradient "
+                f"through the clipped values is zero or meaningless",
+                f"either end with activation='softmax' ('sigmoid' for one unit), or keep the linear output and "
+                f"compile with from_logits=True, e.g. keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
+            )
+        )
+    elif loss in PROBABILITY_LOSSES and logits is True and act in BOUNDED:
+        found.append(
+            Pathology(
+                "loss-mismatch",
+                ERROR,
+                f"the loss is {geometry.loss} with from_logits=True, but the output already applies {act}: the "
+                f"loss applies it a second time, which squeezes the outputs and flattens the gradient",
+                "drop from_logits=True (or drop the output activation)",
+            )
+        )
+    if loss == "binary_crossentropy" and plan.form == "classes" and plan.model_vocab > 2:
+        found.append(
+            Pathology(
+                "loss-mismatch",
+                ERROR,
+                f"binary_crossentropy treats each of the {geometry.output_width} output units as an independent "
+                f"yes/no, but the output is one class out of {plan.model_vocab}",
+                "compile with loss='sparse_categorical_crossentropy' (integer targets) or "
+                "'categorical_crossentropy' (one-hot targets)",
+            )
+        )
+    if loss in RATIO_LOSSES.values() and plan.form == "scalar":
+        symbols = range(2 if spec.binary else plan.vocab)
+        values = scalar_value(plan.encoding, np.asarray(list(symbols)), plan.vocab)
+        bad = [float(v) for v in values if v <= 0]
+        if bad:
+            what = "divides by the target" if "percentage" in loss else "takes the log of the target + 1"
+            found.append(
+                Pathology(
+                    "loss-mismatch",
+                    ERROR,
+                    f"the loss {geometry.loss} {what}, but {len(bad)} of {len(values)} target values are "
+                    f"{'zero' if max(bad) == 0 else 'zero or negative'} (the {plan.encoding} encoding of symbol "
+                    f"{int(values.argmin())}): those steps dominate the loss or give it no gradient",
+                    "use loss='mse' or 'mae' for targets that can be 0, or shift the targets away from 0",
+                )
+            )
+    return found

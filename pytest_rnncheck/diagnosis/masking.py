@@ -1,0 +1,37 @@
+"""``masking-collision``: a Masking value equals a real input step, so data is masked as padding."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..encoding import encode
+from ..geometry import Geometry
+from ..plan import ProbePlan
+from ..spec import ProbeSpec
+from .pathology import ERROR, Pathology
+
+
+def diagnose_masking(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
+    maskers = [layer for layer in geometry.layers if layer.kind == "Masking" and layer.mask_value is not None]
+    if not maskers or plan.encoding == "index":
+        return []
+    symbols = np.arange(2 if spec.binary else plan.vocab)
+    steps = encode(plan.encoding, symbols, plan.model_vocab).reshape(len(symbols), -1)
+    found = []
+    for layer in maskers:
+        hit = [int(s) for s, step in zip(symbols, steps) if np.all(step == layer.mask_value)]
+        if not hit:
+            continue
+        share = len(hit) / len(symbols)
+        found.append(
+            Pathology(
+                "masking-collision",
+                ERROR,
+                f"Masking(mask_value={layer.mask_value:g}) equals the encoded step of symbol"
+                f"{'s' if len(hit) > 1 else ''} {', '.join(map(str, hit[:5]))} ({plan.encoding} encoding): about "
+                f"{share:.0%} of real input steps are skipped as padding, so the model never sees them",
+                f"pick a mask_value no real step takes (e.g. Masking(mask_value=-1.0) and pad with -1.0), or shift "
+                f"or one-hot encode the data so a real step never equals the padding value",
+            )
+        )
+    return found

@@ -1,0 +1,148 @@
+"""Causes that only training shows, each confirmed by a control experiment.
+
+A rule here first *suspects* a cause from the configuration and the flight
+recorder, and names the control run that would prove it: the same model with
+the suspected part removed (every layer trainable; every dropout rate 0) or
+trained at another learning rate. The runner performs the control; the rule
+then blames the cause only if the control learns where the model did not.
+Pure: rules read Geometry, the recorder and the control's numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..geometry import Geometry
+from ..recorder import FlightRecorder
+from ..spec import ProbeSpec
+from .pathology import ERROR, Pathology
+
+#: Dropout at or above this rate is heavy enough to suspect.
+HEAVY_DROPOUT = 0.5
+#: A relative weight update per look below this is "barely moving" (Adam 0.01 moves ~1e-2).
+TINY_UPDATE = 1e-4
+#: ... above this, every look rewrites the weights: the rate is far too large.
+HUGE_UPDATE = 0.5
+#: A control "learns where the model did not" when it passes, or gains this share of the room above chance.
+CONTROL_GAIN = 0.25
+#: Learning rate of the control for a rate that is too small (the rate probes use for uncompiled models).
+SANE_RATE = 0.01
+
+
+@dataclasses.dataclass(frozen=True)
+class Suspect:
+    """A cause to test: which control to run (``trainable``, ``no-dropout`` or ``rate``) and why."""
+
+    code: str
+    control: str
+    evidence: str
+    rate: float | None = None  # the control's learning rate, for ``rate``
+    direction: str = ""  # too small | too large
+
+
+@dataclasses.dataclass(frozen=True)
+class Control:
+    """What the control run reached."""
+
+    accuracy: float
+    passed: bool
+    sequences: int
+
+
+def suspects(spec: ProbeSpec, geometry: Geometry, record: FlightRecorder | None, rate: float | None) -> list[Suspect]:
+    """Causes worth a control run, most specific first."""
+    found = []
+    frozen = [layer for layer in geometry.layers if layer.weights and not layer.trainable]
+    unmoved = []
+    if record is not None:
+        unmoved = [
+            layer
+            for layer in record.layers
+            if layer.trainable and layer.weights and record.median_update(layer.name) == 0.0
+        ]
+    if frozen or unmoved:
+        names = [f"{layer.kind} '{layer.name}' (trainable=False, {layer.weights:,} weights)" for layer in frozen]
+        names += [f"{layer.kind} '{layer.name}' (trainable, but its {layer.weights:,} weights never changed)" for layer in unmoved]
+        found.append(Suspect("frozen-layer", "trainable", "; ".join(names)))
+    heavy = [layer for layer in geometry.layers if layer.dropout >= HEAVY_DROPOUT]
+    if heavy:
+        found.append(
+            Suspect("dropout", "no-dropout", ", ".join(f"{layer.kind} '{layer.name}' at {layer.dropout:g}" for layer in heavy))
+        )
+    if record is not None and rate:
+        moved = record.median_update_of_trainable()
+        trend = record.loss_trend()
+        if moved is not None and trend is not None:
+            first, lowest, last = trend
+            flat = abs(first - last) <= 0.02 * abs(first)
+            diverging = last > 1.1 * lowest and last >= first
+            if moved < TINY_UPDATE and flat:
+                found.append(
+                    Suspect(
+                        "learning-rate",
+                        "rate",
+                        f"learning rate {rate:.3g}: the weights moved {moved:.1e} of their size per look and the loss "
+                        f"went from {first:.4g} to {last:.4g}",
+                        rate=SANE_RATE,
+                        direction="too small",
+                    )
+                )
+            elif moved > HUGE_UPDATE or diverging:
+                found.append(
+                    Suspect(
+                        "learning-rate",
+                        "rate",
+                        f"learning rate {rate:.3g}: the weights changed by {moved:.2g} of their size per look and the "
+                        f"loss went from {first:.4g} down to {lowest:.4g} and back up to {last:.4g}",
+                        rate=min(rate / 1000, SANE_RATE),
+                        direction="too large",
+                    )
+                )
+    return found
+
+
+def learned(control: Control, accuracy: float, chance: float) -> bool:
+    return control.passed or control.accuracy - accuracy >= CONTROL_GAIN * (1 - chance)
+
+
+def confirm(spec: ProbeSpec, suspect: Suspect, control: Control, accuracy: float, chance: float) -> list[Pathology]:
+    """The finding, if the control learned where the model did not."""
+    if not learned(control, accuracy, chance):
+        return []
+    outcome = (
+        f"the same model {CONTROL_WORDS[suspect.control].format(rate=suspect.rate)} reached {control.accuracy:.3f} "
+        f"on {spec.name}{' and passed' if control.passed else ''} (this model: {accuracy:.3f}, chance {chance:.3f})"
+    )
+    if suspect.code == "frozen-layer":
+        message = f"a layer on the path from input to output does not learn: {suspect.evidence}; {outcome}"
+        fix = (
+            "make the layer trainable (layer.trainable = True, or drop trainable=False) before compile(): Keras "
+            "reads trainable when the model is compiled"
+        )
+    elif suspect.code == "dropout":
+        message = f"dropout is heavy enough to stop learning: {suspect.evidence}; {outcome}"
+        fix = "lower the Dropout rate (0.1-0.3 is usual for sequence models), or drop dropout=/recurrent_dropout= on the recurrent layers"
+    else:
+        message = f"the learning rate is {suspect.direction}: {suspect.evidence}; {outcome}"
+        fix = (
+            f"compile with a learning rate near {suspect.rate:.3g}, e.g. optimizer=keras.optimizers.Adam({suspect.rate:.3g})"
+            if suspect.direction == "too small"
+            else f"lower the learning rate (the control used {suspect.rate:.3g}) or clip gradients (clipnorm=1.0)"
+        )
+    return [Pathology(suspect.code, ERROR, message, fix)]
+
+
+def not_confirmed(suspect: Suspect, control: Control) -> str:
+    """A note for a suspect the control did not bear out."""
+    return (
+        f"checked {suspect.code} ({suspect.evidence}): the same model "
+        f"{CONTROL_WORDS[suspect.control].format(rate=suspect.rate)} did not learn either "
+        f"({control.accuracy:.3f} after {control.sequences:,} sequences), so it is not blamed"
+    )
+
+
+CONTROL_WORDS = {
+    "trainable": "with every layer trainable",
+    "no-dropout": "with every dropout rate set to 0",
+    "rate": "at learning rate {rate:.3g}",
+}
