@@ -45,8 +45,8 @@ def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reac
                 f"the loss is {geometry.loss} with from_logits=False, which expects probabilities, but the output "
                 f"activation is {act or 'none'} (unbounded values): Keras clips them into (0, 1) and the gradient "
                 f"through the clipped values is zero or meaningless",
-                f"either end with activation='softmax' ('sigmoid' for one unit), or keep the linear output and "
-                f"compile with from_logits=True, e.g. keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
+                "either end with activation='softmax' ('sigmoid' for one unit), or keep the linear output and "
+                "compile with from_logits=True, e.g. keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
             )
         )
     elif loss in PROBABILITY_LOSSES and logits is True and act in BOUNDED:

@@ -30,8 +30,8 @@ def diagnose_masking(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach
                 f"Masking(mask_value={layer.mask_value:g}) equals the encoded step of symbol"
                 f"{'s' if len(hit) > 1 else ''} {', '.join(map(str, hit[:5]))} ({plan.encoding} encoding): about "
                 f"{share:.0%} of real input steps are skipped as padding, so the model never sees them",
-                f"pick a mask_value no real step takes (e.g. Masking(mask_value=-1.0) and pad with -1.0), or shift "
-                f"or one-hot encode the data so a real step never equals the padding value",
+                "pick a mask_value no real step takes (e.g. Masking(mask_value=-1.0) and pad with -1.0), or shift "
+                "or one-hot encode the data so a real step never equals the padding value",
             )
         )
     return found
