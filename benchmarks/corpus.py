@@ -530,9 +530,9 @@ def same_padding_conv(padding="same"):
 
 def attention_with_positions(causal=False, timesteps=10, vocab=12):
     tokens = keras.Input((timesteps,), dtype="int32")
-    x = layers.Embedding(vocab, 32)(tokens) + layers.Embedding(timesteps, 32)(keras.ops.arange(timesteps))
-    x = layers.LayerNormalization()(x + layers.MultiHeadAttention(2, 16)(x, x, use_causal_mask=causal))
-    x = layers.LayerNormalization()(x + layers.Dense(32, activation="relu")(x))
+    x = layers.Embedding(vocab, 64)(tokens) + layers.Embedding(timesteps, 64)(keras.ops.arange(timesteps))
+    x = layers.LayerNormalization()(x + layers.MultiHeadAttention(4, 16)(x, x, use_causal_mask=causal))
+    x = layers.LayerNormalization()(x + layers.Dense(64, activation="relu")(x))
     return keras.Model(tokens, layers.Dense(vocab, activation="softmax")(x))
 
 

@@ -252,7 +252,9 @@ def read_geometry(model: Any, name: str | None = None, input_shape=None, output_
         output_shape = tuple(outputs[0].shape) if outputs else None
     else:
         input_shape, input_dtype = input_shape
-    embedding = next((lay for lay in all_sublayers(model) if lay.__class__.__name__ == "Embedding"), None)
+    # the token table is the widest Embedding (a positional one is as wide as the window)
+    embeddings = [lay for lay in all_sublayers(model) if lay.__class__.__name__ == "Embedding"]
+    embedding = max(embeddings, key=lambda lay: getattr(lay, "input_dim", 0) or 0, default=None)
     last = output_layer(layers)
     fields: dict[str, Any] = {}
     if input_shape is not None:

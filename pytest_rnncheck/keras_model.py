@@ -43,12 +43,17 @@ def prepare(
     readable = reuse and isinstance(source, keras.Model) and declared_io(source) is not None
     model = source if readable else fresh_model(keras, source, label)
     io = declared_io(model)
-    if io is not None and (len(io[0]) != 1 or len(io[1]) != 1):
+    if io is not None and len(io[0]) != 1:
         raise ModelError(
-            f"{label} has {len(io[0])} input(s) and {len(io[1])} output(s); a probe needs one sequence "
-            f"input and one output. Wrap the part to check in a model of its own "
-            f"(keras.Model(seq_input, seq_output)) and hand that to rnncheck"
+            f"{label} has {len(io[0])} inputs; a probe feeds one sequence input. Wrap the part to check in a "
+            f"model of its own (keras.Model(seq_input, seq_output)) and hand that to rnncheck"
         )
+    if io is not None and len(io[1]) != 1:
+        if model is source:  # the sub-model shares layers: never train the user's own instance
+            model = fresh_model(keras, source, label)
+        model = one_output(keras, model, spec, label)
+    elif spec.output not in (None, 0):
+        raise ModelError(f"{spec.name}: output={spec.output!r} but {label} has a single output; drop the output option")
     geometry = read_geometry(model, label)
     try:
         plan = plan_probe(spec, geometry)
@@ -58,6 +63,55 @@ def prepare(
     except FitError as exc:
         raise RnnCheckError(str(exc)) from None
     return model, geometry, plan
+
+
+def output_names(model: Any) -> list[str]:
+    names = []
+    for k, tensor in enumerate(model.outputs):
+        history = getattr(tensor, "_keras_history", None)
+        layer = getattr(history, "operation", None) or (history[0] if history else None)
+        names.append(getattr(layer, "name", None) or f"output_{k}")
+    return names
+
+
+def losses_per_output(model: Any, names: list[str]) -> list[Any] | None:
+    """The loss compiled for each output (None where an output has none); None if uncompiled."""
+    loss = getattr(model, "loss", None)
+    if loss is None or getattr(model, "optimizer", None) is None:
+        return None
+    if isinstance(loss, dict):
+        return [loss.get(name) for name in names]
+    if isinstance(loss, (list, tuple)):
+        return list(loss) + [None] * (len(names) - len(loss))
+    return [loss] * len(names)
+
+
+def one_output(keras: Any, model: Any, spec: ProbeSpec, label: str) -> Any:
+    """The model cut down to the one output the probe reads, compiled with that output's loss.
+
+    Chosen by the probe's ``output=`` (index or name), else the only output that carries a loss.
+    """
+    names = output_names(model)
+    losses = losses_per_output(model, names)
+    listing = ", ".join(f"{k}: {name}" for k, name in enumerate(names))
+    if spec.output is not None:
+        index = spec.output if isinstance(spec.output, int) else (names.index(spec.output) if spec.output in names else -1)
+        if not 0 <= index < len(names):
+            raise ModelError(f"{spec.name}: {label} has no output {spec.output!r}; its outputs are {listing}")
+    else:
+        with_loss = [k for k, loss in enumerate(losses or []) if loss is not None]
+        if len(with_loss) != 1:
+            raise ModelError(
+                f"{label} has {len(names)} outputs ({listing}) and "
+                f"{'is not compiled' if losses is None else f'{len(with_loss)} of them carry a loss'}; "
+                f"name the one to probe with output=, e.g. @rnncheck.lag(2, output={names[-1]!r})"
+            )
+        index = with_loss[0]
+    sub = keras.Model(model.inputs, model.outputs[index], name=f"{model.name}_{names[index]}")
+    if losses is not None and losses[index] is not None:
+        optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
+        sub.compile(optimizer=optimizer, loss=losses[index])
+    return sub
 
 
 def fresh_model(keras: Any, source: Any, label: str) -> Any:

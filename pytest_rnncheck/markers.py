@@ -18,7 +18,7 @@ MARKER_HELP = (
     "rnncheck(kind, *args, **options): run a memory probe on the model the test hands to the "
     "rnncheck fixture. Write it as @rnncheck.echo(), @rnncheck.lag(n) or @rnncheck.invert(n=1) "
     "(from pytest_rnncheck import rnncheck). Options: vocab, encoding (onehot|index|raw|scaled|binary), "
-    "timesteps, min_accuracy, seed, budget, causal. Runs only with --rnncheck."
+    "timesteps, min_accuracy, seed, budget, causal, output. Runs only with --rnncheck."
 )
 
 

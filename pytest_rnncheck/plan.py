@@ -34,6 +34,10 @@ class ProbePlan:
     stateful: bool = False
     #: Symbols the model's input can take (one-hot width, Embedding size); >= vocab.
     model_vocab: int = 0
+    #: Output steps, when fewer than the input's: output j stands at input step offset + j.
+    output_offset: int = 0
+    #: How the probe was fitted where a user might not expect it (shown as notes).
+    notes: tuple[str, ...] = ()
 
     @property
     def features(self) -> int | None:
@@ -54,6 +58,20 @@ def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
     encoding, vocab, model_vocab = choose_input(spec, geometry)
     timesteps = choose_timesteps(spec, geometry)
     many_to_many, form = read_output(geometry, encoding, vocab, model_vocab, timesteps)
+    notes = []
+    offset = 0
+    if many_to_many and geometry.output_timesteps is not None and geometry.output_timesteps < timesteps:
+        offset = timesteps - geometry.output_timesteps
+        notes.append(
+            f"aligned to the end: the output has {geometry.output_timesteps} steps for {timesteps} input steps, "
+            f"so output step j is scored as input step {offset} + j"
+        )
+    if spec.vocab is None and vocab < model_vocab and encoding in ("index", "onehot"):
+        notes.append(
+            f"fitted to the output head: {vocab} symbols (the input takes {model_vocab}); set vocab= to change it"
+        )
+    if encoding == "index" and not geometry.integer_input and geometry.input_rank == 2:
+        notes.append("the input is declared without an integer dtype; it is fed integer symbols (token ids)")
     return ProbePlan(
         encoding=encoding,
         vocab=vocab,
@@ -63,6 +81,8 @@ def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
         batch_size=geometry.batch_size,
         stateful=geometry.stateful,
         model_vocab=model_vocab,
+        output_offset=offset,
+        notes=tuple(notes),
     )
 
 
@@ -88,7 +108,10 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int, int]:
                 f"{where}: encoding={spec.encoding!r} but the model takes integer symbols "
                 f"(input shape (batch, timesteps)); drop the encoding option or use encoding='index'"
             )
-        vocab = vocab or geometry.embedding_vocab or head_vocab(geometry)
+        head = head_vocab(geometry)
+        if vocab is None and head and (geometry.embedding_vocab is None or head <= geometry.embedding_vocab):
+            vocab = head  # the head says how many symbols the model can name
+        vocab = vocab or geometry.embedding_vocab
         if vocab is None:
             raise FitError(
                 f"{where}: the model takes integer symbols but neither an Embedding nor a classifier head "
@@ -113,7 +136,10 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int, int]:
         else:
             encoding = "onehot"
     if vocab is None:
-        if encoding == "onehot":
+        head = head_vocab(geometry)
+        if encoding == "onehot" and head and features and head < features:
+            vocab = head  # e.g. a 2-way softmax over one-hot inputs of 50 symbols
+        elif encoding == "onehot":
             vocab = features
         elif encoding == "binary" and features:
             vocab = 2**features
@@ -134,10 +160,13 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int, int]:
 
 
 def head_vocab(geometry: Geometry) -> int | None:
-    """Symbols a classifier head says there are: a softmax (or logits) of width V means V symbols."""
+    """Symbols a classifier head says there are: a softmax (or logits) of width V means V
+    symbols; one sigmoid unit, 2."""
     width = geometry.output_width
     if width and width > 1 and geometry.output_activation in ("softmax", "linear", None):
         return width
+    if width == 1 and geometry.output_activation == "sigmoid":
+        return 2
     return None
 
 
@@ -159,8 +188,8 @@ def read_output(
     rank, width = geometry.output_rank, geometry.output_width
     if rank == 2:
         many_to_many: bool | None = False
-    elif rank == 3 and geometry.output_timesteps in (None, timesteps):
-        many_to_many = True
+    elif rank == 3 and (geometry.output_timesteps is None or geometry.output_timesteps <= timesteps):
+        many_to_many = True  # fewer output steps: aligned to the end (seq2seq)
     else:
         return None, None
     if width in (vocab, model_vocab) and width > 1:

@@ -71,4 +71,10 @@ def draw(
 
 def last_step(data: ProbeData) -> ProbeData:
     """Keep only the last step of each window (a many-to-one model's target)."""
-    return ProbeData(data.symbols, data.targets[..., -1:], data.scored[..., -1:])
+    return last_steps(data, 1)
+
+
+def last_steps(data: ProbeData, count: int) -> ProbeData:
+    """Keep the targets of the last ``count`` steps of each window (an output with fewer steps
+    than the input, aligned to the end)."""
+    return ProbeData(data.symbols, data.targets[..., -count:], data.scored[..., -count:])

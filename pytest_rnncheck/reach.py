@@ -26,6 +26,9 @@ import numpy as np
 
 #: A change below this share of the largest change is floating-point noise, not a dependence.
 NOISE = 1e-6
+#: Reordering that moves the outputs less than this share of a real change moves them not at all
+#: (sums taken in another order differ in the last bits).
+ORDER_NOISE = 1e-4
 #: Base sequences each input step is perturbed in.
 BASES = 4
 
@@ -43,6 +46,9 @@ class ReachMap:
     strength: np.ndarray  # float, the largest change seen
     output_steps: np.ndarray  # the input step each output row stands at
     initialisations: int
+    #: Reordering the input steps leaves the outputs as they were (reordered alike, per step):
+    #: the model cannot tell which step came when.
+    order_blind: bool = False
 
     @property
     def timesteps(self) -> int:
@@ -128,13 +134,22 @@ def measure(
     """Perturb every input step of ``bases`` random sequences under each initialisation in ``forwards``."""
     strength = np.zeros((1, timesteps))
     many_to_many = False
+    reordered = 0.0
     for forward in forwards:
         base = rng.integers(0, vocab, size=(bases, timesteps))
         symbols, changed = perturbations(base, vocab, rng)
-        out = np.asarray(forward(encode(symbols)), dtype="float64")
+        orders = np.stack([rng.permutation(timesteps) for _ in range(bases)])
+        shuffled = np.take_along_axis(base, orders, axis=1)
+        everything = np.asarray(forward(encode(np.concatenate([symbols, shuffled]))), dtype="float64")
+        out, out_shuffled = everything[: len(symbols)], everything[len(symbols) :]
         many_to_many = out.ndim == 3
         out = out.reshape(out.shape[0], out.shape[1] if many_to_many else 1, -1)  # (rows, out steps, width)
+        out_shuffled = out_shuffled.reshape(bases, out.shape[1], -1)
         per_base = out.reshape(bases, 1 + timesteps, out.shape[1], out.shape[2])
+        expected = per_base[:, 0]
+        if many_to_many and out.shape[1] == timesteps:  # per-step outputs reorder with the steps
+            expected = np.take_along_axis(expected, orders[:, :, None], axis=1)
+        reordered = max(reordered, float(np.nan_to_num(np.abs(out_shuffled - expected).max(), nan=np.inf)))
         change = np.abs(per_base[:, 1:] - per_base[:, :1]).max(axis=(0, 3))  # (input steps, out steps)
         change = change.T
         if strength.shape != change.shape:
@@ -145,7 +160,8 @@ def measure(
     output_steps = np.arange(timesteps) if many_to_many else np.asarray([timesteps - 1])
     if many_to_many and depends.shape[0] != timesteps:  # output steps differ from input steps: align ends
         output_steps = np.arange(timesteps - depends.shape[0], timesteps)
-    return ReachMap(depends=depends, strength=strength, output_steps=output_steps, initialisations=len(forwards))
+    blind = top > 0 and reordered <= ORDER_NOISE * top
+    return ReachMap(depends, strength, output_steps, len(forwards), order_blind=bool(blind))
 
 
 def describe_reach(reach: ReachMap) -> str:
@@ -156,3 +172,12 @@ def describe_reach(reach: ReachMap) -> str:
     if field == 1:
         return "x[t] only"
     return f"x[t-{field - 1}..t] only"
+
+
+def order_blind_ceiling(lag: int, vocab: int, timesteps: int, rng: np.random.Generator, draws: int = 4000) -> float:
+    """Best accuracy on lag(n) of a model that sees the steps as an unordered bag: it can do no
+    better than name the most frequent symbol of the window (simulated)."""
+    symbols = rng.integers(0, vocab, size=(draws, timesteps))
+    counts = np.stack([(symbols == s).sum(axis=1) for s in range(vocab)], axis=1)
+    mode = counts.argmax(axis=1)
+    return float(np.mean(symbols[:, timesteps - 1 - lag] == mode))

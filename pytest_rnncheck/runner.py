@@ -17,12 +17,10 @@ from .memory import PeakMemory
 from .plan import ProbePlan
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
-from .stopping import progressing, worth_other_rates
+from .stopping import other_rates, progressing
 from .training import HeldOut, Outcome, Progress, train
 from .verdict import Z_FIRST, Z_REMEDY
 
-#: Remedies for a model still learning when it fails: retrain at these multiples of its rate.
-LEARNING_RATE_FACTORS = (0.3, 3.0)
 
 
 def source_label(source: Any) -> str:
@@ -56,6 +54,7 @@ def run_probe(
 def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
     keras = import_keras()
     model, geometry, plan = prepare(keras, source, spec, seed, label, reuse=True)
+    result.notes.extend(plan.notes)
     reach = measure_reach(keras, model, plan, seed)
     if reach is not None:
         result.receptive_field = reach.receptive_field()
@@ -71,9 +70,9 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     del model
     gc.collect()  # free the trained model's memory before the next probe
     verdict = outcome.verdict
-    retry = worth_other_rates(verdict.passed, verdict.accuracy, verdict.chance, outcome.stopped, outcome.curve)
-    if rate and retry and not any(p.severity == diagnosis.ERROR for p in static):
-        outcome = remedy(keras, source, spec, seed, label, outcome, rate, result, progress)
+    factors = other_rates(verdict.passed, verdict.accuracy, verdict.chance, outcome.stopped, outcome.curve)
+    if rate and factors and not any(p.severity == diagnosis.ERROR for p in static):
+        outcome = remedy(keras, source, spec, seed, label, outcome, rate, factors, result, progress)
     verdict = outcome.verdict
     result.passed = verdict.passed
     result.accuracy, result.lower, result.chance = verdict.accuracy, verdict.lower, verdict.chance
@@ -126,18 +125,6 @@ def attempt_record(outcome: Outcome, rate: float | None, z: float) -> dict[str, 
     }
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def remedy(
     keras: Any,
     source: Any,
@@ -146,12 +133,13 @@ def remedy(
     label: str,
     first: Outcome,
     rate: float,
+    factors: tuple[float, ...],
     result: ProbeResult,
     progress: Progress | None = None,
 ) -> Outcome:
-    """Retrain fresh copies at other learning rates before failing a model still learning."""
+    """Retrain fresh copies at other learning rates before failing a model that learned something."""
     best = first
-    for attempt, factor in enumerate(LEARNING_RATE_FACTORS, start=1):
+    for attempt, factor in enumerate(factors, start=1):
         model, geometry, plan = prepare(keras, source, spec, seed + attempt, label)
         outcome, _ = train(keras, model, geometry, plan, spec, seed + attempt, label, rate * factor, Z_REMEDY, progress)
         verdict = outcome.verdict

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "seed": None,
     "budget": None,
     "causal": False,
+    "output": None,
 }
 
 OPTION_HELP = {
@@ -36,6 +37,7 @@ OPTION_HELP = {
     "seed": "seed for this probe alone (integer >= 0)",
     "budget": "most training sequences before giving up (integer >= 1; default max(64000, 8000 x lag))",
     "causal": "True if the output at step t must not depend on inputs after t (a forecaster, a streaming model)",
+    "output": "which output of a model with several to probe: its index or its layer's name",
 }
 
 
@@ -54,6 +56,7 @@ class ProbeSpec:
     seed: int | None = None
     budget: int | None = DEFAULTS["budget"]
     causal: bool = DEFAULTS["causal"]
+    output: int | str | None = DEFAULTS["output"]
 
     @property
     def lag(self) -> int:
@@ -135,6 +138,10 @@ def _check_option(kind: str, key: str, value: Any) -> Any:
     bad = ProbeSpecError(f"{kind}(): {key}={value!r} is not valid; {key} is the {OPTION_HELP[key]}")
     if key == "encoding":
         if value not in ENCODINGS:
+            raise bad
+        return value
+    if key == "output":
+        if isinstance(value, bool) or not (isinstance(value, int) and value >= 0 or isinstance(value, str) and value):
             raise bad
         return value
     if key == "causal":

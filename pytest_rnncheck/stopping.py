@@ -65,10 +65,21 @@ def progressing(curve: Curve) -> bool:
     return gained >= MIN_ACCURACY_GAIN or dropped >= MIN_LOSS_DROP * abs(best_loss)
 
 
-def worth_other_rates(passed: bool, accuracy: float, chance: float, stopped: str, curve: Curve) -> bool:
-    """Retrain at other learning rates? Only a model that learned something and then got stuck:
-    well above chance and no longer progressing. One still climbing at the budget needs more
-    budget, not another rate; one at chance shows nothing a rate would change."""
-    if passed or stopped not in ("plateau", "budget"):
-        return False
-    return accuracy >= chance + 0.1 and not (stopped == "budget" and progressing(curve))
+#: Learning-rate multiples tried on a model stuck above chance, and on one still climbing at the budget.
+STUCK_FACTORS = (0.3, 3.0)
+CLIMBING_FACTORS = (3.0,)
+
+
+def other_rates(passed: bool, accuracy: float, chance: float, stopped: str, curve: Curve) -> tuple[float, ...]:
+    """Learning-rate multiples to retrain at before failing a model that learned something.
+
+    Stuck above chance: a smaller and a larger rate. Still climbing when the budget ran
+    out: only a larger one (the user's compiled rate is often Keras's 0.001, tuned for
+    batches of 32, while probes train in batches of 128). At chance, or passed, or broken:
+    none -- a rate shows nothing there.
+    """
+    if passed or stopped not in ("plateau", "budget") or accuracy < chance + 0.1:
+        return ()
+    if stopped == "budget" and progressing(curve):
+        return CLIMBING_FACTORS
+    return STUCK_FACTORS

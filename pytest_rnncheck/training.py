@@ -22,7 +22,7 @@ from .geometry import Geometry, flat_layers, weight_count
 from .keras_model import DEFAULT_LEARNING_RATE, compile_default, current_learning_rate, first_line
 from .plan import ProbePlan
 from .recorder import FlightRecorder, LayerRecord
-from .probes import ProbeData, draw, last_step
+from .probes import ProbeData, draw, last_step, last_steps
 from .spec import ProbeSpec
 from .stopping import StopPolicy
 from .verdict import Z_FIRST, Verdict, judge
@@ -95,7 +95,9 @@ class ProbeTrainer:
         if self.plan.batch_size:  # a fixed batch takes whole batches only
             sequences = self.batch * max(1, math.ceil(sequences / self.batch))
         data = draw(self.spec, self.rng, self.plan.vocab, sequences, self.plan.timesteps, self.chunks)
-        return data if self.plan.many_to_many else last_step(data)
+        if not self.plan.many_to_many:
+            return last_step(data)
+        return last_steps(data, self.plan.timesteps - self.plan.output_offset)
 
     def inputs(self, symbols: np.ndarray) -> np.ndarray:
         return enc.encode(self.plan.encoding, symbols, self.plan.model_vocab)

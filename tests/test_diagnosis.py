@@ -41,13 +41,16 @@ def test_no_static_rule_fires_on_a_healthy_model(name, spec):
         # seed 000: SimpleRNN(2) for a scalar target
         (make_spec("lag", 2, vocab=100, encoding="raw"), seq("rnn2", 1, 1, SIMPLE_RNN2), "width is 2"),
         (make_spec("lag", 1), seq("conv_shrinks", 8, 100, LSTM, dense(100)).__class__(
-            **{**seq("x", 8, 100, LSTM, dense(100), rank=3).__dict__, "output_timesteps": 6}), "6 steps"),
+            **{**seq("x", 8, 100, LSTM, dense(100), rank=3).__dict__, "output_timesteps": 10}), "10 steps"),
     ],
 )
 def test_output_shape_fires_and_says_what_width_was_expected(spec, geometry, words):
     found = [p for p in static(spec, geometry) if p.code == "output-shape"]
     assert found and found[0].certain and words in found[0].message
-    assert "read-out" in found[0].fix
+    if geometry.output_layer == "Dense":  # the head is there: fix its width, do not add another
+        assert "give the last Dense a width" in found[0].fix and "read-out head" not in found[0].fix
+    else:
+        assert "read-out" in found[0].fix
 
 
 def test_activation_range_tanh_cannot_reach_raw_integers():
@@ -368,3 +371,27 @@ def test_a_control_model_is_the_same_config_with_the_suspected_part_removed():
     assert no_dropout["layers"][1]["config"]["trainable"] is False  # only what was asked changes
     assert edited_config(config, "trainable")["layers"][1]["config"]["trainable"] is True
     assert config["layers"][0]["config"]["rate"] == 0.9  # the original is untouched
+
+
+def test_an_order_blind_model_is_position_blind_not_short_of_capacity():
+    import dataclasses
+
+    spec = make_spec("lag", 2)
+    pooled = seq("pooled", 10, 6, LayerInfo("MultiHeadAttention", None, True), dense(6))
+    reach = dataclasses.replace(banded(10, 9), output_steps=np.arange(10), order_blind=True)
+    (found,) = diagnose_static(spec, plan_probe(spec, pooled), pooled, reach)
+    assert found.code == "position-blind" and found.certain
+    assert "another order" in found.message and "position embedding" in found.fix
+    assert diagnose_static(make_spec("echo"), plan_probe(make_spec("echo"), pooled), pooled, reach) == []
+
+
+def test_a_fix_that_names_a_probe_option_names_one_the_probe_accepts_for_this_model():
+    sigmoid = dense(1, "sigmoid")
+    embedded = seq("imdb", 8, None, LSTM, sigmoid, integer=True, vocab=50)
+    spec = make_spec("lag", 2, vocab=10)
+    (found,) = [p for p in static(spec, embedded) if p.code == "activation-range"]
+    assert "vocab=2" in found.fix and "encoding='scaled'" not in found.fix  # scaled is refused for an Embedding
+    raw = seq("raw", 8, 1, LSTM, dense(1, "tanh"))
+    spec = make_spec("lag", 2, vocab=10, encoding="raw")
+    (found,) = [p for p in static(spec, raw) if p.code == "activation-range"]
+    assert "encoding='scaled'" in found.fix

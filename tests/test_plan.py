@@ -59,3 +59,21 @@ def test_models_the_probe_cannot_feed_name_the_option_to_set(spec, geometry, opt
 def test_integer_symbols_without_an_embedding_take_the_vocabulary_from_the_softmax_head():
     plan = plan_probe(make_spec("lag", 1), seq("m", None, None, GRU, dense(9), integer=True))
     assert (plan.encoding, plan.vocab, plan.form) == ("index", 9, "classes")
+
+
+def test_an_output_with_fewer_steps_is_aligned_to_the_end_and_says_so():
+    import dataclasses
+
+    seq2seq = dataclasses.replace(seq("m", 7, 12, LSTM, dense(12), rank=3), output_timesteps=4)
+    plan = plan_probe(make_spec("lag", 1), seq2seq)
+    assert (plan.many_to_many, plan.form, plan.output_offset) == (True, "classes", 3)
+    assert any("output step j is scored as input step 3 + j" in note for note in plan.notes)
+
+
+def test_a_head_narrower_than_the_input_vocabulary_sets_the_probe_symbols():
+    sigmoid = plan_probe(make_spec("lag", 1), seq("imdb", None, None, LSTM, dense(1, "sigmoid"), integer=True, vocab=50))
+    assert (sigmoid.encoding, sigmoid.vocab, sigmoid.model_vocab, sigmoid.form) == ("index", 2, 50, "scalar")
+    two_way = plan_probe(make_spec("lag", 1), seq("clf", 8, 50, LSTM, dense(2)))
+    assert (two_way.vocab, two_way.model_vocab, two_way.form) == (2, 50, "classes")
+    assert any("fitted to the output head: 2 symbols" in note for note in two_way.notes)
+    assert plan_probe(make_spec("lag", 1, vocab=20), seq("clf", 8, 50, LSTM, dense(2))).notes == ()

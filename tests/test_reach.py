@@ -108,3 +108,22 @@ def test_a_stateful_model_is_not_measured():
 
     model = keras.Sequential([keras.Input((1, 1), batch_size=1), layers.GRU(4, stateful=True)])
     assert measure_reach(keras, model, ProbePlan("binary", 2, 1, False, "scalar", 1, True, 2), 0) is None
+
+
+def test_a_model_without_positions_is_order_blind_and_one_with_them_is_not():
+    def transformer(positions):
+        inp = keras.Input((10, 6))
+        x = layers.Dense(16)(inp)
+        if positions:
+            x = x + layers.Embedding(10, 16)(keras.ops.arange(10))
+        x = layers.LayerNormalization()(x + layers.MultiHeadAttention(2, 8)(x, x))
+        x = layers.Conv1D(16, 1, activation="relu")(x)
+        return keras.Model(inp, layers.Dense(6, activation="softmax")(layers.GlobalAveragePooling1D()(x)))
+
+    from pytest_rnncheck.keras_model import measure_reach
+    from pytest_rnncheck.plan import ProbePlan
+
+    plan = ProbePlan("onehot", 6, 10, False, "classes", model_vocab=6)
+    assert measure_reach(keras, transformer(False), plan, 0).order_blind
+    assert not measure_reach(keras, transformer(True), plan, 0).order_blind
+    assert not keras_reach(layers.GRU(8, return_sequences=True)).order_blind

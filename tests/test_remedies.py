@@ -2,7 +2,7 @@
 
 import pytest
 
-from pytest_rnncheck.stopping import FLAT_PER_LAG, StopPolicy, default_budget, worth_other_rates
+from pytest_rnncheck.stopping import FLAT_PER_LAG, StopPolicy, default_budget, other_rates
 from pytest_rnncheck.verdict import ALPHA, Z_FIRST, Z_REMEDY, one_sided_z
 
 runner = pytest.importorskip("pytest_rnncheck.runner")
@@ -12,21 +12,26 @@ RISING = [(2048 * (i + 1), 0.1 + 0.05 * i, 4.0 - 0.2 * i) for i in range(8)]
 FLAT = [(2048 * (i + 1), 0.6, 1.5) for i in range(8)]
 
 
-def test_other_learning_rates_are_tried_on_a_model_stuck_above_chance():
-    assert worth_other_rates(False, 0.6, 0.01, "plateau", FLAT)
-    assert worth_other_rates(False, 0.6, 0.01, "budget", FLAT)  # stuck, then out of budget
+def test_a_smaller_and_a_larger_rate_are_tried_on_a_model_stuck_above_chance():
+    assert other_rates(False, 0.6, 0.01, "plateau", FLAT) == (0.3, 3.0)
+    assert other_rates(False, 0.6, 0.01, "budget", FLAT) == (0.3, 3.0)  # stuck, then out of budget
 
 
-def test_no_other_rates_for_a_model_at_chance_still_climbing_passed_or_broken():
-    assert not worth_other_rates(False, 0.05, 0.01, "plateau", FLAT)  # nothing learned
-    assert not worth_other_rates(False, 0.6, 0.01, "budget", RISING)  # needs budget, not a rate
-    assert not worth_other_rates(True, 0.95, 0.01, "passed", RISING)
-    assert not worth_other_rates(False, 0.6, 0.01, "non-finite", FLAT)
+def test_a_model_still_climbing_at_the_budget_gets_a_larger_rate_only():
+    assert other_rates(False, 0.6, 0.01, "budget", RISING) == (3.0,)
+
+
+def test_no_other_rates_for_a_model_at_chance_passed_or_broken():
+    assert other_rates(False, 0.05, 0.01, "plateau", FLAT) == ()  # nothing learned
+    assert other_rates(True, 0.95, 0.01, "passed", RISING) == ()
+    assert other_rates(False, 0.6, 0.01, "non-finite", FLAT) == ()
 
 
 def test_the_error_budget_is_split_over_the_attempts():
     assert Z_FIRST == pytest.approx(one_sided_z(ALPHA / 2)) and Z_REMEDY == pytest.approx(one_sided_z(ALPHA / 4))
-    assert ALPHA / 2 + len(runner.LEARNING_RATE_FACTORS) * ALPHA / 4 <= ALPHA + 1e-12
+    from pytest_rnncheck.stopping import STUCK_FACTORS
+
+    assert ALPHA / 2 + len(STUCK_FACTORS) * ALPHA / 4 <= ALPHA + 1e-12
 
 
 def test_plateau_needs_enough_looks_and_budget_then_flat_accuracy_and_loss():

@@ -15,6 +15,7 @@ from .masking import diagnose_masking
 from .missing_context import diagnose_missing_context, diagnose_reach
 from .non_finite import diagnose_non_finite
 from .output_shape import diagnose_output_shape
+from .position_blind import diagnose_position_blind
 from .pathology import CODES, ERROR, WARNING, Pathology, rank
 from .training_causes import suspects
 from .undertrained import diagnose_undertrained
@@ -27,6 +28,7 @@ STATIC_RULES = (
     diagnose_masking,
     diagnose_missing_context,
     diagnose_reach,
+    diagnose_position_blind,
     diagnose_future_leak,
 )
 

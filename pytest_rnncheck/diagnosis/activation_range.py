@@ -35,6 +35,20 @@ def reachable_symbols(plan: ProbePlan, span: tuple[float, float], symbols: np.nd
     return np.intersect1d(got, symbols)
 
 
+def accepted(spec: ProbeSpec, geometry: Geometry, key: str, value: object) -> bool:
+    """Would the probe with ``key=value`` fit this model, with targets its output can produce?"""
+    from ..plan import FitError, plan_probe
+
+    if getattr(spec, key) == value:
+        return False
+    try:
+        changed = spec.replace(**{key: value})
+        plan = plan_probe(changed, geometry)
+    except (FitError, ValueError):
+        return False
+    return plan.form is not None and not diagnose_activation_range(changed, plan, geometry)
+
+
 def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
     name = geometry.output_activation
     layer = geometry.output_layer or "output layer"
@@ -65,11 +79,13 @@ def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geomet
         f"({plan.encoding} encoding of {symbols.size} symbols): only {reachable.size} of "
         f"{symbols.size} target values can be produced, so accuracy can be at most {ceiling:.2f}"
     )
+    options = [f"{key}={value!r}" for key, value in (("encoding", "scaled"), ("vocab", 2)) if accepted(spec, geometry, key, value)]
     fix = (
-        "scale the targets into the activation's range (encoding='scaled'), or use a read-out that "
-        f"can reach them: Dense(1) with no activation, or Dense({plan.vocab}, activation='softmax') "
-        "with one-hot or Embedding inputs"
+        "use a read-out that can reach the targets: Dense(1) with no activation, or "
+        f"Dense({plan.vocab}, activation='softmax') with one-hot or Embedding inputs"
     )
+    if options:  # only options the probe accepts for this model, and under which the targets fit
+        fix = f"to probe the model as it is, set {' or '.join(options)} on the probe; or " + fix
     if recurrent:
         fix = f"add a read-out layer after {layer} (its {name} state is bounded); " + fix
     return [Pathology("activation-range", ERROR, message, fix, certain=ceiling < spec.min_accuracy)]

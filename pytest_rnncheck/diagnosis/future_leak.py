@@ -24,8 +24,8 @@ def suspects(geometry: Geometry) -> list[tuple[str, str]]:
 
 
 def diagnose_future_leak(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None) -> list[Pathology]:
-    if reach is None or not plan.many_to_many:
-        return []
+    if reach is None or not plan.many_to_many or plan.output_offset:
+        return []  # an output aligned to the end of the input (seq2seq) is read after all of it
     pairs = reach.future_steps()
     if not pairs:
         return []

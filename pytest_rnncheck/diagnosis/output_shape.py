@@ -22,10 +22,10 @@ def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, 
             f"output has rank {rank} (width {width}); {spec.name} reads (batch, width) for one target "
             f"per sample or (batch, timesteps, width) for a target per step"
         )
-    elif sequence and geometry.output_timesteps not in (None, plan.timesteps):
+    elif sequence and geometry.output_timesteps is not None and geometry.output_timesteps > plan.timesteps:
         message = (
-            f"output has {geometry.output_timesteps} steps but the input has {plan.timesteps}; a "
-            f"per-step target needs one output per input step"
+            f"output has {geometry.output_timesteps} steps but the input has only {plan.timesteps}; per-step "
+            f"targets need at most one output per input step (fewer are aligned to the end)"
         )
     else:
         source = geometry.output_layer or "the last layer"
@@ -34,10 +34,14 @@ def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, 
             f"Keras would broadcast the target across the {width} units and train without complaint"
         )
     head = "Conv1D(W, 1) or TimeDistributed(Dense(W))" if sequence else "Dense(W)"
-    fix = (
-        f"end the model with a read-out head of width W = {plan.vocab} with softmax for classes, "
-        f"or W = 1 for a scalar: {head}"
-    )
+    last = (geometry.output_layer or "").split("(")[0]
+    if last in ("Dense", "EinsumDense", "Conv1D", "TimeDistributed"):  # a head is there: fix its width
+        fix = f"give the last {geometry.output_layer} a width W = {plan.vocab} with softmax for classes, or W = 1 for a scalar"
+    else:
+        fix = (
+            f"end the model with a read-out head of width W = {plan.vocab} with softmax for classes, "
+            f"or W = 1 for a scalar: {head}"
+        )
     if geometry.output_layer and geometry.output_layer.split("(")[0] in ("LSTM", "GRU", "SimpleRNN", "RNN"):
         fix += f"; the recurrent state of {geometry.output_layer} is memory, not a prediction"
     return [Pathology("output-shape", ERROR, message, fix, certain=True)]

@@ -14,6 +14,7 @@ CODES = (
     "loss-mismatch",
     "masking-collision",
     "missing-context",
+    "position-blind",
     "future-leak",
     "frozen-layer",
     "dropout",
