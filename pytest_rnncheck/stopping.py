@@ -41,10 +41,22 @@ def default_budget(lag: int) -> int:
 class StopPolicy:
     budget: int
     flat_allowance: int = 0
+    #: Sequences past the budget a model may train while its curve still climbs (default budgets
+    #: only: a budget the user set is a hard limit).
+    extension: int = 0
 
     @classmethod
     def for_lag(cls, lag: int, budget: int | None = None) -> StopPolicy:
-        return cls(budget=budget if budget is not None else default_budget(lag), flat_allowance=FLAT_PER_LAG * lag)
+        if budget is not None:
+            return cls(budget=budget, flat_allowance=FLAT_PER_LAG * lag)
+        budget = default_budget(lag)
+        return cls(budget=budget, flat_allowance=FLAT_PER_LAG * lag, extension=budget)
+
+    def keep_going(self, curve: Curve, seen: int) -> bool:
+        """Train on: within the budget, or past it (up to the extension) while the curve climbs."""
+        if seen < self.budget:
+            return True
+        return seen < self.budget + self.extension and bool(curve) and progressing(curve)
 
     def plateaued(self, curve: Curve, seen: int) -> bool:
         """Stuck: enough looks, past the lag's flat allowance, and no progress over the last half."""

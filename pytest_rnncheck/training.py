@@ -176,7 +176,7 @@ class ProbeTrainer:
             [LayerRecord(lay.name, type(lay).__name__, bool(lay.trainable), weight_count(lay)) for lay in self.weighted]
         )
         record.start(self.weights())
-        while seen < budget:
+        while policy.keep_going(curve, seen):
             loss, count = self.train_round()
             seen += count
             since_look += count
@@ -185,7 +185,8 @@ class ProbeTrainer:
             if not math.isfinite(loss):
                 stopped, bad = "non-finite", loss
                 break
-            if since_look < EVAL_EVERY and seen < budget:
+            crossed_budget = seen - count < budget <= seen
+            if since_look < EVAL_EVERY and not crossed_budget and seen < budget + policy.extension:
                 continue
             watch, held = self.evaluate(monitor)
             curve.append((seen, watch.accuracy, float(np.mean(pending))))

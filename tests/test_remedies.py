@@ -54,3 +54,14 @@ def test_a_long_lag_gets_the_flat_phase_healthy_models_of_that_lag_need():
     assert not lag16.plateaued(at_chance_for_48k, 49_152)  # a GRU(128) is still at chance here
     assert lag16.plateaued(flat[:32], 65_536)  # past the allowance: stuck
     assert StopPolicy.for_lag(2).budget == 64_000 and StopPolicy.for_lag(2, budget=5_000).budget == 5_000
+
+
+def test_a_default_budget_extends_while_the_curve_climbs_and_a_set_budget_never_does():
+    default = StopPolicy.for_lag(2)
+    rising = [(2048 * (i + 1), 0.1 + 0.02 * i, 4.0 - 0.1 * i) for i in range(40)]
+    flat = [(2048 * (i + 1), 0.5, 2.0) for i in range(40)]
+    assert default.keep_going(rising[:10], 20_480)  # within the budget
+    assert default.keep_going(rising, 70_000)  # past it, climbing
+    assert not default.keep_going(flat, 70_000)  # past it, flat
+    assert not default.keep_going(rising, 2 * 64_000)  # at most twice the budget
+    assert not StopPolicy.for_lag(2, budget=64_000).keep_going(rising, 64_000)
