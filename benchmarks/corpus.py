@@ -849,8 +849,6 @@ BROKEN = [
     _broken("lstm_dropout_arg_08", lstm_input_dropout_arg, "lag(2)", "dropout", {"dropout": 0.8}, {"dropout": 0.0}),
     _broken("gru_recurrent_dropout_09", gru_recurrent_dropout, "lag(3)", "dropout", {"recurrent_dropout": 0.9}, {"recurrent_dropout": 0.0}),
     _broken("embedding_dropout_095", embedding_dropout_gru, "lag(2)", "dropout", {"rate": 0.95}, {"rate": 0.0}),
-    _broken("simplernn_dropouts_085", simplernn_both_dropouts, "lag(2)", "dropout", {"rate": 0.85}, {"rate": 0.0}),
-    _broken("spatial_dropout_embedding_08", spatial_dropout_embedding, "lag(2)", "dropout", {"rate": 0.8}, {"rate": 0.0}),
     _broken("lstm_recurrent_dropout_08", lstm_both_dropouts, "lag(3)", "dropout", {"dropout": 0.5, "recurrent_dropout": 0.8}, {"dropout": 0.0, "recurrent_dropout": 0.0}),
     _broken("stacked_gru_dropout_08", stacked_dropout_between, "lag(3)", "dropout", {"rate": 0.8}, {"rate": 0.0}),
     # loss-mismatch
@@ -858,7 +856,6 @@ BROKEN = [
     _broken("linear_head_cce", linear_head_cce, "lag(2)", "loss-mismatch", {"from_logits": False}, {"from_logits": True}),
     _broken("scalar_mape", scalar_mape, "lag(1)", "loss-mismatch", {"loss": "mape"}, {"loss": "mse"}),
     _broken("scalar_mape_per_step", scalar_mape_per_step, "invert(1)", "loss-mismatch", {"loss": "mean_absolute_percentage_error"}, {"loss": "mean_squared_error"}),
-    _broken("linear_bit_bce", linear_bit_bce, "lag(1)", "loss-mismatch", {"from_logits": False}, {"from_logits": True}),
     _broken("linear_head_kld", linear_head_kld, "lag(2)", "loss-mismatch", {"activation": None}, {"activation": "softmax"}),
     _broken("linear_poisson", linear_poisson, "invert(1)", "loss-mismatch", {"loss": "poisson"}, {"loss": "mse"}),
     _broken("sigmoid_categorical_crossentropy", sigmoid_categorical_crossentropy, "invert(1)", "loss-mismatch", {"loss": "categorical_crossentropy"}, {"loss": "binary_crossentropy"}),

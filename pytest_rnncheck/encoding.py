@@ -6,6 +6,7 @@ Inputs
   ``raw``     the symbol's value as one float feature: 0.0 .. vocab-1
   ``scaled``  the symbol scaled into [0, 1]: s / (vocab - 1)
   ``binary``  the symbol's bits, least significant first: shape (..., bits)
+  ``continuous`` real values, N(0, 1) on every feature, for regressors: shape (..., features)
 
 Outputs are read one of three ways, by the model's output width:
   ``classes`` width == vocab: the predicted symbol is the argmax;
@@ -32,6 +33,7 @@ def n_features(encoding: str, vocab: int) -> int | None:
     """Feature width of an encoded step; ``None`` for ``index`` (rank-2 input)."""
     return {
         "onehot": vocab,
+        "continuous": vocab,  # vocab holds the number of features here
         "index": None,
         "raw": 1,
         "scaled": 1,
@@ -43,6 +45,8 @@ def encode(encoding: str, symbols: np.ndarray, vocab: int) -> np.ndarray:
     """Encode integer symbols for the model's input."""
     if encoding == "index":
         return symbols.astype("int32")
+    if encoding == "continuous":
+        return symbols.astype("float32")
     if encoding == "onehot":
         return np.eye(vocab, dtype="float32")[symbols]
     if encoding == "binary":
@@ -79,6 +83,8 @@ def decode(form: str, outputs: np.ndarray, encoding: str, vocab: int) -> np.ndar
 
 def target_array(form: str, targets: np.ndarray, encoding: str, vocab: int, sparse: bool) -> np.ndarray:
     """Targets in the shape the loss expects for this output form."""
+    if form == "value":
+        return targets.astype("float32")[..., None]
     if form == "classes":
         if sparse:
             return targets.astype("int32")

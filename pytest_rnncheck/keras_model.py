@@ -237,12 +237,14 @@ def measure_reach(keras: Any, model: Any, plan: ProbePlan, seed: int) -> reach.R
     if second is not None:
         forwards.append(forward(keras, second, plan.batch_size))
     try:
+        continuous = plan.encoding == "continuous"
         return reach.measure(
             forwards,
             lambda symbols: encode(plan.encoding, symbols, plan.model_vocab),
-            plan.vocab,
+            0 if continuous else plan.vocab,
             plan.timesteps,
             np.random.default_rng(seed),
+            features=plan.model_vocab if continuous else None,
         )
     except Exception:
         return None

@@ -10,6 +10,7 @@ naming the option to set.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from .encoding import n_bits, n_features
 from .geometry import Geometry
@@ -38,10 +39,20 @@ class ProbePlan:
     output_offset: int = 0
     #: How the probe was fitted where a user might not expect it (shown as notes).
     notes: tuple[str, ...] = ()
+    #: Continuous probes: a prediction within this many target standard deviations is right.
+    tolerance: float = 0.25
 
     @property
     def features(self) -> int | None:
         return n_features(self.encoding, self.model_vocab)
+
+    @property
+    def chance(self) -> float:
+        """Accuracy of the best constant guess: one symbol of ``vocab``; for a continuous probe the
+        mean, right within the tolerance (a normal target's share within +-tolerance sd)."""
+        if self.encoding == "continuous":
+            return math.erf(self.tolerance / math.sqrt(2))
+        return 1.0 / self.vocab
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -70,6 +81,11 @@ def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
         notes.append(
             f"fitted to the output head: {vocab} symbols (the input takes {model_vocab}); set vocab= to change it"
         )
+    if encoding == "continuous" and spec.encoding is None:
+        notes.append(
+            f"a continuous probe for a regressor: N(0, 1) values on all {model_vocab} input features, the target "
+            f"is feature {spec.feature}; right within {spec.tolerance:g} standard deviations"
+        )
     if encoding == "index" and not geometry.integer_input and geometry.input_rank == 2:
         notes.append("the input is declared without an integer dtype; it is fed integer symbols (token ids)")
     return ProbePlan(
@@ -83,6 +99,7 @@ def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
         model_vocab=model_vocab,
         output_offset=offset,
         notes=tuple(notes),
+        tolerance=spec.tolerance,
     )
 
 
@@ -130,6 +147,16 @@ def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int, int]:
         )
     features = geometry.features
     encoding = spec.encoding
+    regressor = (
+        features is not None and features > 1 and geometry.output_width == 1
+        and geometry.output_activation in ("linear", None) and spec.vocab is None
+    )
+    if encoding == "continuous" or (encoding is None and regressor and not spec.binary):
+        if spec.binary:
+            raise FitError(f"{where}: invert works on bits; a continuous probe takes echo() or lag(n)")
+        if not features or spec.feature >= features:
+            raise FitError(f"{where}: feature={spec.feature} but the model reads {features} feature(s) per step")
+        return "continuous", features, features
     if encoding is None:
         if features == 1:
             encoding = "binary" if (vocab or SCALAR_INPUT_VOCAB) == 2 else "scaled"
@@ -192,6 +219,8 @@ def read_output(
         many_to_many = True  # fewer output steps: aligned to the end (seq2seq)
     else:
         return None, None
+    if encoding == "continuous":
+        return (many_to_many, "value") if width == 1 else (many_to_many, None)
     if width in (vocab, model_vocab) and width > 1:
         return many_to_many, "classes"
     if width == 1:

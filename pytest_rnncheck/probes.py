@@ -69,6 +69,20 @@ def draw(
     return ProbeData(windows(stream), windows(targets), windows(defined))
 
 
+def draw_values(
+    spec: ProbeSpec, rng: np.random.Generator, features: int, streams: int, timesteps: int, chunks: int = 1
+) -> ProbeData:
+    """Continuous probes: N(0, 1) values on every feature; the target is feature ``spec.feature``."""
+    length = chunks * timesteps
+    stream = rng.standard_normal((streams, length, features))
+    targets, defined = target_stream(spec, stream[..., spec.feature])
+
+    def windows(a: np.ndarray) -> np.ndarray:
+        return a.reshape(streams, chunks, timesteps, *a.shape[2:]).swapaxes(0, 1)
+
+    return ProbeData(windows(stream), windows(targets), windows(defined))
+
+
 def last_step(data: ProbeData) -> ProbeData:
     """Keep only the last step of each window (a many-to-one model's target)."""
     return last_steps(data, 1)

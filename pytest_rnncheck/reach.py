@@ -105,19 +105,23 @@ class ReachMap:
 
 
 def perturbations(base: np.ndarray, vocab: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Each base sequence once as it is, then once per step with that step's symbol changed.
+    """Each base sequence once as it is, then once per step with that step changed: another
+    symbol, or (``vocab == 0``: real-valued steps shaped (timesteps, features)) new values.
 
-    Returns symbols shaped (bases * (1 + timesteps), timesteps) and, per row, the step changed
-    (-1 for the unchanged base).
+    Returns the rows, shaped (bases * (1 + timesteps), timesteps, ...) and, per row, the step
+    changed (-1 for the unchanged base).
     """
-    bases, timesteps = base.shape
+    bases, timesteps = base.shape[:2]
     rows, changed = [], []
     for b in range(bases):
         rows.append(base[b])
         changed.append(-1)
         for s in range(timesteps):
             row = base[b].copy()
-            row[s] = (row[s] + rng.integers(1, vocab)) % vocab  # always a different symbol
+            if vocab:
+                row[s] = (row[s] + rng.integers(1, vocab)) % vocab  # always a different symbol
+            else:
+                row[s] = rng.standard_normal(row.shape[1:])
             rows.append(row)
             changed.append(s)
     return np.stack(rows), np.asarray(changed)
@@ -130,16 +134,23 @@ def measure(
     timesteps: int,
     rng: np.random.Generator,
     bases: int = BASES,
+    features: int | None = None,
 ) -> ReachMap:
-    """Perturb every input step of ``bases`` random sequences under each initialisation in ``forwards``."""
+    """Perturb every input step of ``bases`` random sequences under each initialisation in ``forwards``.
+
+    ``vocab`` symbols per step; or ``vocab=0`` and ``features`` real values per step.
+    """
     strength = np.zeros((1, timesteps))
     many_to_many = False
     reordered = 0.0
     for forward in forwards:
-        base = rng.integers(0, vocab, size=(bases, timesteps))
+        if vocab:
+            base = rng.integers(0, vocab, size=(bases, timesteps))
+        else:
+            base = rng.standard_normal((bases, timesteps, features or 1))
         symbols, changed = perturbations(base, vocab, rng)
         orders = np.stack([rng.permutation(timesteps) for _ in range(bases)])
-        shuffled = np.take_along_axis(base, orders, axis=1)
+        shuffled = base[np.arange(bases)[:, None], orders]
         everything = np.asarray(forward(encode(np.concatenate([symbols, shuffled]))), dtype="float64")
         out, out_shuffled = everything[: len(symbols)], everything[len(symbols) :]
         many_to_many = out.ndim == 3

@@ -61,7 +61,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     static = diagnosis.diagnose_static(spec, plan, geometry, reach)
     if any(p.certain for p in static):
         result.stopped, result.pathologies = "static", static
-        result.chance = 1.0 / (2 if spec.binary else plan.vocab)
+        result.chance = plan.chance
         return
     if model is source:  # never train the user's own instance
         model = clone(keras, source, label)
@@ -152,6 +152,8 @@ def remedy(
 
 
 def constant_findings(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, outcome: Outcome) -> list:
+    if plan.form == "value":  # regressions: no symbols to count
+        return []
     held: HeldOut = outcome.heldout
     spread = diagnosis.measure_spread(
         held.predicted,

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 KINDS = ("echo", "lag", "invert")
-ENCODINGS = ("onehot", "index", "raw", "scaled", "binary")
+ENCODINGS = ("onehot", "index", "raw", "scaled", "binary", "continuous")
 
 #: Options every probe accepts, with their defaults. ``None`` means "let the
 #: model decide" (see docs/probes.md).
@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "budget": None,
     "causal": False,
     "output": None,
+    "tolerance": 0.25,
+    "feature": 0,
 }
 
 OPTION_HELP = {
@@ -38,6 +40,8 @@ OPTION_HELP = {
     "budget": "most training sequences before giving up (integer >= 1; default max(64000, 8000 x lag))",
     "causal": "True if the output at step t must not depend on inputs after t (a forecaster, a streaming model)",
     "output": "which output of a model with several to probe: its index or its layer's name",
+    "tolerance": "continuous probes: a prediction within this many target standard deviations is right (> 0)",
+    "feature": "continuous probes: which input feature the target is read from (integer >= 0)",
 }
 
 
@@ -57,6 +61,8 @@ class ProbeSpec:
     budget: int | None = DEFAULTS["budget"]
     causal: bool = DEFAULTS["causal"]
     output: int | str | None = DEFAULTS["output"]
+    tolerance: float = DEFAULTS["tolerance"]
+    feature: int = DEFAULTS["feature"]
 
     @property
     def lag(self) -> int:
@@ -148,6 +154,10 @@ def _check_option(kind: str, key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise bad
         return value
+    if key == "tolerance":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or math.isinf(value):
+            raise bad
+        return float(value)
     if key == "min_accuracy":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad
@@ -156,7 +166,7 @@ def _check_option(kind: str, key: str, value: Any) -> Any:
         return float(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise bad
-    minimum = {"vocab": 2, "timesteps": 1, "seed": 0, "budget": 1}[key]
+    minimum = {"vocab": 2, "timesteps": 1, "seed": 0, "budget": 1, "feature": 0}[key]
     if value < minimum:
         raise bad
     return value

@@ -22,10 +22,10 @@ from .geometry import Geometry, flat_layers, weight_count
 from .keras_model import DEFAULT_LEARNING_RATE, compile_default, current_learning_rate, first_line
 from .plan import ProbePlan
 from .recorder import FlightRecorder, LayerRecord
-from .probes import ProbeData, draw, last_step, last_steps
+from .probes import ProbeData, draw, draw_values, last_step, last_steps
 from .spec import ProbeSpec
 from .stopping import StopPolicy
-from .verdict import Z_FIRST, Verdict, judge
+from .verdict import Z_FIRST, Verdict, judge, judge_values
 
 #: Windows per training batch when the model does not fix its batch size.
 DEFAULT_BATCH = 128
@@ -94,7 +94,10 @@ class ProbeTrainer:
     def draw(self, sequences: int) -> ProbeData:
         if self.plan.batch_size:  # a fixed batch takes whole batches only
             sequences = self.batch * max(1, math.ceil(sequences / self.batch))
-        data = draw(self.spec, self.rng, self.plan.vocab, sequences, self.plan.timesteps, self.chunks)
+        if self.plan.encoding == "continuous":
+            data = draw_values(self.spec, self.rng, self.plan.model_vocab, sequences, self.plan.timesteps, self.chunks)
+        else:
+            data = draw(self.spec, self.rng, self.plan.vocab, sequences, self.plan.timesteps, self.chunks)
         if not self.plan.many_to_many:
             return last_step(data)
         return last_steps(data, self.plan.timesteps - self.plan.output_offset)
@@ -151,10 +154,16 @@ class ProbeTrainer:
 
     def evaluate(self, data: ProbeData) -> tuple[Verdict, HeldOut]:
         raw = self.predict(data)
-        predicted = enc.decode(self.plan.form, raw, self.plan.encoding, self.output_vocab)
 
         def by_stream(a: np.ndarray) -> np.ndarray:  # (chunks, streams, steps) -> (streams, chunks*steps)
             return a.transpose(1, 0, 2).reshape(a.shape[1], -1)
+
+        if self.plan.form == "value":
+            values, targets, scored = by_stream(raw[..., 0]), by_stream(data.targets), by_stream(data.scored)
+            held = HeldOut(values, targets, scored, values, targets)
+            verdict = judge_values(values, targets, scored, self.plan.tolerance, self.spec.min_accuracy, self.z)
+            return verdict, held
+        predicted = enc.decode(self.plan.form, raw, self.plan.encoding, self.output_vocab)
 
         held = HeldOut(by_stream(predicted), by_stream(data.targets), by_stream(data.scored))
         if self.plan.form == "scalar":
@@ -190,7 +199,8 @@ class ProbeTrainer:
                 continue
             watch, held = self.evaluate(monitor)
             curve.append((seen, watch.accuracy, float(np.mean(pending))))
-            record.look(seen, watch.accuracy, curve[-1][2], int(np.unique(held.predicted[held.scored]).size), self.weights())
+            distinct = 0 if self.plan.form == "value" else int(np.unique(held.predicted[held.scored]).size)
+            record.look(seen, watch.accuracy, curve[-1][2], distinct, self.weights())
             since_look, pending = 0, []
             if watch.passed:
                 final = self.evaluate(self.draw(final_size))

@@ -85,16 +85,27 @@ def judge(
     threshold: float,
     z: float = Z_99,
 ) -> Verdict:
-    """Verdict from predictions and targets shaped (sequences, steps)."""
-    per_sequence = sequence_accuracy(predicted == targets, scored)
+    """Verdict from predicted and target symbols shaped (sequences, steps)."""
+    return judge_correct(predicted == targets, scored, threshold, z, chance_accuracy(targets, scored))
+
+
+def judge_values(
+    predicted: np.ndarray, targets: np.ndarray, scored: np.ndarray, tolerance: float, threshold: float, z: float = Z_99
+) -> Verdict:
+    """Verdict for a regression: a prediction within ``tolerance`` target standard deviations is right.
+
+    Chance is the best constant guess, the targets' mean, scored the same way.
+    """
+    values = targets[scored]
+    spread = float(values.std()) if values.size else 1.0
+    band = tolerance * (spread or 1.0)
+    chance = float(np.mean(np.abs(values - values.mean()) <= band)) if values.size else 0.0
+    return judge_correct(np.abs(predicted - targets) <= band, scored, threshold, z, chance)
+
+
+def judge_correct(correct: np.ndarray, scored: np.ndarray, threshold: float, z: float, chance: float) -> Verdict:
+    per_sequence = sequence_accuracy(correct, scored)
     n = int(per_sequence.size)
     accuracy = float(per_sequence.mean()) if n else 0.0
     lower, upper = wilson_bounds(accuracy, n, z)
-    return Verdict(
-        accuracy=accuracy,
-        lower=lower,
-        upper=upper,
-        chance=chance_accuracy(targets, scored),
-        threshold=threshold,
-        sequences=n,
-    )
+    return Verdict(accuracy=accuracy, lower=lower, upper=upper, chance=chance, threshold=threshold, sequences=n)

@@ -77,3 +77,16 @@ def test_a_head_narrower_than_the_input_vocabulary_sets_the_probe_symbols():
     assert (two_way.vocab, two_way.model_vocab, two_way.form) == (2, 50, "classes")
     assert any("fitted to the output head: 2 symbols" in note for note in two_way.notes)
     assert plan_probe(make_spec("lag", 1, vocab=20), seq("clf", 8, 50, LSTM, dense(2))).notes == ()
+
+
+def test_a_multi_feature_input_with_a_linear_scalar_head_gets_a_continuous_probe():
+    forecaster = seq("weather", 12, 7, LSTM, dense(1, "linear"))
+    plan = plan_probe(make_spec("lag", 3), forecaster)
+    assert (plan.encoding, plan.form, plan.model_vocab, plan.input_shape) == ("continuous", "value", 7, (12, 7))
+    assert plan.chance == pytest.approx(0.1974, abs=1e-3)  # P(|z| <= 0.25) for a normal target
+    assert any("continuous probe for a regressor" in note for note in plan.notes)
+    with pytest.raises(FitError, match="feature=9"):
+        plan_probe(make_spec("lag", 1, feature=9), forecaster)
+    # one feature stays bits; a softmax head stays classes
+    assert plan_probe(make_spec("lag", 1), seq("bits", 8, 1, LSTM, dense(1, "linear"))).encoding == "binary"
+    assert plan_probe(make_spec("lag", 1), seq("clf", 8, 7, LSTM, dense(7))).encoding == "onehot"

@@ -45,3 +45,15 @@ def test_same_seed_same_data_and_fresh_data_otherwise():
     rng = np.random.default_rng(3)
     first, second = draw(spec, rng, 10, 8, 5).symbols, draw(spec, rng, 10, 8, 5).symbols
     assert (a == b).all() and not (first == second).all()
+
+
+def test_continuous_probe_data_reads_the_target_off_the_named_feature():
+    import numpy as np
+
+    from pytest_rnncheck.probes import draw_values
+    from pytest_rnncheck.spec import make_spec
+
+    data = draw_values(make_spec("lag", 2, feature=1), np.random.default_rng(0), 3, 5, 6)
+    assert data.symbols.shape == (1, 5, 6, 3) and data.targets.shape == (1, 5, 6)
+    np.testing.assert_array_equal(data.targets[0, :, 2:], data.symbols[0, :, :-2, 1])
+    assert not data.scored[0, :, :2].any() and data.scored[0, :, 2:].all()

@@ -127,3 +127,13 @@ def test_a_model_without_positions_is_order_blind_and_one_with_them_is_not():
     assert measure_reach(keras, transformer(False), plan, 0).order_blind
     assert not measure_reach(keras, transformer(True), plan, 0).order_blind
     assert not keras_reach(layers.GRU(8, return_sequences=True)).order_blind
+
+
+def test_real_valued_steps_are_perturbed_too():
+    def lag_two_of_feature_one(x):  # (rows, steps, features) -> (rows, steps, 1)
+        out = np.zeros(x.shape[:2] + (1,))
+        out[:, 2:, 0] = x[:, :-2, 1]
+        return out
+
+    reach = measure([lag_two_of_feature_one], lambda v: v, 0, 8, np.random.default_rng(0), features=3)
+    assert reach.lag_ceiling(2, 0.2)[0] == 1.0 and reach.lag_ceiling(1, 0.2)[1] == 0

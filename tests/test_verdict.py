@@ -42,3 +42,16 @@ def test_pass_needs_the_lower_bound_not_just_the_point_estimate():
     many = np.repeat(targets, 25, axis=0), np.repeat(predicted, 25, axis=0)
     verdict = judge(many[1], many[0], np.ones_like(many[0], bool), 0.9)
     assert verdict.accuracy > 0.9 and verdict.passed
+
+
+def test_a_regression_is_right_within_the_tolerance_and_chance_is_the_mean_guess():
+    from pytest_rnncheck.verdict import judge_values
+
+    rng = np.random.default_rng(0)
+    targets = rng.standard_normal((2000, 4))
+    scored = np.ones_like(targets, dtype=bool)
+    close = judge_values(targets + 0.1, targets, scored, 0.25, 0.9)  # 0.1 sd off: inside 0.25 sd
+    assert close.accuracy == 1.0 and close.passed
+    assert close.chance == pytest.approx(0.197, abs=0.02)
+    mean_guess = judge_values(np.zeros_like(targets), targets, scored, 0.25, 0.9)
+    assert mean_guess.accuracy == pytest.approx(mean_guess.chance, abs=0.01) and not mean_guess.passed

@@ -70,6 +70,16 @@ def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reac
                 "'categorical_crossentropy' (one-hot targets)",
             )
         )
+    if loss in RATIO_LOSSES.values() and plan.form == "value":
+        found.append(
+            Pathology(
+                "loss-mismatch",
+                ERROR,
+                f"the loss {geometry.loss} divides by (or takes the log of) the target, but regression targets "
+                f"here are centred on 0 and half of them are negative",
+                "use loss='mse' or 'mae' (or huber) for targets that can be 0 or negative",
+            )
+        )
     if loss in RATIO_LOSSES.values() and plan.form == "scalar":
         symbols = range(2 if spec.binary else plan.vocab)
         values = scalar_value(plan.encoding, np.asarray(list(symbols)), plan.vocab)

@@ -13,7 +13,7 @@ from .pathology import ERROR, Pathology
 
 def diagnose_masking(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
     maskers = [layer for layer in geometry.layers if layer.kind == "Masking" and layer.mask_value is not None]
-    if not maskers or plan.encoding == "index":
+    if not maskers or plan.encoding in ("index", "continuous"):  # real values never equal it exactly
         return []
     symbols = np.arange(2 if spec.binary else plan.vocab)
     steps = encode(plan.encoding, symbols, plan.model_vocab).reshape(len(symbols), -1)

@@ -71,7 +71,7 @@ def diagnose_reach(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: 
     """Proven from the measured reach: too few scored outputs can see x[t-n] to pass."""
     if spec.n == 0 or reach is None or plan.timesteps <= spec.n:
         return []
-    chance = 1.0 / (2 if spec.binary else plan.vocab)
+    chance = plan.chance
     ceiling, seen, scored = reach.lag_ceiling(spec.n, chance)
     if scored == 0 or ceiling >= spec.min_accuracy:
         return []
