@@ -24,7 +24,20 @@ def test_malformed_references_say_how_to_write_one(text):
         parse_model_ref(text)
 
 
-def test_files_and_modules_load_and_missing_names_are_named(tmp_path, monkeypatch):
+@pytest.fixture
+def clean_imports(monkeypatch):
+    """Loading a reference adds to sys.path and sys.modules: undo it after the test."""
+    import sys
+
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if name == "zoo" or name.startswith("rnncheck_models_"):
+            del sys.modules[name]
+
+
+def test_files_and_modules_load_and_missing_names_are_named(tmp_path, monkeypatch, clean_imports):
     (tmp_path / "zoo.py").write_text("class Factory:\n    @staticmethod\n    def create():\n        return 'model'\n")
     monkeypatch.chdir(tmp_path)
     assert load_model_ref(parse_model_ref("zoo.py:Factory.create"), tmp_path)() == "model"

@@ -108,7 +108,7 @@ def test_calling_the_fixture_without_a_probe_says_how_to_mark(pytester):
     result.stdout.fnmatch_lines(["*names no probe: mark it, e.g. @rnncheck.lag(2)*"])
 
 
-def test_loading_the_plugin_imports_neither_keras_nor_tensorflow(pytester):
+def test_loading_the_plugin_imports_neither_keras_nor_tensorflow(pytester, monkeypatch):
     pytester.makepyfile(
         """
         import sys
@@ -119,7 +119,9 @@ def test_loading_the_plugin_imports_neither_keras_nor_tensorflow(pytester):
             assert heavy == []
         """
     )
-    pytester.runpytest_subprocess("--rnncheck").assert_outcomes(passed=1)
+    # only this plugin is loaded: another installed plugin that imports Keras is not our doing
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pytester.runpytest_subprocess("-p", "pytest_rnncheck.plugin", "--rnncheck").assert_outcomes(passed=1)
 
 
 def test_the_plugin_can_be_turned_off(pytester):
@@ -161,6 +163,9 @@ def test_without_xdist_installed_pytest_still_starts(pytester):
         ("rnncheck_seed = -1", "ini setting rnncheck_seed: '-1' is not a seed"),
         ("rnncheck = maybe", "ini setting rnncheck: *use true or false"),
         ("rnncheck_strict = often", "ini setting rnncheck_strict: *use true or false"),
+        ("rnncheck_timeout = soon", "ini setting rnncheck_timeout: 'soon' is not a time limit*"),
+        ("rnncheck_timeout = -5", "ini setting rnncheck_timeout: '-5' is not a time limit*"),
+        ("rnncheck_in_process = perhaps", "ini setting rnncheck_in_process: *use true or false"),
     ],
 )
 def test_a_bad_ini_value_is_a_one_line_usage_error_even_with_probes_off(pytester, ini, words):
@@ -199,3 +204,10 @@ def test_setup_errors_get_error_rows_in_the_table_and_the_json(pytester):
     assert rows["test_typo"]["verdict"] == "error" and rows["test_typo"]["probe"] == "lag(2, min_acuracy=0.9)"
     assert "unknown option 'min_acuracy'" in rows["test_typo"]["error"]
     assert rows["test_no_marker"]["verdict"] == "error" and "names no probe" in rows["test_no_marker"]["error"]
+
+
+def test_a_bad_timeout_flag_is_a_usage_error(pytester):
+    pytester.makepyfile("def test_plain():\n    pass\n")
+    result = pytester.runpytest("--rnncheck-timeout=never")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*'never' is not a time limit: give seconds >= 0 (0: no limit)*"])

@@ -110,3 +110,18 @@ def test_peak_memory_is_the_probes_own_where_the_platform_allows():
     assert peak is not None and peak > 0
     if sys.platform.startswith("linux") and memory.scope == "probe":
         assert peak < before - 250  # the earlier allocation does not count
+
+
+def test_every_json_key_is_documented_and_every_documented_key_exists():
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "report.md").read_text()
+    table = doc.split("## JSON", 1)[1].split("## JUnit", 1)[0]
+    documented = set()
+    for row in re.findall(r"^\| (.+?) \|", table, flags=re.M):
+        documented |= set(re.findall(r"`(\w+)`", row))
+    keys = set(result().to_dict()) | {"version", "seed", "backend"}
+    assert keys <= documented, f"undocumented JSON keys: {keys - documented}"
+    top_level = {"version", "seed", "backend", "results"}
+    assert documented - top_level <= keys, f"documented but never written: {documented - keys - top_level}"
