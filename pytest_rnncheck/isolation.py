@@ -57,6 +57,12 @@ class ProbeTask:
     ref: ModelRef | None = None
     rootdir: str | None = None
 
+    def error_result(self, message: str) -> ProbeResult:
+        """The result of this probe when it could not run."""
+        result = ProbeResult(model=self.label or "-", probe=self.spec.name, seed=self.seed, threshold=self.spec.min_accuracy)
+        result.error, result.stopped = message, "error"
+        return result
+
     def source(self) -> Any:
         if self.ref is None:
             return self.factory
@@ -100,8 +106,8 @@ class ProbeExecutor:
             return value
         if outcome == "unpicklable":
             return self.in_process(task, progress, f"could not be rebuilt in a worker process ({value})")
-        result = ProbeResult(model=task.label or "-", probe=task.spec.name, seed=task.seed, threshold=task.spec.min_accuracy)
-        result.stopped, result.seconds = "error", time.monotonic() - start
+        result = task.error_result("")
+        result.seconds = time.monotonic() - start
         result.peak_memory_mb, result.peak_memory_scope = self.worker.peak_mb, "worker"
         if outcome == "timeout":
             result.error = (
@@ -143,9 +149,7 @@ class ProbeExecutor:
         try:
             source = task.source()
         except Exception as exc:
-            result = ProbeResult(model=task.label or "-", probe=task.spec.name, seed=task.seed, threshold=task.spec.min_accuracy)
-            result.error, result.stopped = str(exc), "error"
-            return result
+            return task.error_result(str(exc))
         result = run_probe(source, task.spec, task.seed, task.label, progress)
         if why:
             result.notes.append(f"ran in the test's own process: the model {why}")
