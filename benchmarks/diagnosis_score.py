@@ -93,16 +93,24 @@ def judge(expected: str | None, predicted: str | None, passed: bool, error: str 
 
 def run(cases: list[corpus.Case], seeds: list[int], timeout: float) -> list[dict]:
     from pytest_rnncheck.isolation import ProbeExecutor, ProbeTask
+    from pytest_rnncheck.result import ProbeResult
     from pytest_rnncheck.spec import parse_expression
 
     executor = ProbeExecutor(isolate=True, timeout=timeout)
     rows = []
     try:
         for case in cases:
-            spec = parse_expression(case.probe)
+            try:
+                spec = parse_expression(case.probe)
+            except ValueError as exc:  # ProbeSpecError: a typo in the corpus, reported as that case's error
+                spec, bad = None, str(exc)
             for seed in seeds:
                 start = time.monotonic()
-                result = executor.run(ProbeTask(spec, seed, case.name, factory=case.factory), progress=lambda s, a: None)
+                if spec is None:
+                    result = ProbeResult(model=case.name, probe=case.probe, seed=seed, threshold=None, error=bad)
+                else:
+                    task = ProbeTask(spec, seed, case.name, factory=case.factory)
+                    result = executor.run(task, progress=lambda s, a: None)
                 predicted = predicted_cause(result)
                 row = {
                     "name": case.name,

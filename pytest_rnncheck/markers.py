@@ -1,4 +1,5 @@
-"""The probe decorators: ``@rnncheck.lag(2)``, ``@rnncheck.echo()``, ``@rnncheck.invert(1)``.
+"""The probe decorators: ``@rnncheck.lag(2)``, ``@rnncheck.echo()``, ``@rnncheck.xor(2)`` ...,
+one per entry of the kinds table (kinds.py).
 
 Each is ``pytest.mark.rnncheck(kind, *args, **options)`` underneath, so
 ``-m rnncheck``, ``--strict-markers`` and ``pytest --markers`` see them. Bad
@@ -11,34 +12,39 @@ from typing import Any
 
 import pytest
 
-from .spec import ProbeSpec, make_spec
+from .kinds import KINDS, signatures
+from .spec import DEFAULTS, ENCODINGS, ProbeSpec, make_spec
 
 MARKER = "rnncheck"
 MARKER_HELP = (
     "rnncheck(kind, *args, **options): run a memory probe on the model the test hands to the "
-    "rnncheck fixture. Write it as @rnncheck.echo(), @rnncheck.lag(n) or @rnncheck.invert(n=1) "
-    "(from pytest_rnncheck import rnncheck). Options: vocab, encoding (onehot|index|raw|scaled|binary), "
-    "timesteps, min_accuracy, seed, budget, causal, output. Runs only with --rnncheck."
+    f"rnncheck fixture. Write it as @rnncheck.<probe>: {signatures()} "
+    "(from pytest_rnncheck import rnncheck). Options: "
+    + ", ".join(f"{key} ({'|'.join(ENCODINGS)})" if key == "encoding" else key for key in DEFAULTS)
+    + ". Runs only with --rnncheck."
 )
 
 
 class ProbeMarkers:
-    """Namespace of probe decorators (imported as ``rnncheck``)."""
+    """Namespace of probe decorators (imported as ``rnncheck``): one per probe kind."""
 
-    def echo(self, **options: Any) -> pytest.MarkDecorator:
-        """Target at step t is the symbol at step t."""
-        return getattr(pytest.mark, MARKER)("echo", **options)
+    def __getattr__(self, kind: str) -> Any:
+        if kind not in KINDS:
+            raise AttributeError(f"rnncheck has no probe {kind!r}; it knows {signatures()}")
+        entry = KINDS[kind]
 
-    def lag(self, n: int, **options: Any) -> pytest.MarkDecorator:
-        """Target at step t is the symbol at step t - n (n >= 1)."""
-        return getattr(pytest.mark, MARKER)("lag", n, **options)
+        def decorator(*args: Any, **options: Any) -> pytest.MarkDecorator:
+            return getattr(pytest.mark, MARKER)(kind, *args, **options)
 
-    def invert(self, n: int = 1, **options: Any) -> pytest.MarkDecorator:
-        """Binary symbols; target at step t is 1 - x[t - n]."""
-        return getattr(pytest.mark, MARKER)("invert", n, **options)
+        decorator.__name__ = kind
+        decorator.__doc__ = f"{entry.signature}: {entry.summary}."
+        return decorator
+
+    def __dir__(self) -> list[str]:
+        return sorted(KINDS)
 
     def __repr__(self) -> str:
-        return "<rnncheck probes: echo(), lag(n), invert(n=1)>"
+        return f"<rnncheck probes: {signatures()}>"
 
 
 def marker_text(mark: pytest.Mark) -> str:

@@ -15,6 +15,7 @@ import dataclasses
 
 import numpy as np
 
+from .kinds import KINDS
 from .spec import ProbeSpec
 
 
@@ -34,17 +35,11 @@ class ProbeData:
 def target_stream(spec: ProbeSpec, stream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Targets along the last axis of ``stream`` and where they are defined.
 
-    ``lag``/``echo``: target[t] = x[t - n]; ``invert``: target[t] = 1 - x[t - n].
-    Steps t < n have no target and are never scored.
+    Each kind's target function (kinds.py) along the last axis; steps t < n have no
+    target and are never scored.
     """
     n = spec.n
-    targets = np.zeros_like(stream)
-    if n:
-        targets[..., n:] = stream[..., :-n]
-    else:
-        targets[...] = stream
-    if spec.kind == "invert":
-        targets = 1 - targets
+    targets = KINDS[spec.kind].target(stream, n)
     defined = np.zeros(stream.shape, dtype=bool)
     defined[..., n:] = True
     return targets, defined

@@ -13,7 +13,7 @@ import dataclasses
 import math
 from typing import Any
 
-KINDS = ("echo", "lag", "invert")
+from .kinds import KINDS, signatures
 ENCODINGS = ("onehot", "index", "raw", "scaled", "binary", "continuous")
 
 #: Options every probe accepts, with their defaults. ``None`` means "let the
@@ -71,11 +71,11 @@ class ProbeSpec:
 
     @property
     def binary(self) -> bool:
-        return self.kind == "invert"
+        return KINDS[self.kind].binary
 
     def call_args(self) -> tuple[tuple[int, ...], dict[str, Any]]:
         """Positional and keyword arguments that rebuild this probe (defaults left out)."""
-        args = () if self.kind == "echo" else (self.n,)
+        args = (self.n,) if KINDS[self.kind].takes_lag else ()
         kwargs = {key: getattr(self, key) for key in DEFAULTS if getattr(self, key) != DEFAULTS[key]}
         return args, kwargs
 
@@ -97,7 +97,7 @@ def make_spec(kind: str, *args: Any, **options: Any) -> ProbeSpec:
     """Validate a probe call and return its spec; raise ProbeSpecError if bad."""
     if kind not in KINDS:
         raise ProbeSpecError(
-            f"unknown probe {kind!r}: rnncheck knows {', '.join(k + '()' for k in KINDS)}"
+            f"unknown probe {kind!r}: rnncheck knows {signatures()}"
         )
     n = _lag_argument(kind, args, options)
     unknown = sorted(set(options) - set(DEFAULTS))
@@ -109,32 +109,32 @@ def make_spec(kind: str, *args: Any, **options: Any) -> ProbeSpec:
     values = {**DEFAULTS, **options}
     for key in DEFAULTS:
         values[key] = _check_option(kind, key, values[key])
-    if kind == "invert":
+    if KINDS[kind].binary:
         if values["vocab"] not in (None, 2):
             raise ProbeSpecError(
-                f"invert(): vocab={values['vocab']!r} but invert works on bits; drop vocab or set vocab=2"
+                f"{kind}(): vocab={values['vocab']!r} but {kind} works on bits; drop vocab or set vocab=2"
             )
         values["vocab"] = None
     return ProbeSpec(kind=kind, n=n, **values)
 
 
 def _lag_argument(kind: str, args: tuple, options: dict) -> int:
+    entry = KINDS[kind]
     if "n" in options:
         args = (*args, options.pop("n"))
-    if kind == "echo":
+    if not entry.takes_lag:
         if args:
-            raise ProbeSpecError("echo() takes no lag: use lag(n) to look back n steps")
-        return 0
+            raise ProbeSpecError(f"{entry.signature} takes no lag: use lag(n) to look back n steps")
+        return entry.default_n or 0
     if len(args) > 1:
         raise ProbeSpecError(f"{kind}() takes one lag, got {len(args)}: {args!r}")
     if not args:
-        if kind == "lag":
-            raise ProbeSpecError("lag(n) needs n, the number of steps to look back, e.g. lag(2)")
-        return 1
+        if entry.default_n is None:
+            raise ProbeSpecError(entry.lag_error())
+        return entry.default_n
     n = args[0]
-    low = 1 if kind == "lag" else 0
-    if isinstance(n, bool) or not isinstance(n, int) or n < low:
-        raise ProbeSpecError(f"{kind}(n): n must be an integer >= {low}, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < entry.min_n:
+        raise ProbeSpecError(f"{kind}(n): n must be an integer >= {entry.min_n}, got {n!r}")
     return n
 
 

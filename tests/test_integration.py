@@ -352,3 +352,55 @@ def test_bad_gate_arguments_are_one_line_usage_errors(pytester, args, words):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: rnncheck: *{words}*".replace("[", "?")])
     assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+MEASURED = """
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def causal_conv():
+    return keras.Sequential([keras.Input((12, 10)), layers.Conv1D(16, 3, padding="causal"), layers.Dense(10, activation="softmax")])
+
+
+def bidirectional():
+    return keras.Sequential([keras.Input((8, 10)), layers.Bidirectional(layers.LSTM(8, return_sequences=True)),
+                             layers.Dense(10, activation="softmax")])
+
+
+def frozen():
+    return keras.Sequential([keras.Input((6, 10)), layers.LSTM(24, trainable=False), layers.Dense(10, activation="softmax")])
+
+
+@rnncheck.lag(4)
+def test_conv_cannot_see_four_back(rnncheck):
+    rnncheck(causal_conv)
+
+
+@rnncheck.lag(1, causal=True)
+def test_bidirectional_looks_ahead(rnncheck):
+    rnncheck(bidirectional)
+
+
+@rnncheck.lag(1, budget=12000)
+def test_frozen_lstm(rnncheck):
+    rnncheck(frozen)
+"""
+
+
+def test_measured_reach_fails_without_training_and_a_control_run_names_a_frozen_layer(pytester):
+    pytester.makepyfile(test_measured=MEASURED)
+    result = run(pytester, "--rnncheck-report=report.json")
+    result.assert_outcomes(failed=3)
+    rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
+    conv, ahead, frozen = rows["test_conv_cannot_see_four_back"], rows["test_bidirectional_looks_ahead"], rows["test_frozen_lstm"]
+    assert conv["stopped"] == "static" and conv["sequences"] == 0 and conv["receptive_field"] == 3
+    assert conv["pathologies"][0]["code"] == "missing-context" and "x[t-2..t] only" in conv["pathologies"][0]["message"]
+    assert ahead["stopped"] == "static" and ahead["pathologies"][0]["code"] == "future-leak"
+    assert "Bidirectional(LSTM)" in ahead["pathologies"][0]["message"]
+    assert [p["code"] for p in frozen["pathologies"]] == ["frozen-layer"]
+    assert "every layer trainable reached" in frozen["pathologies"][0]["message"]
+    lstm = [layer for layer in frozen["layers"] if layer["kind"] == "LSTM"][0]
+    assert lstm["trainable"] is False and lstm["update_ratio"] == 0  # the flight recorder's evidence
+    assert frozen["curve"] and frozen["curve"][-1]["sequences"] == frozen["sequences"]
