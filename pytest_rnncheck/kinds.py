@@ -37,8 +37,12 @@ class ProbeKind:
     #: The call as written in docs and errors, and what it asks.
     signature: str
     summary: str
+    #: The lag argument's name as a keyword.
+    lag_name: str = "n"
 
     def lag_error(self) -> str:
+        if self.lag_name != "n":
+            return f"{self.signature} needs {self.lag_name}, the longest lag to try, e.g. {self.name}({self.lag_name}=16)"
         return f"{self.signature} needs n, the number of steps to look back, e.g. {self.name}(2)"
 
 
@@ -59,6 +63,17 @@ KINDS: dict[str, ProbeKind] = {
             lambda s, n: s ^ _past(s, n),
             "xor(n)",
             "bits; target at step t is x[t] XOR x[t - n]: memory plus a nonlinearity (a memoryless model is at chance)",
+        ),
+        ProbeKind(
+            "memory",
+            True,
+            None,
+            1,
+            False,
+            _past,
+            "memory(max_lag=K, min_horizon=None)",
+            "the horizon: the largest lag n <= K that lag(n) passes, with the profile of every lag tried",
+            lag_name="max_lag",
         ),
     )
 }

@@ -13,7 +13,7 @@ from typing import Any
 #: Bump when a key changes meaning or goes away; new keys do not bump it.
 SCHEMA_VERSION = 1
 
-COLUMNS = ("test", "probe", "acc", "need", "chance", "verdict", "findings", "secs")
+COLUMNS = ("test", "probe", "acc", "need", "chance", "horizon", "verdict", "findings", "secs")
 #: The table fits this many columns (fewer on a narrower terminal); the JSON keeps everything.
 TABLE_WIDTH = 120
 #: Narrowest the shrinkable columns may get, in the order they give way: wrapping findings and
@@ -43,6 +43,7 @@ def table_row(r: dict[str, Any], strict: bool) -> dict[str, str]:
         "acc": _num(r["accuracy"]),
         "need": _num(r["threshold"], 2),
         "chance": _num(r["chance"]),
+        "horizon": "-" if r.get("horizon") is None else f"{r['horizon']}/{r.get('receptive_field') or '?'}",
         "verdict": verdict_label(r, strict),
         "findings": findings or ("(could not run)" if r.get("error") else "-"),
         "secs": _num(r["seconds"], 1),
@@ -104,6 +105,21 @@ def training_lines(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def profile_lines(r: dict[str, Any]) -> list[str]:
+    """memory(): the horizon, the receptive field and every lag tried."""
+    field = r.get("receptive_field")
+    need = "" if "min_horizon=" not in r["probe"] else f" (needed: {r['probe'].split('min_horizon=')[1].rstrip(')')})"
+    lines = [
+        f"  horizon {r['horizon']}{need}: the largest lag that passed; receptive field "
+        f"{field if field is not None else 'not measured'}; {r['sequences']:,} sequences in {r['seconds']:.1f} s"
+    ]
+    for entry in r.get("profile", []):
+        acc = "-" if entry["accuracy"] is None else f"{entry['accuracy']:.3f}"
+        low = "-" if entry["lower_bound"] is None else f"{entry['lower_bound']:.3f}"
+        lines.append(f"    lag({entry['lag']}): {'pass' if entry['passed'] else 'fail'}, accuracy {acc} (bound {low})")
+    return lines
+
+
 def explain(r: dict[str, Any]) -> list[str]:
     """A probe's result as the lines of its failure message."""
     subject = "" if r["probe"] == "-" else f"{r['probe']} "
@@ -115,6 +131,8 @@ def explain(r: dict[str, Any]) -> list[str]:
         if r["stopped"] == "static":
             chance = "" if r["chance"] is None else f"; chance {r['chance']:.3f}"
             lines.append(f"  not trained: proven impossible from the configuration and the measured reach{chance}")
+        elif r.get("horizon") is not None:
+            lines.extend(profile_lines(r))
         else:
             lines.append("  " + numbers(r))
             lines.extend(training_lines(r))

@@ -25,6 +25,9 @@ class ProbeResult:
     stopped: str = ""  # passed | plateau | budget | non-finite | static | error
     #: Steps the output sees, the present included (reach analysis); None where not measured.
     receptive_field: int | None = None
+    #: memory(): the largest lag that passed, and every lag tried.
+    horizon: int | None = None
+    profile: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     #: The flight recorder of the decisive training run: {"curve": [...], "layers": [...]}.
     record: dict[str, Any] = dataclasses.field(default_factory=dict)
     #: One record per training run: the first, then each learning-rate remedy.
@@ -64,6 +67,8 @@ class ProbeResult:
             "seed": self.seed,
             "stopped": self.stopped,
             "receptive_field": self.receptive_field,
+            "horizon": self.horizon,
+            "profile": [dict(entry) for entry in self.profile],
             "curve": list(self.record.get("curve", [])),
             "layers": list(self.record.get("layers", [])),
             "pathologies": [p.to_dict() for p in self.pathologies],

@@ -15,6 +15,7 @@ from .controls import check_suspects
 from .keras_model import clone, measure_reach, prepare
 from .memory import PeakMemory
 from .plan import ProbePlan
+from .profile import horizon, next_lag
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .stopping import other_rates, progressing
@@ -43,7 +44,7 @@ def run_probe(
     memory.start()
     start = time.perf_counter()
     try:
-        _run(source, spec, seed, label, result, progress)
+        (_profile if spec.kind == "memory" else _run)(source, spec, seed, label, result, progress)
     except RnnCheckError as exc:
         result.error, result.stopped, result.passed = str(exc), "error", False
     result.seconds = time.perf_counter() - start
@@ -110,6 +111,53 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
                 echo,
             )
     result.pathologies = diagnosis.rank(found)
+
+
+def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
+    """memory(max_lag=K): lag(n) probes chosen by profile.next_lag, the horizon they show."""
+    keras = import_keras()
+    options = {key: value for key, value in spec.options().items() if key not in ("min_horizon", "seed")}
+    model, _, plan = prepare(keras, source, make_spec("lag", spec.n, **options), seed, label, reuse=True)
+    reach = measure_reach(keras, model, plan, seed)
+    reachable = None
+    if reach is not None:
+        result.receptive_field = reach.receptive_field()
+        reachable = result.receptive_field - 1
+    del model
+    tried: dict[int, bool] = {}
+    lags: dict[int, ProbeResult] = {}
+    while (n := next_lag(tried, spec.n, reachable)) is not None:
+        lags[n] = run_probe(source, make_spec("lag", n, **options), seed + n, label, progress)
+        if lags[n].error:
+            raise RnnCheckError(f"lag({n}) of {spec.name} could not run: {lags[n].error}")
+        tried[n] = lags[n].passed
+    result.horizon = horizon(tried)
+    result.profile = [
+        {
+            "lag": n,
+            "accuracy": r.accuracy,
+            "lower_bound": r.lower,
+            "passed": r.passed,
+            "sequences": r.sequences,
+            "stopped": r.stopped,
+            "pathologies": [p.code for p in r.pathologies],
+        }
+        for n, r in sorted(lags.items())
+    ]
+    shown = lags.get(result.horizon) or lags.get(1)
+    failed = next((lags[n] for n in sorted(lags) if not lags[n].passed), None)
+    result.passed = spec.min_horizon is None or result.horizon >= spec.min_horizon
+    result.sequences = sum(r.sequences for r in lags.values())
+    result.stopped = "profile"
+    if shown is not None:
+        result.accuracy, result.lower, result.chance = shown.accuracy, shown.lower, shown.chance
+    if failed is not None and (result.horizon == 0 or not result.passed):
+        result.pathologies = failed.pathologies  # why the first lag it could not learn failed
+        result.notes.extend(f"{failed.probe}: {note}" for note in failed.notes)
+    if reachable is not None and reachable < spec.n:
+        result.notes.append(
+            f"lags beyond {reachable} were not trained: the measured receptive field is {result.receptive_field} steps"
+        )
 
 
 def attempt_record(outcome: Outcome, rate: float | None, z: float) -> dict[str, Any]:

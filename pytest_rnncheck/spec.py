@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "output": None,
     "tolerance": 0.25,
     "feature": 0,
+    "min_horizon": None,
 }
 
 OPTION_HELP = {
@@ -42,6 +43,7 @@ OPTION_HELP = {
     "output": "which output of a model with several to probe: its index or its layer's name",
     "tolerance": "continuous probes: a prediction within this many target standard deviations is right (> 0)",
     "feature": "continuous probes: which input feature the target is read from (integer >= 0)",
+    "min_horizon": "memory(): the horizon the model must reach to pass (integer >= 1; without it the probe reports)",
 }
 
 
@@ -63,6 +65,7 @@ class ProbeSpec:
     output: int | str | None = DEFAULTS["output"]
     tolerance: float = DEFAULTS["tolerance"]
     feature: int = DEFAULTS["feature"]
+    min_horizon: int | None = DEFAULTS["min_horizon"]
 
     @property
     def lag(self) -> int:
@@ -75,8 +78,10 @@ class ProbeSpec:
 
     def call_args(self) -> tuple[tuple[int, ...], dict[str, Any]]:
         """Positional and keyword arguments that rebuild this probe (defaults left out)."""
-        args = (self.n,) if KINDS[self.kind].takes_lag else ()
+        args = (self.n,) if KINDS[self.kind].takes_lag and self.kind != "memory" else ()
         kwargs = {key: getattr(self, key) for key in DEFAULTS if getattr(self, key) != DEFAULTS[key]}
+        if self.kind == "memory":  # memory(max_lag=16) reads better than memory(16)
+            kwargs = {"max_lag": self.n, **kwargs}
         return args, kwargs
 
     @property
@@ -109,6 +114,10 @@ def make_spec(kind: str, *args: Any, **options: Any) -> ProbeSpec:
     values = {**DEFAULTS, **options}
     for key in DEFAULTS:
         values[key] = _check_option(kind, key, values[key])
+    if values["min_horizon"] is not None and kind != "memory":
+        raise ProbeSpecError(f"{kind}(): min_horizon belongs to memory(max_lag=K, min_horizon=H)")
+    if values["min_horizon"] is not None and values["min_horizon"] > n:
+        raise ProbeSpecError(f"memory(): min_horizon={values['min_horizon']} is beyond max_lag={n}")
     if KINDS[kind].binary:
         if values["vocab"] not in (None, 2):
             raise ProbeSpecError(
@@ -120,8 +129,9 @@ def make_spec(kind: str, *args: Any, **options: Any) -> ProbeSpec:
 
 def _lag_argument(kind: str, args: tuple, options: dict) -> int:
     entry = KINDS[kind]
-    if "n" in options:
-        args = (*args, options.pop("n"))
+    for name in {"n", entry.lag_name}:
+        if name in options:
+            args = (*args, options.pop(name))
     if not entry.takes_lag:
         if args:
             raise ProbeSpecError(f"{entry.signature} takes no lag: use lag(n) to look back n steps")
@@ -166,7 +176,7 @@ def _check_option(kind: str, key: str, value: Any) -> Any:
         return float(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise bad
-    minimum = {"vocab": 2, "timesteps": 1, "seed": 0, "budget": 1, "feature": 0}[key]
+    minimum = {"vocab": 2, "timesteps": 1, "seed": 0, "budget": 1, "feature": 0, "min_horizon": 1}[key]
     if value < minimum:
         raise bad
     return value

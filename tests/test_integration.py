@@ -404,3 +404,35 @@ def test_measured_reach_fails_without_training_and_a_control_run_names_a_frozen_
     lstm = [layer for layer in frozen["layers"] if layer["kind"] == "LSTM"][0]
     assert lstm["trainable"] is False and lstm["update_ratio"] == 0  # the flight recorder's evidence
     assert frozen["curve"] and frozen["curve"][-1]["sequences"] == frozen["sequences"]
+
+
+def test_a_memory_profile_reports_the_horizon_within_the_receptive_field(pytester):
+    pytester.makepyfile(
+        test_memory="""
+        import keras
+        from keras import layers
+        from pytest_rnncheck import rnncheck
+
+        def causal_conv():
+            return keras.Sequential([keras.Input((12, 10)), layers.Conv1D(32, 3, padding="causal", activation="relu"),
+                                     layers.Dense(10, activation="softmax")])
+
+        @rnncheck.memory(max_lag=8)
+        def test_profile(rnncheck):
+            rnncheck(causal_conv)
+
+        @rnncheck.memory(max_lag=8, min_horizon=4)
+        def test_needs_four(rnncheck):
+            rnncheck(causal_conv)
+        """
+    )
+    result = run(pytester, "--rnncheck-report=report.json")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*test_profile*memory(max_lag=8)*2/3*pass*"])
+    rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
+    profile = rows["test_profile"]
+    assert (profile["horizon"], profile["receptive_field"]) == (2, 3)
+    assert [(e["lag"], e["passed"]) for e in profile["profile"]] == [(1, True), (2, True)]  # 4 and 8 never trained
+    needs = rows["test_needs_four"]
+    assert needs["verdict"] == "fail" and needs["horizon"] == 2
+    result.stdout.fnmatch_lines(["*horizon 2 (needed: 4): the largest lag that passed; receptive field 3*"])
