@@ -932,7 +932,9 @@ HEALTHY = [
     Case("tanh_scaled_regressor_lag1", partial(raw_regressor, activation="tanh"), "lag(1, vocab=5, encoding='scaled')", None),
 ]
 
-CASES = BROKEN + HEALTHY
+from corpus_examples import CASES as PUBLIC_EXAMPLES  # noqa: E402 - it imports Case from here
+
+CASES = BROKEN + HEALTHY + PUBLIC_EXAMPLES
 
 BY_NAME = {case.name: case for case in CASES}
 assert len(BY_NAME) == len(CASES), "case names must be unique"

@@ -158,8 +158,17 @@ def layer_info(layer: Any) -> LayerInfo:
         trainable=bool(getattr(layer, "trainable", True)),
         weights=weight_count(layer),
         dropout=dropout_rate(layer, source),
-        mask_value=_number(getattr(layer, "mask_value", None)) if kind == "Masking" else None,
+        mask_value=masked_value(layer, kind),
     )
+
+
+def masked_value(layer: Any, kind: str) -> float | None:
+    """The input value a layer treats as padding: Masking's mask_value, 0 for Embedding(mask_zero=True)."""
+    if kind == "Masking":
+        return _number(getattr(layer, "mask_value", None))
+    if kind == "Embedding" and getattr(layer, "mask_zero", False):
+        return 0.0
+    return None
 
 
 DROPOUT_LAYERS = frozenset({"Dropout", "SpatialDropout1D", "GaussianDropout", "AlphaDropout"})

@@ -88,7 +88,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     elif outcome.bad_loss is None:  # NaN predictions say nothing more
         symptoms = constant_findings(spec, plan, geometry, outcome)
         if not any(p.severity == diagnosis.ERROR for p in found):  # nothing in the configuration explains it
-            suspects = diagnosis.suspects(spec, geometry, outcome.record, rate)
+            suspects = diagnosis.suspects(spec, geometry, outcome.record, rate, plan)
             causes, notes = check_suspects(keras, source, spec, seed, label, suspects, outcome)
             result.notes.extend(notes)
             if causes:  # the cause is shown: the symptom becomes a note

@@ -395,3 +395,48 @@ def test_a_fix_that_names_a_probe_option_names_one_the_probe_accepts_for_this_mo
     spec = make_spec("lag", 2, vocab=10, encoding="raw")
     (found,) = [p for p in static(spec, raw) if p.code == "activation-range"]
     assert "encoding='scaled'" in found.fix
+
+
+@pytest.mark.parametrize(
+    "head, loss, words",
+    [
+        (dense(100, "linear"), "kl_divergence", "takes the log of the prediction"),
+        (dense(1, "linear"), "poisson", "takes the log of the prediction"),
+        (dense(100, "sigmoid"), "categorical_crossentropy", "independent sigmoid"),
+    ],
+)
+def test_losses_that_need_positive_or_normalised_outputs(head, loss, words):
+    geometry = compiled(seq("m", 8, 100, LSTM, head), loss)
+    found = [p for p in static(make_spec("lag", 2), geometry) if p.code == "loss-mismatch"]
+    assert found and words in found[0].message
+
+
+def test_an_embedding_that_masks_token_zero_collides_with_a_real_symbol():
+    embedding = LayerInfo("Embedding", None, False, name="emb", mask_value=0.0)
+    geometry = seq("m", 8, None, embedding, LSTM, dense(5), integer=True, vocab=5)
+    (found,) = static(make_spec("lag", 1), geometry)
+    assert found.code == "masking-collision" and "mask_zero=True" in found.message and "20%" in found.message
+
+
+def test_a_masking_collision_is_named_instead_of_the_reach_it_distorts():
+    masking = LayerInfo("Masking", None, False, mask_value=0.0)
+    geometry = seq("m", 8, 1, masking, LSTM, dense(1, "sigmoid"))
+    spec = make_spec("lag", 1)
+    from pytest_rnncheck.reach import ReachMap
+
+    blind = ReachMap(np.eye(1, 8, 7, dtype=bool), np.eye(1, 8, 7), np.array([7]), 2)  # sees x[t] only
+    assert [p.code for p in diagnose_static(spec, plan_probe(spec, geometry), geometry, blind)] == ["masking-collision"]
+
+
+def test_a_first_loss_far_above_a_uniform_guess_suspects_a_rate_too_large():
+    from pytest_rnncheck.diagnosis import suspects
+
+    geometry = compiled(seq("m", 8, 12, LSTM, dense(12)), "sparse_categorical_crossentropy", rate=5.0)
+    spec = make_spec("lag", 2)
+    plan = plan_probe(spec, geometry)
+    hot = recorded([0.1] * 6, [23.6, 20.3, 15.6, 13.9, 12.0, 10.4])  # ln 12 = 2.48
+    (suspect,) = suspects(spec, geometry, hot, 5.0, plan)
+    assert (suspect.code, suspect.direction, suspect.rate) == ("learning-rate", "too large", 0.005)
+    assert "guessing uniformly would give 2.48" in suspect.evidence
+    calm = recorded([0.01] * 6, [2.5, 2.4, 2.3, 2.2, 2.1, 2.0])
+    assert suspects(spec, geometry, calm, 0.01, plan) == []

@@ -38,6 +38,10 @@ def diagnose_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach:
     found: list[Pathology] = list(diagnose_constant_static(spec, plan, geometry))
     for rule in STATIC_RULES:
         found.extend(rule(spec, plan, geometry, reach))
+    if any(p.code == "masking-collision" for p in found):
+        # masked steps are skipped, so the measured reach says how the masking behaves, not
+        # what the layers could see: the collision is the cause to name
+        found = [p for p in found if p not in diagnose_reach(spec, plan, geometry, reach)]
     return rank(found)
 
 

@@ -18,6 +18,9 @@ RATIO_LOSSES = {
     "mean_squared_logarithmic_error": "mean_squared_logarithmic_error",
 }
 BOUNDED = ("softmax", "sigmoid")
+#: Losses that take the log of the prediction: it must be positive.
+LOG_LOSSES = ("kl_divergence", "kld", "kullback_leibler_divergence", "poisson")
+POSITIVE = ("softmax", "sigmoid", "softplus", "exponential", "relu")
 
 
 def canonical(loss: str | None) -> str:
@@ -28,6 +31,9 @@ def canonical(loss: str | None) -> str:
         "binarycrossentropy": "binary_crossentropy",
         "meanabsolutepercentageerror": "mean_absolute_percentage_error",
         "meansquaredlogarithmicerror": "mean_squared_logarithmic_error",
+        "kldivergence": "kl_divergence",
+        "kullbackleiblerdivergence": "kl_divergence",
+        "kld": "kl_divergence",
     }
     return RATIO_LOSSES.get(name, aliases.get(name.replace("_", ""), name))
 
@@ -57,6 +63,27 @@ def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reac
                 f"the loss is {geometry.loss} with from_logits=True, but the output already applies {act}: the "
                 f"loss applies it a second time, which squeezes the outputs and flattens the gradient",
                 "drop from_logits=True (or drop the output activation)",
+            )
+        )
+    if loss in LOG_LOSSES and act not in POSITIVE:
+        found.append(
+            Pathology(
+                "loss-mismatch",
+                ERROR,
+                f"the loss is {geometry.loss}, which takes the log of the prediction, but the output activation is "
+                f"{act or 'none'}: predictions can be zero or negative, where the loss is undefined or clipped",
+                "end with activation='softmax' for classes (or 'softplus'/'exponential' for counts), or use "
+                "sparse_categorical_crossentropy(from_logits=True) on the linear output",
+            )
+        )
+    if loss == "categorical_crossentropy" and act == "sigmoid" and (geometry.output_width or 0) > 1:
+        found.append(
+            Pathology(
+                "loss-mismatch",
+                ERROR,
+                f"categorical_crossentropy expects one distribution over the {geometry.output_width} outputs, but "
+                f"each is an independent sigmoid: they do not sum to 1",
+                "use activation='softmax' with categorical_crossentropy (or binary_crossentropy for independent yes/no outputs)",
             )
         )
     if loss == "binary_crossentropy" and plan.form == "classes" and plan.model_vocab > 2:

@@ -12,12 +12,26 @@ from .pathology import ERROR, Pathology
 
 
 def diagnose_masking(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
-    maskers = [layer for layer in geometry.layers if layer.kind == "Masking" and layer.mask_value is not None]
-    if not maskers or plan.encoding in ("index", "continuous"):  # real values never equal it exactly
-        return []
     symbols = np.arange(2 if spec.binary else plan.vocab)
-    steps = encode(plan.encoding, symbols, plan.model_vocab).reshape(len(symbols), -1)
     found = []
+    if plan.encoding == "index":  # Embedding(mask_zero=True): token 0 is padding
+        for layer in geometry.layers:
+            if layer.kind == "Embedding" and layer.mask_value == 0.0:
+                found.append(
+                    Pathology(
+                        "masking-collision",
+                        ERROR,
+                        f"Embedding '{layer.name}' has mask_zero=True, so token 0 is padding, but 0 is one of the "
+                        f"{len(symbols)} real symbols: about {1 / len(symbols):.0%} of real steps are skipped",
+                        "drop mask_zero=True, or shift the real tokens to start at 1 (Embedding(vocab + 1, d)) and "
+                        "keep 0 for padding",
+                    )
+                )
+        return found
+    maskers = [layer for layer in geometry.layers if layer.kind == "Masking" and layer.mask_value is not None]
+    if not maskers or plan.encoding == "continuous":  # real values never equal it exactly
+        return []
+    steps = encode(plan.encoding, symbols, plan.model_vocab).reshape(len(symbols), -1)
     for layer in maskers:
         hit = [int(s) for s, step in zip(symbols, steps) if np.all(step == layer.mask_value)]
         if not hit:

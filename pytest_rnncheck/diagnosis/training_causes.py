@@ -11,8 +11,10 @@ Pure: rules read Geometry, the recorder and the control's numbers.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from ..geometry import Geometry
+from ..plan import ProbePlan
 from ..recorder import FlightRecorder
 from ..spec import ProbeSpec
 from .pathology import ERROR, Pathology
@@ -25,6 +27,8 @@ TINY_UPDATE = 1e-4
 HUGE_UPDATE = 0.5
 #: A control "learns where the model did not" when it passes, or gains this share of the room above chance.
 CONTROL_GAIN = 0.25
+#: A first loss this many times the loss of a uniform guess: the steps overshoot.
+OVERSHOOT = 3.0
 #: Learning rate of the control for a rate that is too small (the rate probes use for uncompiled models).
 SANE_RATE = 0.01
 
@@ -49,7 +53,21 @@ class Control:
     sequences: int
 
 
-def suspects(spec: ProbeSpec, geometry: Geometry, record: FlightRecorder | None, rate: float | None) -> list[Suspect]:
+def chance_loss(plan: ProbePlan | None, geometry: Geometry) -> float | None:
+    """The cross-entropy of guessing uniformly: a healthy start is near it, never far above."""
+    loss = (geometry.loss or "").lower().replace("_", "")
+    if plan is None or "crossentropy" not in loss:
+        return None
+    if plan.form == "classes":
+        return math.log(plan.model_vocab or plan.vocab)
+    if plan.form in ("bits", "scalar") and "binary" in loss:
+        return math.log(2)
+    return None
+
+
+def suspects(
+    spec: ProbeSpec, geometry: Geometry, record: FlightRecorder | None, rate: float | None, plan: ProbePlan | None = None
+) -> list[Suspect]:
     """Causes worth a control run, most specific first."""
     found = []
     frozen = [layer for layer in geometry.layers if layer.weights and not layer.trainable]
@@ -76,6 +94,8 @@ def suspects(spec: ProbeSpec, geometry: Geometry, record: FlightRecorder | None,
             first, lowest, last = trend
             flat = abs(first - last) <= 0.02 * abs(first)
             diverging = last > 1.1 * lowest and last >= first
+            guess = chance_loss(plan, geometry)
+            overshooting = guess is not None and first > OVERSHOOT * guess
             if moved < TINY_UPDATE and flat:
                 found.append(
                     Suspect(
@@ -87,13 +107,14 @@ def suspects(spec: ProbeSpec, geometry: Geometry, record: FlightRecorder | None,
                         direction="too small",
                     )
                 )
-            elif moved > HUGE_UPDATE or diverging:
+            elif moved > HUGE_UPDATE or diverging or overshooting:
                 found.append(
                     Suspect(
                         "learning-rate",
                         "rate",
                         f"learning rate {rate:.3g}: the weights changed by {moved:.2g} of their size per look and the "
-                        f"loss went from {first:.4g} down to {lowest:.4g} and back up to {last:.4g}",
+                        f"loss went from {first:.4g} (guessing uniformly would give "
+                        f"{'n/a' if guess is None else f'{guess:.3g}'}) to {lowest:.4g} at best and {last:.4g} at the end",
                         rate=min(rate / 1000, SANE_RATE),
                         direction="too large",
                     )
