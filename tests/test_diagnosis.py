@@ -440,3 +440,9 @@ def test_a_first_loss_far_above_a_uniform_guess_suspects_a_rate_too_large():
     assert "guessing uniformly would give 2.48" in suspect.evidence
     calm = recorded([0.01] * 6, [2.5, 2.4, 2.3, 2.2, 2.1, 2.0])
     assert suspects(spec, geometry, calm, 0.01, plan) == []
+
+
+def test_a_categorical_loss_on_a_single_unit_has_nothing_to_learn():
+    geometry = compiled(seq("m", 8, 1, LSTM, dense(1, "sigmoid")), "categorical_crossentropy")
+    found = [p for p in static(make_spec("invert", 1), geometry) if p.code == "loss-mismatch"]
+    assert found and "single output unit" in found[0].message

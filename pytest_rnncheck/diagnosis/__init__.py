@@ -41,7 +41,8 @@ def diagnose_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach:
     if any(p.code == "masking-collision" for p in found):
         # masked steps are skipped, so the measured reach says how the masking behaves, not
         # what the layers could see: the collision is the cause to name
-        found = [p for p in found if p not in diagnose_reach(spec, plan, geometry, reach)]
+        distorted = diagnose_reach(spec, plan, geometry, reach) + diagnose_position_blind(spec, plan, geometry, reach)
+        found = [p for p in found if p not in distorted]
     return rank(found)
 
 

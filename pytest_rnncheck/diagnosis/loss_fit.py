@@ -76,7 +76,18 @@ def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reac
                 "sparse_categorical_crossentropy(from_logits=True) on the linear output",
             )
         )
-    if loss == "categorical_crossentropy" and act == "sigmoid" and (geometry.output_width or 0) > 1:
+    if loss in ("categorical_crossentropy", "sparse_categorical_crossentropy") and geometry.output_width == 1:
+        found.append(
+            Pathology(
+                "loss-mismatch",
+                ERROR,
+                f"{geometry.loss} on a single output unit: a distribution over one class is always 1, so the loss "
+                f"does not depend on the prediction and there is nothing to learn",
+                "for two classes use one sigmoid unit with binary_crossentropy, or Dense(2, activation='softmax') "
+                "with sparse_categorical_crossentropy",
+            )
+        )
+    elif loss == "categorical_crossentropy" and act == "sigmoid" and (geometry.output_width or 0) > 1:
         found.append(
             Pathology(
                 "loss-mismatch",
