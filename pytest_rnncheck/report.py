@@ -53,16 +53,17 @@ def table_row(r: dict[str, Any], strict: bool) -> dict[str, str]:
 def table_lines(results: list[dict[str, Any]], strict: bool = False, width: int = TABLE_WIDTH) -> list[str]:
     """The summary table in at most ``width`` columns: long test ids keep their end, findings wrap."""
     rows = [table_row(r, strict) for r in sorted(results, key=lambda r: (r["nodeid"], r["probe"]))]
-    widths = {c: max([len(c)] + [len(row[c]) for row in rows]) for c in COLUMNS}
-    room = width - 2 * (len(COLUMNS) - 1)
+    columns = [c for c in COLUMNS if c != "horizon" or any(row[c] != "-" for row in rows)]  # memory() rows only
+    widths = {c: max([len(c)] + [len(row[c]) for row in rows]) for c in columns}
+    room = width - 2 * (len(columns) - 1)
     for column, narrowest in MIN_WIDTHS.items():
         excess = sum(widths.values()) - room
         if excess <= 0:
             break
         widths[column] = max(min(narrowest, widths[column]), widths[column] - excess)
-    lines = [_join({c: c for c in COLUMNS}, widths), _join({c: "-" * widths[c] for c in COLUMNS}, widths)]
+    lines = [_join({c: c for c in columns}, widths), _join({c: "-" * widths[c] for c in columns}, widths)]
     for row in rows:
-        cells = {c: _cell_lines(c, row[c], widths[c]) for c in COLUMNS}
+        cells = {c: _cell_lines(c, row[c], widths[c]) for c in columns}
         for k in range(max(len(v) for v in cells.values())):
             lines.append(_join({c: v[k] if k < len(v) else "" for c, v in cells.items()}, widths))
     return lines
@@ -79,7 +80,7 @@ def _cell_lines(column: str, text: str, width: int) -> list[str]:
 
 
 def _join(cells: dict[str, str], widths: dict[str, int]) -> str:
-    return "  ".join(cells[c].ljust(widths[c]) for c in COLUMNS).rstrip()
+    return "  ".join(cells[c].ljust(widths[c]) for c in widths).rstrip()
 
 
 def numbers(r: dict[str, Any]) -> str:

@@ -74,7 +74,7 @@ def test_the_readme_example_passes_and_one_timestep_fails(pytester, mode):
     result.stdout.fnmatch_lines(
         [
             "*= rnncheck =*",
-            "test*probe*acc*need*chance*horizon*verdict*findings*secs",
+            "test*probe*acc*need*chance*verdict*findings*secs",
             "test_models.py::test_one_timestep*lag(1)*-*0.90*FAIL*missing-context*",
             "test_models.py::test_remembers_two_steps_back*lag(2)*0.9*pass*",
             "test_models.py::test_two_probes*echo()*pass*",

@@ -31,7 +31,9 @@ def test_the_table_fits_120_columns_keeping_the_end_of_long_test_ids():
     assert "test_remembers_sixteen" in text and "…" in text
     for code in ("output-shape", "activation-range", "missing-context", "constant-output"):
         assert code in text  # wrapped, not cut
-    assert lines[0].split() == ["test", "probe", "acc", "need", "chance", "horizon", "verdict", "findings", "secs"]
+    assert lines[0].split() == ["test", "probe", "acc", "need", "chance", "verdict", "findings", "secs"]
+    with_profile = report.table_lines(rows + [result(nodeid="t.py::m", horizon=8, receptive_field=12).to_dict()])
+    assert "horizon" in with_profile[0] and any("8/12" in line for line in with_profile)
 
 
 def test_a_narrow_terminal_gets_a_narrower_table():
