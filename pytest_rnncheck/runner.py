@@ -1,5 +1,6 @@
-"""Run one probe on one model: obtain a fresh copy, fit the probe, diagnose,
-train, judge. Keras is imported here, when a probe runs, never at plugin load."""
+"""Run one probe on one model, in order: a fresh copy, the probe fitted to it, the reach,
+the static diagnosis, training (and remedies), the verdict, the dynamic diagnosis (control
+runs, undertrained). Keras is imported here, when a probe runs, never at plugin load."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 
 from . import diagnosis
 from .backend import import_keras
+from .controls import check_suspects
 from .errors import RnnCheckError
 from .geometry import Geometry
-from .controls import check_suspects
 from .keras_model import clone, measure_reach, prepare
 from .memory import PeakMemory
 from .plan import ProbePlan
@@ -21,7 +22,6 @@ from .spec import ProbeSpec, make_spec
 from .stopping import other_rates, progressing
 from .training import HeldOut, Outcome, Progress, train
 from .verdict import Z_FIRST, Z_REMEDY
-
 
 
 def source_label(source: Any) -> str:
