@@ -90,15 +90,23 @@ def test_b_stuck(rnncheck):
 def test_ctrl_c_stops_the_run_and_keeps_the_finished_results(pytester):
     pytester.makepyfile(test_interrupted=INTERRUPTED)
     cmd = [sys.executable, "-m", "pytest", "--rnncheck", "--rnncheck-report=report.json", "-v", "-p", "no:randomly"]
-    proc = subprocess.Popen(cmd, cwd=pytester.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # a shell without job control starts background jobs with SIGINT ignored, and a child
+    # inherits that: give pytest the default handling a terminal's Ctrl-C meets
+    restore = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
+    proc = subprocess.Popen(
+        cmd, cwd=pytester.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=restore
+    )
     lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if "test_a_finished FAILED" in line:
-            time.sleep(1.0)  # the stuck probe is now running in the worker
-            proc.send_signal(signal.SIGINT)
-            break
-    out, _ = proc.communicate(timeout=60)
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "test_a_finished FAILED" in line:
+                time.sleep(1.0)  # the stuck probe is now running in the worker
+                proc.send_signal(signal.SIGINT)
+                break
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
     assert proc.returncode == 2, "".join(lines) + out  # pytest's "interrupted"
     assert "KeyboardInterrupt" in out
     rows = json.loads((pytester.path / "report.json").read_text())["results"]
