@@ -25,6 +25,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -272,6 +273,13 @@ class ProbeWorker:
         return f"the probe's worker process {cause} {stage}{memory}"
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose pytest was killed (CI cancelled, SIGKILL) must not run on, stuck in a probe."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 def _status_mb(pid: int, key: str) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -286,6 +294,7 @@ def _status_mb(pid: int, key: str) -> float | None:
 def worker_main(conn: Any, path: list[str]) -> None:
     """Run probes sent over ``conn`` until it sends None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     sys.path[:] = path
     import cloudpickle
 

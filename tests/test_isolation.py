@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 FAULTS = """
 import os
 import signal
@@ -112,3 +114,52 @@ def test_ctrl_c_stops_the_run_and_keeps_the_finished_results(pytester):
     rows = json.loads((pytester.path / "report.json").read_text())["results"]
     assert [r["nodeid"].split("::")[1] for r in rows] == ["test_a_finished"]
     assert rows[0]["pathologies"][0]["code"] == "missing-context"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_does_not_outlive_a_killed_pytest(pytester):
+    pytester.makepyfile(test_interrupted=INTERRUPTED)
+    cmd = [sys.executable, "-m", "pytest", "--rnncheck", "-v", "-p", "no:randomly", "-k", "stuck"]
+    proc = subprocess.Popen(cmd, cwd=pytester.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(1)
+        deadline = time.monotonic() + 120
+        workers = []
+        while time.monotonic() < deadline and not workers:  # the stuck probe is running in a worker
+            time.sleep(0.5)
+            workers = [pid for pid in children(proc.pid)]
+        assert workers, "no probe worker started"
+        time.sleep(2)
+        proc.kill()
+        proc.wait(30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+            time.sleep(0.5)
+        assert not any(alive(pid) for pid in workers)
+    finally:
+        proc.kill()
+
+
+def children(pid):
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and "spawn" in (entry / "cmdline").read_text():
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid):
+    from pathlib import Path
+
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
