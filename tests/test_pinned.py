@@ -124,3 +124,43 @@ def test_a_random_base_seed_is_drawn_afresh(pytester):
         for _ in range(3)
     }
     assert len(seeds) > 1
+
+
+# -- boundaries the mutation run showed were not pinned -----------------------------
+def test_no_sequences_means_no_evidence():
+    assert wilson_bounds(0.5, 0, Z_FIRST) == (0.0, 1.0)
+    assert wilson_bounds(1.0, 1, Z_FIRST) == (pytest.approx(0.130978, abs=1e-6), 1.0)
+    empty = np.zeros((3, 2), dtype=bool)
+    verdict = judge(np.zeros((3, 2), int), np.zeros((3, 2), int), empty, 0.9)
+    assert (verdict.accuracy, verdict.lower, verdict.sequences, verdict.passed) == (0.0, 0.0, 0, False)
+    assert chance_accuracy(np.zeros((3, 2), int), empty) == 0.0
+
+
+def test_the_verdict_carries_both_bounds_and_chance_from_scored_steps_only():
+    targets = np.array([[7, 1], [7, 1], [7, 2], [7, 2]])
+    scored = np.array([[False, True]] * 4)
+    verdict = judge(targets, targets, scored, 0.5)
+    assert verdict.chance == 0.5  # symbol 7 fills the unscored column and must not count
+    assert verdict.upper == 1.0 and verdict.lower == pytest.approx(wilson_bounds(1.0, 4, 2.326348)[0], abs=1e-6)
+
+
+def test_steps_may_come_in_any_shape_per_sequence():
+    from pytest_rnncheck.verdict import sequence_accuracy
+
+    correct = np.ones((2, 2, 3), dtype=bool)
+    correct[0, 0, 0] = False
+    assert sequence_accuracy(correct, np.ones_like(correct)).tolist() == [pytest.approx(5 / 6), 1.0]
+
+
+def test_a_regression_band_scales_with_the_targets_spread_and_is_closed():
+    from pytest_rnncheck.verdict import judge_values
+
+    targets = np.array([[8.0], [12.0]] * 50)  # mean 10, sd 2: the 0.25 band is +-0.5
+    scored = np.ones_like(targets, dtype=bool)
+    assert judge_values(targets + 0.4, targets, scored, 0.25, 0.9).accuracy == 1.0
+    assert judge_values(targets + 0.6, targets, scored, 0.25, 0.9).accuracy == 0.0
+    assert judge_values(targets + 0.5, targets, scored, 0.25, 0.9).accuracy == 1.0  # the edge is inside
+    assert judge_values(targets, targets, scored, 1.0, 0.9).chance == 1.0  # |8-10| = |12-10| = 2 sd... = band
+    assert judge_values(targets, targets, scored, 0.25, 0.9).chance == 0.0  # the mean 10 is 4 band-widths off
+    nothing = judge_values(targets, targets, np.zeros_like(scored), 0.25, 0.9)
+    assert (nothing.chance, nothing.accuracy, nothing.passed) == (0.0, 0.0, False)

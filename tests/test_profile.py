@@ -32,3 +32,15 @@ def test_lags_beyond_the_receptive_field_are_never_trained():
 
 def test_a_gap_in_the_profile_ends_the_horizon_at_the_gap():
     assert horizon({1: True, 2: False, 4: True}) == 1
+
+
+def test_a_receptive_field_of_two_still_tries_lag_one_and_lags_are_whole_numbers():
+    assert search(16, 16, reachable=1) == {1: True}
+    assert search(0, 16, reachable=1) == {1: False}
+    assert all(isinstance(n, int) for n in search(10, 16))
+
+
+def test_doubling_stops_at_max_lag_and_never_repeats_a_lag():
+    assert list(search(3, 3)) == [1, 2, 3]  # 2 * 2 = 4 is capped at the top, 3
+    assert next_lag({1: True, 2: True, 3: True}, 3) is None
+    assert next_lag({1: True, 2: True}, 2) is None

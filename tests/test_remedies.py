@@ -65,3 +65,27 @@ def test_a_default_budget_extends_while_the_curve_climbs_and_a_set_budget_never_
     assert not default.keep_going(flat, 70_000)  # past it, flat
     assert not default.keep_going(rising, 2 * 64_000)  # at most twice the budget
     assert not StopPolicy.for_lag(2, budget=64_000).keep_going(rising, 64_000)
+
+
+def test_progress_is_judged_on_at_least_three_recent_looks_against_all_before():
+    from pytest_rnncheck.stopping import progressing
+
+    flat = [(2048 * (i + 1), 0.3, 2.0) for i in range(8)]
+    assert progressing(flat[:3]) and not progressing(flat[:4])  # too few looks to call it flat
+    early_jump = [(s, 0.1 if i < 2 else 0.5, 2.0) for i, (s, _, _) in enumerate(flat[:6])]
+    assert not progressing(early_jump)  # the jump is older than the last three looks
+    before_the_window = [(s, 0.1 if i < 3 else 0.5, 2.0) for i, (s, _, _) in enumerate(flat[:7])]
+    assert not progressing(before_the_window)  # the last 3 of 7 are compared with the first 4
+    exact = [(s, 0.0 if i < 4 else 0.02, 2.0) for i, (s, _, _) in enumerate(flat)]
+    assert progressing(exact)  # a gain of exactly 0.02 counts
+
+
+def test_a_plateau_needs_exactly_six_looks_and_keeps_the_allowance_with_a_set_budget():
+    flat = [(2048 * (i + 1), 0.3, 2.0) for i in range(6)]
+    assert StopPolicy.for_lag(0, 64_000).plateaued(flat, 64_000)
+    assert StopPolicy.for_lag(16, budget=200_000).flat_allowance == 16 * FLAT_PER_LAG
+
+
+def test_other_rates_start_at_exactly_a_tenth_above_chance():
+    assert other_rates(False, 0.1, 0.0, "plateau", FLAT) == (0.3, 3.0)
+    assert other_rates(False, 0.0999, 0.0, "plateau", FLAT) == ()
