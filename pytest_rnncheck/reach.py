@@ -54,15 +54,6 @@ class ReachMap:
     def timesteps(self) -> int:
         return int(self.depends.shape[1])
 
-    def reaches(self, t: int, s: int) -> bool:
-        row = int(np.flatnonzero(self.output_steps == t)[0])
-        return bool(0 <= s < self.timesteps and self.depends[row, s])
-
-    def past_span(self) -> tuple[int, int]:
-        """(nearest, farthest) steps back any output reaches, over outputs that reach the present."""
-        backs = [t - s for row, t in enumerate(self.output_steps) for s in np.flatnonzero(self.depends[row]) if s <= t]
-        return (min(backs), max(backs)) if backs else (0, -1)
-
     def receptive_field(self) -> int:
         """How many steps, the present included, the outputs see: 1 + the farthest step back reached
         by every output far enough from the start to have it (the structural memory limit)."""
