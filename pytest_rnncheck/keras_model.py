@@ -109,8 +109,7 @@ def one_output(keras: Any, model: Any, spec: ProbeSpec, label: str) -> Any:
         index = with_loss[0]
     sub = keras.Model(model.inputs, model.outputs[index], name=f"{model.name}_{names[index]}")
     if losses is not None and losses[index] is not None:
-        optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
-        sub.compile(optimizer=optimizer, loss=losses[index])
+        compile_like(keras, model, sub, losses[index])
     return sub
 
 
@@ -161,11 +160,13 @@ def clone(keras: Any, model: Any, label: str) -> Any:
     return copy
 
 
-def compile_like(keras: Any, model: Any, copy: Any) -> None:
-    """Compile ``copy`` as ``model`` was (a fresh optimizer of the same kind and settings), if it was."""
-    if getattr(model, "optimizer", None) is not None and getattr(model, "loss", None) is not None:
+def compile_like(keras: Any, model: Any, copy: Any, loss: Any = None) -> None:
+    """Compile ``copy`` as ``model`` was (a fresh optimizer of the same kind and settings, and
+    ``loss`` or the model's own), if it was compiled."""
+    loss = loss if loss is not None else getattr(model, "loss", None)
+    if getattr(model, "optimizer", None) is not None and loss is not None:
         optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
-        copy.compile(optimizer=optimizer, loss=model.loss)
+        copy.compile(optimizer=optimizer, loss=loss)
 
 
 def forward_geometry(keras: Any, model: Any, plan: ProbePlan, label: str) -> Geometry:

@@ -78,3 +78,26 @@ def test_what_the_cause_rules_need_is_read_off_the_model():
     assert dense.trainable and dense.weights == 90
     assert (g.loss, g.loss_from_logits, g.optimizer) == ("sparse_categorical_crossentropy", False, "Adam")
     assert g.learning_rate == pytest.approx(1e-7)
+
+
+def test_a_model_with_two_outputs_is_probed_on_the_one_with_a_loss_or_the_one_named():
+    from pytest_rnncheck.errors import ModelError
+    from pytest_rnncheck.keras_model import prepare
+    from pytest_rnncheck.spec import make_spec
+
+    def build(compiled=True):
+        tokens = keras.Input((6,), dtype="int32")
+        features = layers.GRU(8, return_sequences=True)(layers.Embedding(12, 8)(tokens))
+        logits = layers.Dense(12, name="logits")(features)
+        model = keras.Model(tokens, [logits, features])
+        if compiled:
+            model.compile("adam", loss=[keras.losses.SparseCategoricalCrossentropy(from_logits=True), None])
+        return model
+
+    model, geometry, plan = prepare(keras, build, make_spec("lag", 2), 0, "gpt")
+    assert (geometry.output_width, geometry.loss_from_logits, plan.vocab, plan.form) == (12, True, 12, "classes")
+    assert type(model.optimizer).__name__ == "Adam"  # the compile is kept
+    with pytest.raises(ModelError, match="name the one to probe with output="):
+        prepare(keras, lambda: build(compiled=False), make_spec("lag", 2), 0, "gpt")
+    _, named, _ = prepare(keras, lambda: build(compiled=False), make_spec("lag", 2, output="logits"), 0, "gpt")
+    assert named.output_width == 12
