@@ -131,17 +131,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def resolve_timeout(config: pytest.Config) -> float | None:
-    """CLI > ini > default, validated alike."""
-    value = config.getoption("rnncheck_timeout")
+    return option_or_ini(config, "rnncheck_timeout", timeout_option, DEFAULT_TIMEOUT)
+
+
+def option_or_ini(config: pytest.Config, name: str, parse: Any, default: Any) -> Any:
+    """CLI > ini > default; the ini text is validated by the flag's own parser, and a bad value
+    is a one-line usage error."""
+    value = config.getoption(name)
     if value is not None:
         return value
-    ini = config.getini("rnncheck_timeout").strip()
-    if not ini:
-        return DEFAULT_TIMEOUT
+    text = config.getini(name).strip()
+    if not text:
+        return default
     try:
-        return timeout_option(ini)
+        return parse(text)
     except argparse.ArgumentTypeError as exc:
-        raise pytest.UsageError(f"rnncheck: ini setting rnncheck_timeout: {exc}") from None
+        raise pytest.UsageError(f"rnncheck: ini setting {name}: {exc}") from None
 
 
 def executor(config: pytest.Config) -> Any:
@@ -195,13 +200,7 @@ def resolve_seed(config: pytest.Config) -> int:
     workerinput = getattr(config, "workerinput", None)
     if workerinput and "rnncheck_seed" in workerinput:  # xdist: the controller decided
         return int(workerinput["rnncheck_seed"])
-    value = config.getoption("rnncheck_seed")
-    if value is None:
-        ini = config.getini("rnncheck_seed").strip()
-        try:
-            value = seed_option(ini) if ini else DEFAULT_SEED
-        except argparse.ArgumentTypeError as exc:
-            raise pytest.UsageError(f"rnncheck: ini setting rnncheck_seed: {exc}") from None
+    value = option_or_ini(config, "rnncheck_seed", seed_option, DEFAULT_SEED)
     cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
     if value == "last":
         cached = cache.get(CACHE_SEED, None) if cache else None
