@@ -107,20 +107,20 @@ class ProbeExecutor:
             return value
         if outcome == "unpicklable":
             return self.in_process(task, progress, f"could not be rebuilt in a worker process ({value})")
-        result = task.error_result("")
-        result.seconds = time.monotonic() - start
-        result.peak_memory_mb, result.peak_memory_scope = self.worker.peak_mb, "worker"
         if outcome == "timeout":
-            result.error = (
+            message = (
                 f"stopped after {self.timeout:g} s, the per-probe time limit, {value}; the other tests go on. "
                 f"If the model is just slow, raise the limit (--rnncheck-timeout=SECONDS, ini rnncheck_timeout) "
                 f"or lower the probe's budget=; if it hangs, look for a deadlock in the model factory or a layer"
             )
         else:
-            result.error = (
+            message = (
                 f"{value}. The other tests go on. A crash in native code (TensorFlow, a custom op) or running "
                 f"out of memory ends the process that runs the probe; try the model alone to see its own message"
             )
+        result = task.error_result(message)
+        result.seconds = time.monotonic() - start
+        result.peak_memory_mb, result.peak_memory_scope = self.worker.peak_mb, "worker"
         return result
 
     @staticmethod
