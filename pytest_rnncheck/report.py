@@ -7,6 +7,7 @@ travels from xdist workers to the controller.
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,6 @@ def _cell_lines(column: str, text: str, width: int) -> list[str]:
         return [text]
     if column == "test":  # the end of a node id names the test
         return ["…" + text[-(width - 1):]]
-    import textwrap
-
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
@@ -95,8 +94,7 @@ def training_lines(r: dict[str, Any]) -> list[str]:
     attempts = r.get("attempts") or []
     if len(attempts) <= 1:
         return [f"  trained on {r['sequences']:,} sequences in {r['seconds']:.1f} s ({r['stopped']}); seed {r['seed']}"]
-    total = sum(a["sequences"] for a in attempts)
-    lines = [f"  trained {len(attempts)} times, {total:,} sequences in all, {r['seconds']:.1f} s; seed {r['seed']}:"]
+    lines = [f"  trained {len(attempts)} times, {r['total_sequences']:,} sequences in all, {r['seconds']:.1f} s; seed {r['seed']}:"]
     for k, a in enumerate(attempts, start=1):
         rate = "the model's learning rate" if a["learning_rate"] is None else f"learning rate {a['learning_rate']:.3g}"
         lines.append(

@@ -39,6 +39,11 @@ class ProbeResult:
     reproduce: str = ""
 
     @property
+    def total_sequences(self) -> int:
+        """Training sequences of every attempt together."""
+        return sum(a["sequences"] for a in self.attempts)
+
+    @property
     def verdict(self) -> str:
         if self.error:
             return "error"
@@ -59,7 +64,7 @@ class ProbeResult:
             "threshold": self.threshold,
             "chance": _round(self.chance),
             "sequences": self.sequences,
-            "total_sequences": sum(a["sequences"] for a in self.attempts),
+            "total_sequences": self.total_sequences,
             "attempts": [dict(a) for a in self.attempts],
             "seconds": round(self.seconds, 3),
             "peak_memory_mb": _round(self.peak_memory_mb, 1),

@@ -103,7 +103,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
                 plan,
                 verdict.accuracy,
                 verdict.chance,
-                sum(a["sequences"] for a in result.attempts),
+                result.total_sequences,
                 outcome.stopped,
                 progressing(outcome.curve),
                 len(result.attempts),
