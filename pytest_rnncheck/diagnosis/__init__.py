@@ -27,10 +27,12 @@ STATIC_RULES = (
     diagnose_loss_fit,
     diagnose_masking,
     diagnose_missing_context,
-    diagnose_reach,
-    diagnose_position_blind,
     diagnose_future_leak,
 )
+#: Rules that read only what the reordering and perturbation passes measured. A masking
+#: collision skips real steps, so there the reach shows how the masking behaves, not what the
+#: layers could see: the collision is the cause to name and these stay silent.
+REACH_RULES = (diagnose_reach, diagnose_position_blind)
 
 
 def diagnose_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None = None) -> list[Pathology]:
@@ -38,11 +40,9 @@ def diagnose_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach:
     found: list[Pathology] = list(diagnose_constant_static(spec, plan, geometry))
     for rule in STATIC_RULES:
         found.extend(rule(spec, plan, geometry, reach))
-    if any(p.code == "masking-collision" for p in found):
-        # masked steps are skipped, so the measured reach says how the masking behaves, not
-        # what the layers could see: the collision is the cause to name
-        distorted = diagnose_reach(spec, plan, geometry, reach) + diagnose_position_blind(spec, plan, geometry, reach)
-        found = [p for p in found if p not in distorted]
+    if not any(p.code == "masking-collision" for p in found):
+        for rule in REACH_RULES:
+            found.extend(rule(spec, plan, geometry, reach))
     return rank(found)
 
 
