@@ -1,4 +1,4 @@
-"""The memory profile's search: doubling, then bisection, never past the receptive field."""
+"""The memory profile's search: the top lag first, then bisection, never past the receptive field."""
 
 import pytest
 
@@ -16,13 +16,14 @@ def search(remembers, max_lag, reachable=None):
 def test_the_search_finds_the_horizon_exactly(remembers):
     tried = search(remembers, 16)
     assert horizon(tried) == min(remembers, 16)
-    assert len(tried) <= 9  # 1, 2, 4, 8, 16 then at most four bisections
+    assert len(tried) <= 6  # 16, then at most five bisections of 0..15
 
 
-def test_doubling_then_bisection_in_order():
-    assert list(search(10, 16)) == [1, 2, 4, 8, 16, 12, 10, 11]
-    assert list(search(16, 16)) == [1, 2, 4, 8, 16]
-    assert list(search(0, 16)) == [1]
+def test_the_top_lag_first_then_bisection_in_order():
+    assert list(search(10, 16)) == [16, 8, 12, 10, 11]
+    assert list(search(16, 16)) == [16]  # a model that passes the top lag costs one probe
+    assert list(search(0, 16)) == [16, 8, 4, 2, 1]
+    assert list(search(15, 16)) == [16, 8, 12, 14, 15]
 
 
 def test_lags_beyond_the_receptive_field_are_never_trained():
@@ -36,11 +37,30 @@ def test_a_gap_in_the_profile_ends_the_horizon_at_the_gap():
 
 def test_a_receptive_field_of_two_still_tries_lag_one_and_lags_are_whole_numbers():
     assert search(16, 16, reachable=1) == {1: True}
+    assert list(search(16, 16, reachable=5)) == [5]
     assert search(0, 16, reachable=1) == {1: False}
     assert all(isinstance(n, int) for n in search(10, 16))
 
 
-def test_doubling_stops_at_max_lag_and_never_repeats_a_lag():
-    assert list(search(3, 3)) == [1, 2, 3]  # 2 * 2 = 4 is capped at the top, 3
-    assert next_lag({1: True, 2: True, 3: True}, 3) is None
-    assert next_lag({1: True, 2: True}, 2) is None
+def test_the_search_never_repeats_a_lag_and_ends_when_settled():
+    assert list(search(1, 3)) == [3, 1, 2]
+    assert next_lag({3: True}, 3) is None
+    assert next_lag({1: True, 2: False}, 3) is None
+    assert next_lag({2: False}, 2) == 1
+    for remembers in range(0, 33):
+        tried = search(remembers, 32)
+        assert len(tried) == len(set(tried))
+
+
+def test_the_first_lag_keeps_its_own_budget_and_the_rest_share_three_times_its_cost():
+    from pytest_rnncheck.profile import COST_FACTOR, MIN_LAG_BUDGET, lag_budget
+
+    assert COST_FACTOR == 3
+    assert lag_budget(0, None, 128000) is None  # the top lag runs as lag(K) alone would
+    assert lag_budget(40000, 40000, 64000) is None  # 80,000 left: its own limit is lower
+    assert lag_budget(40000, 40000, 80000) is None  # exactly its own limit left
+    assert lag_budget(40000, 40000, 80001) == 80000  # capped to what is left
+    assert lag_budget(100000, 40000, 128000) == 20000
+    assert lag_budget(120000 - MIN_LAG_BUDGET, 40000, 128000) == MIN_LAG_BUDGET
+    assert lag_budget(120000 - MIN_LAG_BUDGET + 1, 40000, 128000) == 0  # too little to start
+    assert lag_budget(130000, 40000, 128000) == 0
