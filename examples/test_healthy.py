@@ -19,3 +19,8 @@ def test_lstm_echo_and_lag(rnncheck):
 @rnncheck.lag(3)
 def test_embedding_gru_per_step(rnncheck):
     rnncheck(embedding_gru)
+
+
+@rnncheck.memory(max_lag=6, min_horizon=4)
+def test_embedding_gru_remembers_at_least_four_steps(rnncheck):
+    rnncheck(embedding_gru)

@@ -38,6 +38,13 @@ HELP_TIMEOUT = (
 HELP_IN_PROCESS = "run probes in the test's own process instead of a recycled worker process (memory then grows with every probe)"
 DEFAULT_TIMEOUT = 900.0
 HELP_PROBE = "probe to run on every --rnncheck-model, as a marker call: 'lag(2)', 'echo()', 'invert(1, min_accuracy=0.9)'; repeatable"
+HELP_SAVE = "keep this run's results in .rnncheck/ as the next numbered file, under NAME if given (default: the time)"
+HELP_COMPARE = "show what changed per probe against a saved run: 'last' (default), its number or its name"
+HELP_COMPARE_FAIL = (
+    "fail the run on a regression against the compared run (implies --rnncheck-compare=last): "
+    "comma-separated FIELD:AMOUNT, e.g. 'horizon:1,sequences:2x,accuracy:0.05'"
+)
+HELP_HTML = "write a self-contained HTML report (learning curves, memory profiles, findings) to PATH; needs matplotlib"
 DEFAULT_SEED = 0
 CACHE_SEED = "rnncheck/seed"
 
@@ -64,6 +71,10 @@ class Settings:
     ):
         self.enabled, self.seed, self.report_path, self.strict = enabled, seed, report_path, strict
         self.rootdir, self.timeout, self.isolate = rootdir, timeout, isolate
+        self.save_name: str | None = None  # --rnncheck-save: "" for the default name
+        self.compare_path: Path | None = None
+        self.compare_rules: list[Any] = []
+        self.html_path: str | None = None
         self.gates: list[tuple[ModelRef, Any, list[ProbeSpec]]] = []  # --rnncheck-model x --rnncheck-probe
 
 
@@ -78,6 +89,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--rnncheck-in-process", action="store_true", default=None, help=HELP_IN_PROCESS)
     group.addoption("--rnncheck-model", action="append", default=None, metavar="MODULE:FACTORY", help=HELP_MODEL)
     group.addoption("--rnncheck-probe", action="append", default=None, metavar="EXPR", help=HELP_PROBE)
+    group.addoption("--rnncheck-save", nargs="?", const="", default=None, metavar="NAME", help=HELP_SAVE)
+    group.addoption("--rnncheck-compare", nargs="?", const="last", default=None, metavar="NAME|last", help=HELP_COMPARE)
+    group.addoption("--rnncheck-compare-fail", default=None, type=compare_rules_option, metavar="EXPR", help=HELP_COMPARE_FAIL)
+    group.addoption("--rnncheck-html", default=None, metavar="PATH", help=HELP_HTML)
     parser.addini("rnncheck", HELP_ENABLE, type="bool", default=False)
     parser.addini("rnncheck_seed", HELP_SEED, default="")
     parser.addini("rnncheck_strict", HELP_STRICT, type="bool", default=False)
@@ -97,6 +112,16 @@ def seed_option(value: str) -> str | int:
     if seed < 0:
         raise argparse.ArgumentTypeError(f"{value!r} is not a seed: give an integer >= 0, 'last' or 'random'")
     return seed
+
+
+def compare_rules_option(value: str) -> list[Any]:
+    from .compare import parse_rules
+    from .errors import RnnCheckError
+
+    try:
+        return parse_rules(value)
+    except RnnCheckError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--rnncheck-compare-fail: ")) from None
 
 
 def timeout_option(value: str) -> float | None:
@@ -125,9 +150,37 @@ def pytest_configure(config: pytest.Config) -> None:
         isolate=not (ini_value(config, "rnncheck_in_process") if in_process is None else in_process),
     )
     config.stash[SETTINGS].gates = resolve_gates(config)
+    resolve_outputs(config, config.stash[SETTINGS])
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
     if config.pluginmanager.hasplugin("xdist"):  # its hooks are unknown to pytest without it
         config.pluginmanager.register(XdistHooks(), "rnncheck-xdist")
+
+
+def resolve_outputs(config: pytest.Config, settings: Settings) -> None:
+    """--rnncheck-save/-compare/-compare-fail/-html, checked now so a typo stops the run at once."""
+    from . import storage
+    from .errors import RnnCheckError
+
+    save, which = config.getoption("rnncheck_save"), config.getoption("rnncheck_compare")
+    settings.compare_rules = config.getoption("rnncheck_compare_fail") or []
+    settings.html_path = config.getoption("rnncheck_html")
+    if settings.compare_rules and which is None:
+        which = "last"
+    try:
+        if save is not None:
+            settings.save_name = storage.check_name(save) if save else ""
+        if which is not None and not hasattr(config, "workerinput"):
+            settings.compare_path = storage.find(settings.rootdir / storage.FOLDER, which)
+            storage.load(settings.compare_path)
+    except RnnCheckError as exc:
+        raise pytest.UsageError(f"rnncheck: {exc}") from None
+    if settings.html_path and settings.enabled:
+        from .html_report import check_matplotlib
+
+        try:
+            check_matplotlib()
+        except RnnCheckError as exc:
+            raise pytest.UsageError(f"rnncheck: {exc}") from None
 
 
 def resolve_timeout(config: pytest.Config) -> float | None:
@@ -413,12 +466,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 
 class ResultCollector:
-    """Gathers every probe result on the controller, prints the table, writes the JSON."""
+    """Gathers every probe result on the controller, prints the table, writes the JSON, the
+    saved run, the comparison and the HTML report."""
 
     def __init__(self, config: pytest.Config):
         self.config = config
         self.settings: Settings = config.stash[SETTINGS]
         self.results: list[dict] = []
+        self.written: list[str] = []  # "what: path" lines for the summary
+        self.compared: list[str] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         results = getattr(report, "rnncheck", None)
@@ -426,18 +482,58 @@ class ResultCollector:
             self.results.extend(results)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.results:
+        if not self.results and not self.compared:
             return
         terminalreporter.write_sep("=", "rnncheck")
         width = min(report.TABLE_WIDTH, terminalreporter._tw.fullwidth) if terminalreporter.isatty() else report.TABLE_WIDTH
-        for line in report.table_lines(self.results, self.settings.strict, width):
+        if self.results:
+            for line in report.table_lines(self.results, self.settings.strict, width):
+                terminalreporter.write_line(line)
+            for line in report.details_lines(self.results):
+                terminalreporter.write_line(line)
+            terminalreporter.write_line(f"seed {self.settings.seed}: replay with --rnncheck-seed={self.settings.seed}")
+        for line in self.compared:
+            terminalreporter.write_line(line, red="REGRESSION" in line)
+        for line in self.written:
             terminalreporter.write_line(line)
-        for line in report.details_lines(self.results):
-            terminalreporter.write_line(line)
-        terminalreporter.write_line(f"seed {self.settings.seed}: replay with --rnncheck-seed={self.settings.seed}")
-        if self.settings.report_path and not hasattr(self.config, "workerinput"):
-            terminalreporter.write_line(f"rnncheck JSON report: {self.settings.report_path}")
 
-    def pytest_sessionfinish(self) -> None:
-        if self.settings.report_path and not hasattr(self.config, "workerinput"):
-            report.write_json(self.settings.report_path, self.settings.seed, backend_name(), self.results)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(self.config, "workerinput"):
+            return
+        settings = self.settings
+        if settings.report_path:
+            report.write_json(settings.report_path, settings.seed, backend_name(), self.results)
+            self.written.append(f"rnncheck JSON report: {settings.report_path}")
+        if settings.compare_path is not None:
+            regressions = self.compare()
+            if regressions and settings.compare_rules and session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if settings.save_name is not None:
+            from . import storage
+
+            document = report.document(settings.seed, backend_name(), self.results)
+            path = storage.save(settings.rootdir / storage.FOLDER, settings.save_name or None, document)
+            self.written.append(f"rnncheck run saved: {path.relative_to(settings.rootdir)}")
+        if settings.html_path and self.results:
+            from .html_report import write_html
+
+            write_html(settings.html_path, report.document(settings.seed, backend_name(), self.results))
+            self.written.append(f"rnncheck HTML report: {settings.html_path}")
+
+    def compare(self) -> int:
+        """Fill ``self.compared``; return how many probes regressed under the rules."""
+        from . import storage
+        from .compare import compare, summary_lines
+
+        path = self.settings.compare_path
+        saved = storage.load(path)
+        changes = compare(saved["results"], self.results, self.settings.compare_rules)
+        common = {(r.get("nodeid"), r.get("probe")) for r in saved["results"]} & {(r["nodeid"], r["probe"]) for r in self.results}
+        unchanged = len(common) - sum(1 for c in changes if c.old is not None and c.new is not None)
+        source = str(path.relative_to(self.settings.rootdir)) if path.is_relative_to(self.settings.rootdir) else str(path)
+        self.compared = summary_lines(changes, source, saved.get("saved", {}), (saved.get("seed"), self.settings.seed), unchanged)
+        regressions = sum(bool(c.regressions) for c in changes)
+        if regressions and self.settings.compare_rules:
+            rules = ",".join(r.text for r in self.settings.compare_rules)
+            self.compared.append(f"rnncheck: {regressions} regression(s) under --rnncheck-compare-fail={rules}: the run fails")
+        return regressions

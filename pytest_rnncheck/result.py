@@ -17,6 +17,7 @@ class ProbeResult:
     passed: bool = False
     accuracy: float | None = None
     lower: float | None = None
+    upper: float | None = None
     chance: float | None = None
     sequences: int = 0
     seconds: float = 0.0
@@ -61,6 +62,7 @@ class ProbeResult:
             "verdict": self.verdict,
             "accuracy": _round(self.accuracy),
             "lower_bound": _round(self.lower),
+            "upper_bound": _round(self.upper),
             "threshold": self.threshold,
             "chance": _round(self.chance),
             "sequences": self.sequences,

@@ -76,7 +76,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
         outcome = remedy(keras, source, spec, seed, label, outcome, rate, factors, result, progress)
     verdict = outcome.verdict
     result.passed = verdict.passed
-    result.accuracy, result.lower, result.chance = verdict.accuracy, verdict.lower, verdict.chance
+    result.accuracy, result.lower, result.upper, result.chance = verdict.accuracy, verdict.lower, verdict.upper, verdict.chance
     result.sequences, result.stopped = outcome.sequences, outcome.stopped
     if outcome.record is not None:
         result.record = outcome.record.summary()
@@ -148,11 +148,13 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
             "lag": n,
             "accuracy": r.accuracy,
             "lower_bound": r.lower,
+            "upper_bound": r.upper,
             "passed": r.passed,
             "sequences": r.sequences,
             "stopped": r.stopped,
             "pathologies": [p.code for p in r.pathologies],
             "budget": capped.get(n),
+            "curve": list(r.record.get("curve", [])),
         }
         for n, r in sorted(lags.items())
     ]
@@ -162,7 +164,7 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
     result.sequences = sum(r.sequences for r in lags.values())
     result.stopped = "profile"
     if shown is not None:
-        result.accuracy, result.lower, result.chance = shown.accuracy, shown.lower, shown.chance
+        result.accuracy, result.lower, result.upper, result.chance = shown.accuracy, shown.lower, shown.upper, shown.chance
     if failed is not None and (result.horizon == 0 or not result.passed):
         result.pathologies = failed.pathologies  # why the first lag it could not learn failed
         result.notes.extend(f"{failed.probe}: {note}" for note in failed.notes)

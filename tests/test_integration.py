@@ -436,3 +436,50 @@ def test_a_memory_profile_reports_the_horizon_within_the_receptive_field(pyteste
     needs = rows["test_needs_four"]
     assert needs["verdict"] == "fail" and needs["horizon"] == 2
     result.stdout.fnmatch_lines(["*horizon 2 (needed: 4): the largest lag that passed; receptive field 3*"])
+
+
+MEMORY = """
+import os
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def conv():
+    kernel = int(os.environ["KERNEL"])
+    return keras.Sequential([keras.Input((None, 6)), layers.Conv1D(32, kernel, padding="causal", activation="relu"),
+                             layers.Conv1D(6, 1, activation="softmax")])
+
+
+@rnncheck.memory(max_lag=6)
+def test_memory(rnncheck):
+    rnncheck(conv)
+"""
+
+
+def test_a_saved_run_gates_the_next_one_on_the_horizon_and_the_html_report_is_written(pytester, monkeypatch):
+    pytest.importorskip("matplotlib")
+    pytester.makepyfile(test_memory=MEMORY)
+    monkeypatch.setenv("KERNEL", "5")  # receptive field 5: horizon 4
+    saved = run(pytester, "--rnncheck-save=base", "--rnncheck-report=before.json")
+    saved.assert_outcomes(passed=1)
+    saved.stdout.fnmatch_lines(["*test_memory.py::test_memory*memory(max_lag=6)*4/5*pass*", "rnncheck run saved: .rnncheck/0001_base.json"])
+    assert json.loads((pytester.path / "before.json").read_text())["results"][0]["horizon"] == 4
+
+    monkeypatch.setenv("KERNEL", "2")  # the model shrinks: receptive field 2, horizon 1
+    gated = run(pytester, "--rnncheck-compare-fail=horizon:1,sequences:2x", "--rnncheck-html=out/report.html")
+    assert gated.ret == 1  # every probe passed, the regression fails the run
+    gated.stdout.fnmatch_lines([
+        "compared with .rnncheck/0001_base.json (saved *, seed 0; this run seed 0)",
+        "test_memory.py::test_memory memory(max_lag=6)",
+        "    horizon 4 -> 1 (-3)  REGRESSION (horizon:1)",
+        "1 probe(s) changed, 0 unchanged, 1 regression(s)",
+        "rnncheck: 1 regression(s) under --rnncheck-compare-fail=horizon:1,sequences:2x: the run fails",
+        "rnncheck HTML report: out/report.html",
+    ])
+    page = (pytester.path / "out" / "report.html").read_text()
+    assert "memory profile of memory(max_lag=6)" in page and ">1/2<" in page
+
+    shown = run(pytester, "--rnncheck-compare=base")  # shown without rules: the run passes
+    assert shown.ret == 0
+    shown.stdout.fnmatch_lines(["    horizon 4 -> 1 (-3)"])

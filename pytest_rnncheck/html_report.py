@@ -1,0 +1,254 @@
+"""``--rnncheck-html``: one self-contained page (no network, no script) from the JSON document.
+
+The summary table, then per probe: the learning curve (monitor accuracy and training loss
+against sequences, with the threshold and chance), the memory profile with its 99% band,
+the attempts, and the findings with their evidence and fix. Plots are drawn with matplotlib
+(the optional ``[html]`` extra) into PNGs embedded as data URIs.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+from typing import Any
+
+from . import report
+from .errors import RnnCheckError
+
+INSTALL_HINT = "pip install 'pytest-rnncheck[html]' (or pip install matplotlib)"
+
+STYLE = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px;
+       color: #1b1f24; padding: 0 1em; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 2.2em; border-bottom: 1px solid #d0d7de; }
+table { border-collapse: collapse; margin: .6em 0; } th, td { border: 1px solid #d0d7de; padding: .25em .55em;
+       text-align: left; vertical-align: top; } th { background: #f6f8fa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.pass { color: #1a7f37; font-weight: 600; } .fail, .error { color: #cf222e; font-weight: 600; }
+.finding { border-left: 4px solid #cf222e; padding: .3em .8em; margin: .6em 0; background: #fff8f8; }
+.finding.warning { border-color: #bf8700; background: #fffbea; }
+pre { white-space: pre-wrap; background: #f6f8fa; padding: .6em; }
+.plots img { max-width: 100%; margin: .4em .8em .4em 0; }
+.meta { color: #57606a; }
+"""
+
+
+def check_matplotlib() -> None:
+    """Raise RnnCheckError with what to install when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise RnnCheckError(f"--rnncheck-html needs matplotlib to draw its plots: {INSTALL_HINT}") from None
+
+
+def write_html(path: str | Path, document: dict[str, Any]) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page(document), encoding="utf-8")
+
+
+def page(document: dict[str, Any]) -> str:
+    check_matplotlib()
+    results = document["results"]
+    passed = sum(r["verdict"] == "pass" for r in results)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>rnncheck report</title>",
+        f"<style>{STYLE}</style></head><body>",
+        "<h1>rnncheck report</h1>",
+        f'<p class="meta">{len(results)} probe(s), {passed} passed; seed {_e(document.get("seed"))}, '
+        f'backend {_e(document.get("backend"))}; replay with <code>--rnncheck-seed={_e(document.get("seed"))}</code></p>',
+        summary_table(results),
+    ]
+    for index, r in enumerate(results):
+        parts.append(probe_section(index, r))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def summary_table(results: list[dict[str, Any]]) -> str:
+    head = ["test", "probe", "verdict", "accuracy", "lower bound", "threshold", "chance", "sequences", "horizon", "findings"]
+    rows = []
+    for index, r in enumerate(results):
+        horizon = "" if r.get("horizon") is None else f"{r['horizon']}/{_dash(r.get('receptive_field'))}"
+        cells = [
+            f'<a href="#probe-{index}">{_e(r["nodeid"] or r["model"])}</a>',
+            _e(r["probe"]),
+            f'<span class="{r["verdict"]}">{r["verdict"]}</span>',
+            _num(r.get("accuracy")),
+            _num(r.get("lower_bound")),
+            _num(r.get("threshold")),
+            _num(r.get("chance")),
+            f"{r.get('total_sequences') or r.get('sequences') or 0:,}",
+            horizon,
+            _e(", ".join(p["code"] for p in r["pathologies"])),
+        ]
+        numeric = {3, 4, 5, 6, 7}
+        rows.append("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(cells)) + "</tr>")
+    return "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+
+
+def probe_section(index: int, r: dict[str, Any]) -> str:
+    parts = [
+        f'<section id="probe-{index}"><h2>{_e(r["nodeid"] or r["model"])} &middot; {_e(r["probe"])} '
+        f'&middot; <span class="{r["verdict"]}">{r["verdict"]}</span></h2>',
+        f'<p class="meta">model {_e(r["model"])}, seed {_e(r["seed"])}, stopped: {_e(r.get("stopped") or "-")}, '
+        f'{r.get("seconds", 0):.1f} s</p>',
+    ]
+    if r.get("error"):
+        parts.append(f"<pre>{_e(r['error'])}</pre>")
+    plots = []
+    if r.get("curve"):
+        plots.append(_img(curve_figure(r), f"learning curve of {r['probe']}"))
+    if r.get("profile"):
+        plots.append(_img(profile_figure(r), f"memory profile of {r['probe']}"))
+        if any(entry.get("curve") for entry in r["profile"]):
+            plots.append(_img(lag_curves_figure(r), f"learning curve of each lag of {r['probe']}"))
+    if plots:
+        parts.append('<div class="plots">' + "".join(plots) + "</div>")
+    if r.get("profile"):
+        parts.append(_profile_table(r["profile"]))
+    if len(r.get("attempts") or []) > 1:
+        parts.append(_attempts_table(r["attempts"]))
+    for p in r["pathologies"]:
+        parts.append(
+            f'<div class="finding {_e(p["severity"])}"><p><strong>{_e(p["code"])}</strong> ({_e(p["severity"])}): '
+            f'{_e(p["message"])}</p><p>fix: {_e(p["fix"])}</p></div>'
+        )
+    explained = report.explain(r) if not r["passed"] or r["pathologies"] else []
+    if explained:
+        parts.append("<pre>" + _e("\n".join(explained)) + "</pre>")
+    elif r.get("notes"):
+        parts.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in r["notes"]) + "</ul>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def curve_figure(r: dict[str, Any]) -> bytes:
+    """Monitor accuracy (left axis) and mean training loss (right) against sequences."""
+    figure, axes = _figure()
+    curve = r["curve"]
+    seen = [point["sequences"] for point in curve]
+    axes.plot(seen, [point["accuracy"] for point in curve], color="#0969da", marker=".", label="monitor accuracy")
+    if r.get("threshold") is not None:
+        axes.axhline(r["threshold"], color="#1a7f37", linestyle="--", label=f"threshold {r['threshold']:g}")
+    if r.get("chance") is not None:
+        axes.axhline(r["chance"], color="#57606a", linestyle=":", label=f"chance {r['chance']:.3g}")
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_xlabel("training sequences")
+    axes.set_ylabel("accuracy")
+    losses = [(s, point["loss"]) for s, point in zip(seen, curve) if point.get("loss") is not None]
+    lines, labels = axes.get_legend_handles_labels()
+    if losses:
+        loss_axes = axes.twinx()
+        loss_axes.plot([s for s, _ in losses], [v for _, v in losses], color="#bc4c00", alpha=0.8, label="training loss")
+        loss_axes.set_ylabel("loss")
+        more, more_labels = loss_axes.get_legend_handles_labels()
+        lines, labels = lines + more, labels + more_labels
+    axes.legend(lines, labels, loc="center right", fontsize=8)
+    axes.set_title(f"{r['probe']}: learning curve", fontsize=10)
+    return _png(figure)
+
+
+def profile_figure(r: dict[str, Any]) -> bytes:
+    """Accuracy per lag tried with its [lower, upper] band, the threshold and the receptive field."""
+    figure, axes = _figure()
+    profile = sorted(r["profile"], key=lambda entry: entry["lag"])
+    lags = [entry["lag"] for entry in profile]
+    accuracy = [entry["accuracy"] if entry["accuracy"] is not None else float("nan") for entry in profile]
+    lower = [entry["lower_bound"] if entry["lower_bound"] is not None else float("nan") for entry in profile]
+    upper = [entry.get("upper_bound") if entry.get("upper_bound") is not None else a for entry, a in zip(profile, accuracy)]
+    axes.fill_between(lags, lower, upper, color="#0969da", alpha=0.2, label="99% band")
+    axes.plot(lags, accuracy, color="#0969da", marker="o", label="accuracy")
+    for lag, acc, entry in zip(lags, accuracy, profile):
+        axes.annotate("pass" if entry["passed"] else "fail", (lag, acc), textcoords="offset points", xytext=(0, 6),
+                      ha="center", fontsize=7, color="#1a7f37" if entry["passed"] else "#cf222e")
+    if r.get("threshold") is not None:
+        axes.axhline(r["threshold"], color="#1a7f37", linestyle="--", label=f"threshold {r['threshold']:g}")
+    right = max(lags)
+    if r.get("receptive_field"):
+        axes.axvline(r["receptive_field"] - 1, color="#8250df", linestyle=":", label="farthest lag in reach")
+        right = max(right, r["receptive_field"] - 1)
+    from matplotlib.ticker import MaxNLocator
+
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlim(0.5, right + 0.5)
+    axes.set_ylim(-0.02, 1.08)
+    axes.set_xlabel("lag")
+    axes.set_ylabel("held-out accuracy")
+    axes.set_title(f"memory profile: horizon {r.get('horizon')}", fontsize=10)
+    axes.legend(loc="lower left", fontsize=8)
+    return _png(figure)
+
+
+def lag_curves_figure(r: dict[str, Any]) -> bytes:
+    """memory(): the monitor accuracy of every lag's training run against sequences."""
+    figure, axes = _figure()
+    for entry in sorted(r["profile"], key=lambda e: e["lag"]):
+        curve = entry.get("curve") or []
+        if curve:
+            axes.plot([p["sequences"] for p in curve], [p["accuracy"] for p in curve], marker=".",
+                      label=f"lag {entry['lag']} ({'pass' if entry['passed'] else 'fail'})")
+    if r.get("threshold") is not None:
+        axes.axhline(r["threshold"], color="#1a7f37", linestyle="--", label=f"threshold {r['threshold']:g}")
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_xlabel("training sequences")
+    axes.set_ylabel("monitor accuracy")
+    axes.set_title("learning curve of each lag tried", fontsize=10)
+    axes.legend(loc="lower right", fontsize=8)
+    return _png(figure)
+
+
+def _figure() -> tuple[Any, Any]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, 3.4), dpi=100, layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _img(png: bytes, alt: str) -> str:
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
+
+
+def _profile_table(profile: list[dict[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><td class=\"num\">{p['lag']}</td><td class=\"num\">{_num(p['accuracy'])}</td>"
+        f"<td class=\"num\">{_num(p['lower_bound'])}</td><td>{'pass' if p['passed'] else 'fail'}</td>"
+        f"<td class=\"num\">{p.get('sequences', 0):,}</td><td>{_e(p.get('stopped', ''))}</td></tr>"
+        for p in sorted(profile, key=lambda entry: entry["lag"])
+    )
+    return ("<table><thead><tr><th>lag</th><th>accuracy</th><th>lower bound</th><th>verdict</th><th>sequences</th>"
+            f"<th>stopped</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _attempts_table(attempts: list[dict[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><td>{_dash(a.get('learning_rate'))}</td><td class=\"num\">{a['sequences']:,}</td>"
+        f"<td class=\"num\">{_num(a['accuracy'])}</td><td class=\"num\">{_num(a['lower_bound'])}</td>"
+        f"<td>{_e(a['stopped'])}</td></tr>"
+        for a in attempts
+    )
+    return ("<table><thead><tr><th>learning rate</th><th>sequences</th><th>accuracy</th><th>lower bound</th>"
+            f"<th>stopped</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _num(value: Any) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _dash(value: Any) -> str:
+    return "-" if value is None else _e(value)
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))

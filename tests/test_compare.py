@@ -1,0 +1,120 @@
+"""This run against a saved one: rules, and which changes are regressions beyond the seed's noise."""
+
+import pytest
+
+from pytest_rnncheck.compare import SEQUENCES_NOISE, SEQUENCES_QUANTUM, Rule, compare, parse_rules, summary_lines
+from pytest_rnncheck.errors import RnnCheckError
+
+
+def probe(**fields):
+    base = {
+        "nodeid": "t.py::test_m", "probe": "lag(2)", "verdict": "pass", "passed": True, "stopped": "passed",
+        "accuracy": 0.95, "lower_bound": 0.93, "upper_bound": 0.965, "sequences": 20480, "horizon": None, "profile": [],
+    }
+    return {**base, **fields}
+
+
+def one(old, new, rules):
+    changes = compare([old], [new], parse_rules(rules) if rules else [])
+    return changes[0] if changes else None
+
+
+def test_rules_parse_fields_amounts_and_units():
+    assert parse_rules("horizon:1,sequences:2x, accuracy:0.05,horizon:50%") == [
+        Rule("horizon", 1.0, ""), Rule("sequences", 2.0, "x"), Rule("accuracy", 0.05, ""), Rule("horizon", 50.0, "%"),
+    ]
+    assert [r.text for r in parse_rules("sequences:1.5x,accuracy:5%")] == ["sequences:1.5x", "accuracy:5%"]
+
+
+@pytest.mark.parametrize("text", ["horizon", "speed:2", "horizon:x", "horizon:2x", "sequences:1x", "sequences:0.5x",
+                                  "accuracy:0", "horizon:-1", ""])
+def test_a_bad_rule_names_the_part_and_the_form(text):
+    with pytest.raises(RnnCheckError, match="rnncheck-compare-fail"):
+        parse_rules(text)
+
+
+def test_identical_probes_are_not_listed():
+    assert compare([probe()], [probe()], parse_rules("accuracy:0.01,sequences:1.1x")) == []
+
+
+def test_a_horizon_drop_past_the_rule_is_a_regression_and_a_smaller_one_is_not():
+    old = probe(probe="memory(max_lag=16)", horizon=16, stopped="profile")
+    change = one(old, probe(probe="memory(max_lag=16)", horizon=8, stopped="profile"), "horizon:1")
+    assert change.regressions == ["horizon -8 (horizon:1)"]
+    assert "horizon 16 -> 8 (-8)  REGRESSION (horizon:1)" in change.lines
+    assert one(old, probe(probe="memory(max_lag=16)", horizon=12, stopped="profile"), "horizon:5").regressions == []
+    assert one(old, probe(probe="memory(max_lag=16)", horizon=11, stopped="profile"), "horizon:5").regressions != []
+    assert one(old, probe(probe="memory(max_lag=16)", horizon=8, stopped="profile"), "horizon:50%").regressions != []
+    assert one(old, probe(probe="memory(max_lag=16)", horizon=9, stopped="profile"), "horizon:50%").regressions == []
+    grown = one(old, probe(probe="memory(max_lag=16)", horizon=20, stopped="profile"), "horizon:1")
+    assert grown.regressions == [] and grown.lines == ["horizon 16 -> 20 (+4)"]
+
+
+def test_a_horizon_cut_short_by_the_profile_budget_is_undecided_not_a_regression():
+    old = probe(probe="memory(max_lag=16)", horizon=16, stopped="profile")
+    profile = [{"lag": 16, "passed": False, "stopped": "budget", "budget": None},
+               {"lag": 8, "passed": True}, {"lag": 12, "passed": False, "stopped": "budget", "budget": 30000}]
+    change = one(old, probe(probe="memory(max_lag=16)", horizon=8, stopped="profile", profile=profile), "horizon:1")
+    assert change.regressions == []
+    assert "undecided: lag(12)" in change.lines[0]
+    profile[2]["stopped"] = "plateau"  # a real failure within its budget
+    assert one(old, probe(probe="memory(max_lag=16)", horizon=8, profile=profile), "horizon:1").regressions != []
+
+
+def test_sequences_regress_only_past_the_rule_the_seed_spread_and_two_looks_with_both_passing():
+    old = probe(sequences=20480)
+    assert one(old, probe(sequences=40960), "sequences:2x").regressions == ["sequences 2.00x (sequences:2x)"]
+    assert one(old, probe(sequences=40959), "sequences:2x").regressions == []
+    noisy = one(old, probe(sequences=30720), "sequences:1.2x")  # 1.5x: past the rule, inside the seed spread
+    assert noisy.regressions == [] and "within noise" in noisy.lines[0]
+    assert one(old, probe(sequences=int(20480 * SEQUENCES_NOISE) + 1), "sequences:1.2x").regressions != []
+    small = probe(sequences=2048)  # 2.5x, but only one and a half looks more
+    assert one(small, probe(sequences=2048 + SEQUENCES_QUANTUM), "sequences:2x").regressions == []
+    assert one(small, probe(sequences=2048 + SEQUENCES_QUANTUM + 1), "sequences:2x").regressions != []
+    failed = one(old, probe(sequences=64000, stopped="plateau", verdict="fail", passed=False), "sequences:2x")
+    assert "not compared" in failed.lines[1] and failed.regressions == ["passed before, now fail"]
+
+
+def test_sequences_as_a_share_or_an_absolute_increase():
+    old = probe(sequences=20480)
+    assert one(old, probe(sequences=40960), "sequences:100%").regressions != []
+    assert one(old, probe(sequences=40960), "sequences:20481").regressions == []
+    assert one(old, probe(sequences=40960), "sequences:20480").regressions != []
+
+
+def test_an_accuracy_drop_counts_only_when_the_bounds_no_longer_overlap():
+    old = probe(accuracy=0.97, lower_bound=0.955, upper_bound=0.98)
+    overlapping = one(old, probe(accuracy=0.95, lower_bound=0.93, upper_bound=0.965), "accuracy:0.01")
+    assert overlapping.regressions == [] and "within noise" in overlapping.lines[0]
+    apart = one(old, probe(accuracy=0.93, lower_bound=0.91, upper_bound=0.95), "accuracy:0.01")
+    assert apart.regressions == ["accuracy -0.040 (accuracy:0.01)"]
+    assert one(old, probe(accuracy=0.93, lower_bound=0.91, upper_bound=0.95), "accuracy:0.05").regressions == []
+    assert one(old, probe(accuracy=0.93, lower_bound=0.91, upper_bound=0.955), "accuracy:0.01").regressions == []
+    better = one(old, probe(accuracy=0.99, lower_bound=0.98, upper_bound=0.995), "accuracy:0.01")
+    assert better.regressions == [] and better.lines == ["accuracy 0.970 -> 0.990 (+0.020)"]
+
+
+def test_changes_are_shown_without_rules_and_a_newly_failing_probe_is_always_a_regression():
+    change = one(probe(), probe(verdict="fail", passed=False, stopped="plateau", accuracy=0.5, upper_bound=0.6), "")
+    assert change.lines[0] == "verdict pass -> fail"
+    assert change.regressions == ["passed before, now fail"]
+    fixed = one(probe(verdict="fail", passed=False), probe(), "")
+    assert fixed.lines[0] == "verdict fail -> pass" and fixed.regressions == []
+
+
+def test_probes_in_one_run_only_are_listed_and_matched_by_test_and_probe():
+    old = [probe(), probe(probe="echo()")]
+    new = [probe(), probe(probe="lag(3)")]
+    changes = {c.probe: c.lines for c in compare(old, new, [])}
+    assert changes == {"echo()": ["not run this time"], "lag(3)": ["new probe: not in the saved run"]}
+
+
+def test_the_summary_names_the_baseline_the_seeds_and_the_counts():
+    change = one(probe(horizon=4, probe="memory(max_lag=6)"), probe(horizon=1, probe="memory(max_lag=6)"), "horizon:1")
+    lines = summary_lines([change], ".rnncheck/0001_base.json", {"at": "2026-11-27T12:00:00+00:00"}, (0, 0), 3)
+    assert lines[0] == "compared with .rnncheck/0001_base.json (saved 2026-11-27T12:00:00+00:00, seed 0; this run seed 0)"
+    assert lines[1] == "t.py::test_m memory(max_lag=6)"
+    assert lines[2] == "    horizon 4 -> 1 (-3)  REGRESSION (horizon:1)"
+    assert lines[-1] == "1 probe(s) changed, 3 unchanged, 1 regression(s)"
+    differ = summary_lines([], "x.json", {}, (0, 7), 1)
+    assert "the seeds differ" in differ[1] and differ[-1] == "0 probe(s) changed, 1 unchanged, 0 regression(s)"

@@ -1,0 +1,113 @@
+"""The HTML report: one self-contained page with the table, the plots and the findings,
+rendered by a real headless browser."""
+
+import builtins
+import os
+import re
+import shutil
+
+import pytest
+
+from pytest_rnncheck.errors import RnnCheckError
+
+pytest.importorskip("matplotlib")
+
+from pytest_rnncheck import html_report  # noqa: E402
+
+
+def curve(points):
+    return [{"sequences": 2048 * (i + 1), "accuracy": a, "loss": 2.0 - a, "distinct": 10} for i, a in enumerate(points)]
+
+
+def result(**fields):
+    base = {
+        "nodeid": "tests/test_m.py::test_lstm", "model": "lstm", "probe": "lag(2)", "passed": True, "verdict": "pass",
+        "accuracy": 0.97, "lower_bound": 0.955, "upper_bound": 0.98, "threshold": 0.9, "chance": 0.1,
+        "sequences": 8192, "total_sequences": 8192, "attempts": [], "seconds": 1.5, "seed": 12, "stopped": "passed",
+        "receptive_field": None, "horizon": None, "profile": [], "curve": curve([0.1, 0.4, 0.8, 0.97]),
+        "layers": [], "pathologies": [], "notes": [], "error": None, "reproduce": "",
+    }
+    return {**base, **fields}
+
+
+FAILING = result(
+    nodeid="tests/test_m.py::test_tanh <script>", probe="lag(1)", passed=False, verdict="fail", accuracy=0.12,
+    lower_bound=0.1, stopped="plateau", curve=curve([0.1, 0.11, 0.12]),
+    pathologies=[{"code": "activation-range", "severity": "error", "message": "tanh output cannot reach 1..99",
+                  "fix": "use a softmax head"}],
+)
+MEMORY = result(
+    probe="memory(max_lag=8)", stopped="profile", curve=[], horizon=4, receptive_field=9,
+    profile=[{"lag": 8, "accuracy": 0.3, "lower_bound": 0.27, "upper_bound": 0.33, "passed": False, "sequences": 64000,
+              "stopped": "plateau", "pathologies": [], "curve": curve([0.1, 0.3])},
+             {"lag": 4, "accuracy": 0.96, "lower_bound": 0.94, "upper_bound": 0.97, "passed": True, "sequences": 8192,
+              "stopped": "passed", "pathologies": [], "curve": curve([0.5, 0.96])}],
+)
+DOCUMENT = {"version": 1, "seed": 12, "backend": "tensorflow", "results": [result(), FAILING, MEMORY]}
+
+
+def test_the_page_is_self_contained_and_escapes_what_users_wrote():
+    page = html_report.page(DOCUMENT)
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing fetched from the network
+    assert "<script" not in page  # the test id's text is escaped, and the page needs no script
+    assert "test_tanh &lt;script&gt;" in page
+    assert page.count('src="data:image/png;base64,') == 4  # two learning curves, the profile, its lags' curves
+    assert "activation-range" in page and "use a softmax head" in page and "tanh output cannot reach 1..99" in page
+    assert "3 probe(s), 2 passed" in page and "--rnncheck-seed=12" in page
+    assert ">4/9<" in page  # horizon / receptive field in the summary table
+
+
+def test_without_matplotlib_the_message_says_what_to_install(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    with pytest.raises(RnnCheckError, match=r"needs matplotlib.*pytest-rnncheck\[html\]"):
+        html_report.check_matplotlib()
+
+
+def chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+@pytest.mark.skipif(
+    not os.environ.get("RNNCHECK_REQUIRE_BROWSER") and chromium() is None,
+    reason="no Chromium on this machine (.ci/run installs it and sets RNNCHECK_REQUIRE_BROWSER)",
+)
+def test_a_headless_browser_renders_the_report_with_its_plots_and_no_console_errors(tmp_path):
+    if os.environ.get("RNNCHECK_REQUIRE_BROWSER"):  # CI: a missing browser is a failure, not a skip
+        from playwright import sync_api
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api")
+    path = tmp_path / "report.html"
+    html_report.write_html(path, DOCUMENT)
+    messages = []
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run"]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=flags)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+            page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+            page.on("requestfailed", lambda request: messages.append(f"requestfailed: {request.url}"))
+            page.goto(path.as_uri())
+            images = page.evaluate("Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])")
+            rows = page.locator("table").first.locator("tbody tr").count()
+            heading = page.locator("h1").inner_text()
+        finally:
+            browser.close()
+    assert messages == []
+    assert heading == "rnncheck report" and rows == 3
+    assert [alt for alt, *_ in images] == [
+        "learning curve of lag(2)", "learning curve of lag(1)", "memory profile of memory(max_lag=8)",
+        "learning curve of each lag of memory(max_lag=8)",
+    ]
+    assert all(complete and width >= 300 and height >= 150 for _, complete, width, height in images)
