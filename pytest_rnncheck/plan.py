@@ -14,6 +14,7 @@ import math
 
 from .encoding import n_bits, n_features
 from .geometry import Geometry
+from .kinds import KINDS
 from .spec import ProbeSpec
 
 #: Vocabulary for a single-feature input when the probe names none: bits.
@@ -41,6 +42,10 @@ class ProbePlan:
     notes: tuple[str, ...] = ()
     #: Continuous probes: a prediction within this many target standard deviations is right.
     tolerance: float = 0.25
+    #: The probe kind (kinds.py): its chance and effort.
+    kind: str = "lag"
+    #: Training effort the default budget is sized for (the lag; the window for structured kinds).
+    effort: int = 0
 
     @property
     def features(self) -> int | None:
@@ -52,7 +57,12 @@ class ProbePlan:
         mean, right within the tolerance (a normal target's share within +-tolerance sd)."""
         if self.encoding == "continuous":
             return math.erf(self.tolerance / math.sqrt(2))
-        return 1.0 / self.vocab
+        return KINDS[self.kind].chance(self.vocab)
+
+    @property
+    def final_sequences(self) -> int | None:
+        """Sequences in the final held-out set when the kind asks for more than usual."""
+        return KINDS[self.kind].final_sequences
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -60,15 +70,16 @@ class ProbePlan:
         return (self.timesteps,) if f is None else (self.timesteps, f)
 
 
-def default_timesteps(lag: int) -> int:
-    """Window for a model with free timesteps: the lag plus room to spare."""
-    return max(8, lag + 4)
+def default_timesteps(lag: int, kind: str = "lag") -> int:
+    """Window for a model with free timesteps: the lag plus room to spare (kinds.py)."""
+    return KINDS[kind].default_timesteps(lag)
 
 
 def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
     encoding, vocab, model_vocab = choose_input(spec, geometry)
     timesteps = choose_timesteps(spec, geometry)
     many_to_many, form = read_output(geometry, encoding, vocab, model_vocab, timesteps)
+    check_structured(spec, geometry, vocab, timesteps, many_to_many)
     notes = []
     offset = 0
     if many_to_many and geometry.output_timesteps is not None and geometry.output_timesteps < timesteps:
@@ -100,7 +111,34 @@ def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
         output_offset=offset,
         notes=tuple(notes),
         tolerance=spec.tolerance,
+        kind=spec.kind,
+        effort=KINDS[spec.kind].effort(spec.n, timesteps),
     )
+
+
+def check_structured(spec: ProbeSpec, geometry: Geometry, vocab: int, timesteps: int, many_to_many: bool | None) -> None:
+    """A structured kind needs enough symbols, a long enough window and, for more than one
+    answer per window, an output per step; FitError names what to change."""
+    kind = KINDS[spec.kind]
+    if not kind.structured:
+        return
+    where = f"{spec.name} on {geometry.name}"
+    if vocab < kind.min_vocab(spec.n):
+        raise FitError(
+            f"{where}: the model takes {vocab} symbols but {spec.name} needs at least {kind.min_vocab(spec.n)} "
+            f"(docs/probes.md); widen the input and the head, or set vocab= if the model takes more"
+        )
+    if timesteps < kind.min_timesteps(spec.n):
+        raise FitError(
+            f"{where}: the window has {timesteps} steps but {spec.name} needs at least {kind.min_timesteps(spec.n)}; "
+            f"give the model more timesteps (or keras.Input((None, ...)))"
+        )
+    if many_to_many is False and kind.answers(spec.n) > 1:
+        raise FitError(
+            f"{where}: {spec.name} needs {kind.answers(spec.n)} answers per window, one per output step, but the "
+            f"model gives one output per sequence; ask for fewer ({kind.name}(1)), or use return_sequences=True "
+            f"and a per-step head"
+        )
 
 
 def choose_timesteps(spec: ProbeSpec, geometry: Geometry) -> int:
@@ -110,12 +148,12 @@ def choose_timesteps(spec: ProbeSpec, geometry: Geometry) -> int:
             f"{spec.name}: timesteps={spec.timesteps} but {geometry.name} takes exactly {fixed} "
             f"timesteps per sample; drop the timesteps option or declare keras.Input((None, ...))"
         )
-    return fixed or spec.timesteps or default_timesteps(spec.n)
+    return fixed or spec.timesteps or default_timesteps(spec.n, spec.kind)
 
 
 def choose_input(spec: ProbeSpec, geometry: Geometry) -> tuple[str, int, int]:
     """(encoding, the probe's vocabulary, the model's input vocabulary)."""
-    vocab = 2 if spec.binary else spec.vocab
+    vocab = 2 if spec.binary else (KINDS[spec.kind].fixed_vocab or spec.vocab)
     where = f"{spec.name} on {geometry.name}"
     if geometry.input_rank is None:
         return _undeclared_input(spec, vocab, where)

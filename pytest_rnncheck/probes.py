@@ -53,7 +53,13 @@ def draw(
     timesteps: int,
     chunks: int = 1,
 ) -> ProbeData:
-    """Draw fresh, uniformly random symbols and their probe targets."""
+    """Draw fresh, uniformly random symbols and their probe targets; a structured kind
+    (kinds.py) draws each window whole."""
+    kind = KINDS[spec.kind]
+    if kind.episode is not None:
+        symbols, targets, scored = kind.episode(rng, vocab, chunks * streams, timesteps, spec.n)
+        shape = (chunks, streams, timesteps)
+        return ProbeData(symbols.reshape(shape), targets.reshape(shape), scored.reshape(shape))
     length = chunks * timesteps
     stream = rng.integers(0, vocab, size=(streams, length))
     targets, defined = target_stream(spec, stream)

@@ -78,6 +78,11 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     result.passed = verdict.passed
     result.accuracy, result.lower, result.upper, result.chance = verdict.accuracy, verdict.lower, verdict.upper, verdict.chance
     result.sequences, result.stopped = outcome.sequences, outcome.stopped
+    if plan.final_sequences:  # a kind judged on a large held-out set: rare errors matter
+        result.notes.append(
+            f"error rate {1 - verdict.accuracy:.3%} of the answers (averaged per sequence) over "
+            f"{verdict.sequences:,} held-out sequences"
+        )
     if outcome.record is not None:
         result.record = outcome.record.summary()
     found = list(static)

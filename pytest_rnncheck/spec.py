@@ -69,8 +69,9 @@ class ProbeSpec:
 
     @property
     def lag(self) -> int:
-        """How many steps back the target looks (0 for ``echo``)."""
-        return self.n
+        """How many steps back the target looks (0 for ``echo``, and for a structured kind,
+        whose answer can lie anywhere in the window)."""
+        return 0 if KINDS[self.kind].structured else self.n
 
     @property
     def binary(self) -> bool:
@@ -78,10 +79,13 @@ class ProbeSpec:
 
     def call_args(self) -> tuple[tuple[int, ...], dict[str, Any]]:
         """Positional and keyword arguments that rebuild this probe (defaults left out)."""
-        args = (self.n,) if KINDS[self.kind].takes_lag and self.kind != "memory" else ()
-        kwargs = {key: getattr(self, key) for key in DEFAULTS if getattr(self, key) != DEFAULTS[key]}
-        if self.kind == "memory":  # memory(max_lag=16) reads better than memory(16)
-            kwargs = {"max_lag": self.n, **kwargs}
+        entry = KINDS[self.kind]
+        keyword = entry.lag_name not in ("n", "k")  # memory(max_lag=16) reads better than memory(16)
+        args = (self.n,) if entry.takes_lag and not keyword else ()
+        defaults = kind_defaults(self.kind)
+        kwargs = {key: getattr(self, key) for key in DEFAULTS if getattr(self, key) != defaults[key]}
+        if entry.takes_lag and keyword:
+            kwargs = {entry.lag_name: self.n, **kwargs}
         return args, kwargs
 
     @property
@@ -111,20 +115,42 @@ def make_spec(kind: str, *args: Any, **options: Any) -> ProbeSpec:
         raise ProbeSpecError(
             f"{kind}(): unknown option {', '.join(map(repr, unknown))}; options are {known}"
         )
-    values = {**DEFAULTS, **options}
+    values = {**kind_defaults(kind), **options}
     for key in DEFAULTS:
         values[key] = _check_option(kind, key, values[key])
     if values["min_horizon"] is not None and kind != "memory":
         raise ProbeSpecError(f"{kind}(): min_horizon belongs to memory(max_lag=K, min_horizon=H)")
     if values["min_horizon"] is not None and values["min_horizon"] > n:
         raise ProbeSpecError(f"memory(): min_horizon={values['min_horizon']} is beyond max_lag={n}")
-    if KINDS[kind].binary:
+    entry = KINDS[kind]
+    if entry.binary:
         if values["vocab"] not in (None, 2):
             raise ProbeSpecError(
                 f"{kind}(): vocab={values['vocab']!r} but {kind} works on bits; drop vocab or set vocab=2"
             )
         values["vocab"] = None
+    if entry.fixed_vocab is not None:
+        if values["vocab"] not in (None, entry.fixed_vocab):
+            raise ProbeSpecError(
+                f"{kind}(): vocab={values['vocab']!r} but {kind} always uses {entry.fixed_vocab} symbols; drop vocab"
+            )
+        values["vocab"] = None
+    elif values["vocab"] is not None and values["vocab"] < entry.min_vocab(n):
+        raise ProbeSpecError(
+            f"{kind}(): vocab={values['vocab']} is too few: {ProbeSpec(kind=kind, n=n).name} needs at least "
+            f"{entry.min_vocab(n)} symbols (docs/probes.md)"
+        )
+    if entry.structured and values["timesteps"] is not None and values["timesteps"] < entry.min_timesteps(n):
+        raise ProbeSpecError(
+            f"{kind}(): timesteps={values['timesteps']} is too short: {ProbeSpec(kind=kind, n=n).name} needs "
+            f"at least {entry.min_timesteps(n)}"
+        )
     return ProbeSpec(kind=kind, n=n, **values)
+
+
+def kind_defaults(kind: str) -> dict[str, Any]:
+    """The options' defaults for ``kind`` (flipflop asks for more accuracy)."""
+    return {**DEFAULTS, "min_accuracy": KINDS[kind].min_accuracy}
 
 
 def _lag_argument(kind: str, args: tuple, options: dict) -> int:
@@ -144,7 +170,7 @@ def _lag_argument(kind: str, args: tuple, options: dict) -> int:
         return entry.default_n
     n = args[0]
     if isinstance(n, bool) or not isinstance(n, int) or n < entry.min_n:
-        raise ProbeSpecError(f"{kind}(n): n must be an integer >= {entry.min_n}, got {n!r}")
+        raise ProbeSpecError(f"{kind}({entry.lag_name}): {entry.lag_name} must be an integer >= {entry.min_n}, got {n!r}")
     return n
 
 

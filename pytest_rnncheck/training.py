@@ -176,8 +176,10 @@ class ProbeTrainer:
     def run(self, policy: StopPolicy) -> Outcome:
         budget = policy.budget
         fixed = self.plan.batch_size is not None
-        monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES)
-        final_size = FIXED_BATCH_FINAL if fixed else FINAL_SEQUENCES
+        # a kind judged on a larger final set gets a monitor in proportion, so it can show a pass
+        scale = (self.plan.final_sequences or FINAL_SEQUENCES) // FINAL_SEQUENCES
+        monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES * scale)
+        final_size = FIXED_BATCH_FINAL if fixed else (self.plan.final_sequences or FINAL_SEQUENCES)
         curve: list[tuple[int, float, float]] = []
         seen, pending, since_look, final = 0, [], 0, None
         stopped, bad = "budget", None
@@ -246,7 +248,7 @@ def train(
     rate = current_learning_rate(model)
     trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, z, progress)
     try:
-        return trainer.run(StopPolicy.for_lag(spec.n, spec.budget)), rate
+        return trainer.run(StopPolicy.for_lag(plan.effort or spec.n, spec.budget)), rate
     except RnnCheckError:
         raise
     except Exception as exc:

@@ -165,6 +165,19 @@ def test_undertrained_says_what_was_measured_tried_and_what_would_settle_it():
     assert "3 attempts at different learning rates" in cannot_map[0].message
     # a reach measured to be too short is the cause itself: never undertrained then
     assert diagnose_undertrained(lag, plan, 0.011, 0.01, 64_000, "budget", False, 1, False) == []
+    # stalled at every rate tried: more of the same is not the advice
+    stalled = diagnose_undertrained(lag, plan, 0.46, 0.1, 430_080, "plateau", False, 3, True, (0.97, True))
+    assert "stalled at every learning rate tried" in stalled[0].fix and "budget=286720" in stalled[0].fix
+    assert "healthy models of this lag need" in stalled[0].message
+
+
+def test_undertrained_on_a_structured_probe_claims_no_lag():
+    import dataclasses
+
+    copy = make_spec("selective_copy", 3)
+    plan = plan_probe(copy, dataclasses.replace(HEALTHY["lstm_onehot"], output_rank=3, output_timesteps=8))
+    found = diagnose_undertrained(copy, plan, 0.46, 0.1, 430_080, "plateau", False, 3, True, (0.97, True))
+    assert "x[t-" not in found[0].message and "healthy models of this probe need" in found[0].message
 
 
 def test_non_finite_loss_names_the_point_and_a_fix():

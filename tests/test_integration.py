@@ -483,3 +483,30 @@ def test_a_saved_run_gates_the_next_one_on_the_horizon_and_the_html_report_is_wr
     shown = run(pytester, "--rnncheck-compare=base")  # shown without rules: the run passes
     assert shown.ret == 0
     shown.stdout.fnmatch_lines(["    horizon 4 -> 1 (-3)"])
+
+
+DELAY_LINE = """
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def conv():  # one linear causal Conv1D spanning the window, a softmax per step: time-invariant
+    return keras.Sequential([keras.Input((16, 12)), layers.Conv1D(12, 16, padding="causal"), layers.Softmax()])
+
+
+@rnncheck.lag(2)
+@rnncheck.selective_copy(4, budget=40000)
+def test_delay_line(rnncheck):
+    rnncheck(conv)
+"""
+
+
+def test_a_time_invariant_model_passes_lag_but_fails_selective_copy(pytester):
+    pytester.makepyfile(test_delay=DELAY_LINE)
+    result = run(pytester, "--rnncheck-report=report.json")
+    result.assert_outcomes(failed=1)
+    rows = {r["probe"]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
+    assert rows["lag(2)"]["verdict"] == "pass"
+    copy = rows["selective_copy(4, budget=40000)"]
+    assert copy["verdict"] == "fail" and copy["accuracy"] < 0.7 and copy["chance"] < 0.15

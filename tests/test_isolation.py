@@ -56,7 +56,7 @@ def test_a_hung_probe_is_stopped_and_a_crash_is_an_error_row_while_the_run_goes_
     hung, crashed, after = rows["test_hangs"], rows["test_crashes"], rows["test_after_the_faults"]
     assert hung["verdict"] == "error" and "stopped after 5 s, the per-probe time limit" in hung["error"]
     assert "--rnncheck-timeout" in hung["error"] and 5 <= hung["seconds"] < 30
-    assert crashed["verdict"] == "error" and "killed by SIGSEGV (signal 11)" in crashed["error"]
+    assert crashed["verdict"] == "error" and "killed by SIGSEGV (signal 11)" in crashed["error"], crashed["error"]
     assert "peak memory was" in crashed["error"] and crashed["peak_memory_mb"] > 0
     # the run went on: the next probe ran in a fresh worker and got its own verdict
     assert after["verdict"] == "fail" and [p["code"] for p in after["pathologies"]] == ["missing-context"]

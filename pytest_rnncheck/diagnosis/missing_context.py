@@ -23,7 +23,7 @@ def diagnose_missing_context(
 ) -> list[Pathology]:
     """From the configuration: a window too short, a stateful model trained step by step, and
     (only where the reach could not be measured) no layer that mixes time."""
-    if spec.n == 0:
+    if spec.lag == 0:
         return []
     found = []
     if reach is None and geometry.mixes_time is False:
@@ -69,7 +69,7 @@ def diagnose_missing_context(
 
 def diagnose_reach(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None) -> list[Pathology]:
     """Proven from the measured reach: too few scored outputs can see x[t-n] to pass."""
-    if spec.n == 0 or reach is None or plan.timesteps <= spec.n:
+    if spec.lag == 0 or reach is None or plan.timesteps <= spec.n:
         return []
     chance = plan.chance
     ceiling, seen, scored = reach.lag_ceiling(spec.n, chance)

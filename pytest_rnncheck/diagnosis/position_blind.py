@@ -18,7 +18,7 @@ from .pathology import ERROR, Pathology
 
 
 def diagnose_position_blind(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None) -> list[Pathology]:
-    if reach is None or not reach.order_blind or spec.n == 0 or plan.timesteps <= spec.n:
+    if reach is None or not reach.order_blind or spec.lag == 0 or plan.timesteps <= spec.n:
         return []
     if reach.receptive_field() <= spec.n:
         return []  # each output sees too few steps at all: missing-context says so

@@ -29,10 +29,10 @@ def diagnose_undertrained(
     """``reach_shown``: x[t-n] measured to reach the output (None: not measurable);
     ``echo``: (accuracy, passed) of a control echo() run, when one was made;
     ``still_learning``: the learning curve was still rising when training stopped."""
-    if spec.n > 0 and reach_shown is False:
+    if spec.lag > 0 and reach_shown is False:
         return []  # the reach rule proved it impossible: that is the cause
     parts = []
-    if spec.n > 0:
+    if spec.lag > 0:
         parts.append(
             f"x[t-{spec.n}] reaches the output (measured on fresh weights)"
             if reach_shown
@@ -43,7 +43,7 @@ def diagnose_undertrained(
     if stopped == "budget":
         how = "it was still learning when the budget ran out" if still_learning else "the budget ran out"
     else:
-        how = "learning had stalled, for longer than healthy models of this lag need"
+        how = f"learning had stalled, for longer than healthy models of this {'lag' if spec.lag else 'probe'} need"
     tried = f"{attempts} attempt{'s' if attempts > 1 else ''}" + (" at different learning rates" if attempts > 1 else "")
     message = (
         f"{spec.name} reached {accuracy:.3f} (chance {chance:.3f}) after {sequences:,} sequences "
@@ -54,9 +54,15 @@ def diagnose_undertrained(
             "the model cannot learn even to echo the current input: check what stands between input and "
             "output (frozen layers, heavy Dropout, the loss and the output activation, the learning rate)"
         )
-    else:
+    elif still_learning or attempts == 1:
         fix = (
             f"give it more training to settle it: budget={2 * sequences // attempts}"
             + ("" if still_learning else "; or more units, or another learning rate")
+        )
+    else:
+        fix = (
+            f"it stalled at every learning rate tried, so more of the same is unlikely to help: give it more "
+            f"capacity or a mechanism the probe needs (docs/probes.md says what each probe asks of a model); "
+            f"budget={2 * sequences // attempts} would settle whether it is only slow"
         )
     return [Pathology("undertrained", ERROR, message, fix)]
