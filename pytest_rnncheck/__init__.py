@@ -2,8 +2,12 @@
 
 ``from pytest_rnncheck import rnncheck`` gives the probe decorators
 (``@rnncheck.lag(2)``, ``@rnncheck.echo()``, ``@rnncheck.invert(1)``); the
-``rnncheck`` fixture runs them. Importing this package does not import Keras.
+``rnncheck`` fixture runs them. ``diagnose(model, x, y)`` and
+``rnncheck.assert_healthy(model, x, y)`` read the user's own arrays. Importing this package
+does not import Keras.
 """
+
+from typing import Any
 
 from .markers import ProbeMarkers
 from .spec import ProbeSpec, ProbeSpecError, make_spec, parse_expression
@@ -12,4 +16,12 @@ __version__ = "0.1.0"
 
 rnncheck = ProbeMarkers()
 
-__all__ = ["ProbeSpec", "ProbeSpecError", "make_spec", "parse_expression", "rnncheck", "__version__"]
+__all__ = ["ProbeSpec", "ProbeSpecError", "diagnose", "make_spec", "parse_expression", "rnncheck", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "diagnose":  # loaded on first use: the plugin itself never needs it
+        from .data_diagnosis import diagnose
+
+        return diagnose
+    raise AttributeError(f"module 'pytest_rnncheck' has no attribute {name!r}")

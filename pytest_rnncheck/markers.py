@@ -40,8 +40,16 @@ class ProbeMarkers:
         decorator.__doc__ = f"{entry.signature}: {entry.summary}."
         return decorator
 
+    @staticmethod
+    def assert_healthy(model: Any, x: Any, y: Any, **hints: Any) -> Any:
+        """Diagnose ``model`` on the arrays ``x`` -> ``y`` and raise AssertionError with the
+        findings when one is an error (``strict=True``: any finding); see ``diagnose``."""
+        from .data_diagnosis import assert_healthy
+
+        return assert_healthy(model, x, y, **hints)
+
     def __dir__(self) -> list[str]:
-        return sorted(KINDS)
+        return sorted(KINDS) + ["assert_healthy"]
 
     def __repr__(self) -> str:
         return f"<rnncheck probes: {signatures()}>"

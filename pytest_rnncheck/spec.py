@@ -77,6 +77,11 @@ class ProbeSpec:
     def binary(self) -> bool:
         return KINDS[self.kind].binary
 
+    @property
+    def tunable(self) -> bool:
+        """Can a fix name this probe's options? (Not for the user's own data.)"""
+        return True
+
     def call_args(self) -> tuple[tuple[int, ...], dict[str, Any]]:
         """Positional and keyword arguments that rebuild this probe (defaults left out)."""
         entry = KINDS[self.kind]

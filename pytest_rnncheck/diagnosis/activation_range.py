@@ -79,7 +79,9 @@ def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geomet
         f"({plan.encoding} encoding of {symbols.size} symbols): only {reachable.size} of "
         f"{symbols.size} target values can be produced, so accuracy can be at most {ceiling:.2f}"
     )
-    options = [f"{key}={value!r}" for key, value in (("encoding", "scaled"), ("vocab", 2)) if accepted(spec, geometry, key, value)]
+    options = [
+        f"{key}={value!r}" for key, value in (("encoding", "scaled"), ("vocab", 2)) if spec.tunable and accepted(spec, geometry, key, value)
+    ]
     fix = (
         "use a read-out that can reach the targets: Dense(1) with no activation, or "
         f"Dense({plan.vocab}, activation='softmax') with one-hot or Embedding inputs"

@@ -12,6 +12,7 @@ CODES = (
     "output-shape",
     "activation-range",
     "loss-mismatch",
+    "raw-integer",
     "masking-collision",
     "missing-context",
     "position-blind",
@@ -21,6 +22,7 @@ CODES = (
     "learning-rate",
     "constant-output",
     "non-finite-loss",
+    "label-imbalance",
     "undertrained",
 )
 

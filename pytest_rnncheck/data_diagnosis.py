@@ -1,0 +1,159 @@
+"""``diagnose(model, x, y)`` and ``assert_healthy``: the probes' diagnosis on the user's own
+training arrays. Keras is imported only when called.
+
+Order: check and summarise the arrays (``user_data``), read the model, describe the data as a
+probe plan, run the static rules and the data's own rules, then (when nothing certain
+explains it yet) a short fit on a copy to look for a constant output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from . import diagnosis
+from .backend import import_keras, seed_everything
+from .diagnosis.pathology import ERROR, Pathology
+from .errors import RnnCheckError
+from .geometry import read_geometry
+from .spec import ProbeSpec
+from .user_data import DataError, data_findings, describe_as_plan, summarize
+
+#: The short fit: at most this many training samples in all, over at most this many epochs.
+FIT_SAMPLES = 20_000
+FIT_EPOCHS = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class DataSpec(ProbeSpec):
+    """The user's data in the place of a probe: the rules name it "the data"."""
+
+    @property
+    def name(self) -> str:
+        return f"the data (y from x[t-{self.n}])" if self.n else "the data"
+
+    @property
+    def tunable(self) -> bool:
+        return False
+
+
+class Findings(list):
+    """The findings, most likely cause first (``Pathology`` records), and notes on what was done."""
+
+    def __init__(self, findings: list[Pathology], notes: list[str]):
+        super().__init__(findings)
+        self.notes = notes
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self]
+
+    def message(self) -> str:
+        lines = [f"- [{p.severity}] {p.code}: {p.message}\n    fix: {p.fix}" for p in self]
+        lines += [f"  note: {note}" for note in self.notes]
+        return "\n".join(lines) if lines else "no findings"
+
+
+def diagnose(model: Any, x: Any, y: Any, *, lag: int | None = None, fit: bool = True, seed: int = 0) -> Findings:
+    """What ``model`` trained on ``x`` -> ``y`` would run into, with evidence and a fix.
+
+    ``model``: a keras.Model (never changed: a copy is fitted) or a zero-argument factory.
+    ``lag``: the target at step t depends on the input ``lag`` steps back (so the window
+    must hold it). ``fit``: allow a short fit on a copy when nothing certain explains the
+    data (a constant output shows only then). Bad arrays raise a DataError naming the fix.
+    """
+    if lag is not None and (isinstance(lag, bool) or not isinstance(lag, int) or lag < 0):
+        raise DataError(f"lag={lag!r}: give how many steps back the target looks, an integer >= 0")
+    summary = summarize(x, y)
+    keras = import_keras()
+    built = model() if callable(model) and not isinstance(model, keras.Model) else model
+    if not isinstance(built, keras.Model):
+        raise DataError(f"diagnose() got {type(built).__qualname__}; give a keras.Model or a function that builds one")
+    geometry = read_geometry(built)
+    _check_shapes(summary, geometry, np.shape(x))
+    plan = describe_as_plan(summary, geometry)
+    spec = DataSpec(kind="lag" if lag else "echo", n=lag or 0)
+    found = diagnosis.diagnose_static(spec, plan, geometry) + data_findings(summary, geometry, plan)
+    output = f"an output read as {plan.form}" if plan.form else "an output that fits neither classes nor a value"
+    notes = [f"read as {plan.encoding} inputs, {plan.vocab} symbols, {plan.timesteps} step(s) per sample, {output}"]
+    if fit and not any(p.certain for p in found):
+        found += _short_fit(keras, built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
+    return Findings(diagnosis.rank(found), notes)
+
+
+def assert_healthy(model: Any, x: Any, y: Any, *, strict: bool = False, **hints: Any) -> Findings:
+    """Raise AssertionError with the findings when ``diagnose`` finds an error (any finding
+    with ``strict=True``); return the findings otherwise."""
+    found = diagnose(model, x, y, **hints)
+    bad = [p for p in found if strict or p.severity == ERROR]
+    if bad:
+        codes = ", ".join(dict.fromkeys(p.code for p in bad))
+        raise AssertionError(f"rnncheck: the model and its data are not healthy ({codes})\n{found.message()}")
+    return found
+
+
+def _check_shapes(summary: Any, geometry: Any, shape: tuple[int, ...]) -> None:
+    if geometry.timesteps is not None and geometry.timesteps != summary.timesteps:
+        raise DataError(
+            f"x has {summary.timesteps} step(s) per sample but {geometry.name} takes {geometry.timesteps}: "
+            "give x the model's window (or declare keras.Input((None, features)))"
+        )
+    if summary.features is not None and geometry.features is not None and geometry.features != summary.features:
+        raise DataError(
+            f"x has {summary.features} feature(s) per step (shape {shape}) but {geometry.name} reads {geometry.features}"
+        )
+    if summary.features is None and geometry.input_rank == 3:
+        raise DataError(
+            f"x has shape {shape} (integer tokens) but {geometry.name} reads (samples, timesteps, features): "
+            "add a feature axis, x[..., None], or one-hot the tokens"
+        )
+
+
+def _short_fit(keras: Any, model: Any, geometry: Any, x: np.ndarray, y: np.ndarray, summary: Any, seed: int, notes: list[str]) -> list[Pathology]:
+    """Fit a copy (the user's weights, optimizer and loss) briefly on 80% of the data; a
+    constant output on the rest is a finding."""
+    if not geometry.compiled:
+        notes.append("no short fit: the model is not compiled, so its loss is unknown; compile it to have the output checked")
+        return []
+    seed_everything(keras, seed)
+    order = np.random.default_rng(seed).permutation(len(x))
+    cut = max(1, int(0.8 * len(x)))
+    train, held = order[:cut], order[cut:] if cut < len(x) else order[-1:]
+    copy = keras.models.clone_model(model)
+    try:
+        copy.set_weights(model.get_weights())  # start where the user's own training would
+        copy.compile(optimizer=type(model.optimizer).from_config(model.optimizer.get_config()), loss=model.loss)
+        epochs = max(1, min(FIT_EPOCHS, FIT_SAMPLES // max(len(train), 1)))
+        batch = geometry.batch_size or 32
+        usable = len(train) - len(train) % batch if geometry.batch_size else len(train)
+        copy.fit(x[train][:usable], y[train][:usable], epochs=epochs, batch_size=batch, verbose=0, shuffle=not geometry.stateful)
+        held_n = len(held) - len(held) % batch if geometry.batch_size else len(held)
+        predicted = np.asarray(copy.predict(x[held][: max(held_n, batch if geometry.batch_size else 1)], batch_size=batch, verbose=0))
+    except Exception as exc:  # the user's model and data: say so, never a traceback
+        notes.append(f"the short fit could not run: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        return []
+    notes.append(f"short fit on a copy: {usable:,} samples x {epochs} epoch(s), checked on {len(predicted):,} held-out")
+    if predicted.ndim >= 2 and predicted.shape[-1] > 1:
+        guesses = predicted.argmax(-1)
+        varied = np.unique(guesses).size > 1
+        shown = f"class {int(np.bincount(guesses.ravel()).argmax())} for every held-out sample"
+    else:
+        spread = float(np.std(predicted))
+        varied = spread > 1e-3 * max(float(np.std(y)), 1e-12)
+        shown = f"{float(np.mean(predicted)):.4g} for every held-out sample (spread {spread:.2g})"
+    if varied or summary.y_distinct < 2:
+        return []
+    return [
+        Pathology(
+            "constant-output",
+            ERROR,
+            f"after a short fit on the data the model predicts {shown}, while y takes {summary.y_distinct} values",
+            "check the output activation against the targets' range, the loss against the targets, and the "
+            "learning rate; the other findings name what the configuration shows",
+        )
+    ]
+
+
+__all__ = ["DataError", "Findings", "RnnCheckError", "assert_healthy", "diagnose"]

@@ -1,0 +1,200 @@
+"""diagnose() on the user's own arrays: bad arrays get clear errors; the data's own findings
+(pure numpy) and, through real Keras models (built; one tiny short fit), the same codes and
+wording as the probes."""
+
+import os
+
+import numpy as np
+import pytest
+
+from pytest_rnncheck.diagnosis.pathology import CODES
+from pytest_rnncheck.geometry import Geometry
+from pytest_rnncheck.user_data import DataError, data_findings, describe_as_plan, summarize
+
+RNG = np.random.default_rng(0)
+SERIES = RNG.integers(0, 100, 2000)
+QUESTION_X, QUESTION_Y = SERIES[2:].reshape(-1, 1, 1), SERIES[:-2]  # y_t = x_{t-2}, one step per sample
+
+
+@pytest.mark.parametrize(
+    "x, y, message",
+    [
+        (np.zeros(10), np.zeros(10), r"x has shape \(10,\): give samples of sequences.*sliding_window_view"),
+        (np.zeros((10, 3, 1)), np.zeros(9), "x has 10 samples but y has 9"),
+        (np.array([[[1.0], [np.nan]]] * 3), np.zeros(3), r"x holds 3 NaN or infinite value\(s\) \(first at index \(0, 1, 0\)\)"),
+        (np.zeros((3, 2, 1)), np.array([0, np.inf, 1]), r"y holds 1 NaN or infinite"),
+        (np.array([["a"], ["b"]]), np.zeros(2), "x holds <U1 values: give numbers"),
+        (np.zeros((4, 2, 1)), np.zeros((4, 2, 1, 1)), r"y has shape \(4, 2, 1, 1\)"),
+        (np.zeros((1, 2, 1)), np.zeros(1), "needs at least 2"),
+        (np.zeros((0, 2, 1)), np.zeros(0), "empty"),
+    ],
+)
+def test_bad_arrays_get_one_clear_error(x, y, message):
+    with pytest.raises(DataError, match=message):
+        summarize(x, y)
+
+
+def test_ragged_sequences_are_a_clear_error_not_a_traceback():
+    with pytest.raises(DataError, match="cannot be read as an array|give numbers"):
+        summarize([[1, 2], [3]], [0, 1])
+
+
+def test_the_summary_reads_integers_one_hot_labels_and_the_majority():
+    s = summarize(QUESTION_X, QUESTION_Y)
+    assert (s.samples, s.timesteps, s.features, s.x_integer, s.x_distinct, s.x_range) == (1998, 1, 1, True, 100, (0, 99))
+    assert (s.y_integer, s.y_distinct, s.y_per_step, s.y_width, s.y_copies_x) == (True, 100, False, 1, True)
+    onehot = np.eye(5)[RNG.integers(0, 5, (50, 4))]
+    labels = np.eye(5)[np.r_[np.zeros(40, int), np.arange(10) % 5]]
+    t = summarize(onehot, labels)
+    assert (t.x_onehot, t.y_onehot, t.y_width, t.y_distinct) == (True, True, 5, 5)
+    assert t.majority == pytest.approx(42 / 50)
+    tokens = summarize(RNG.integers(0, 9, (20, 6)), RNG.integers(0, 9, (20, 6)))
+    assert (tokens.features, tokens.y_per_step, tokens.y_width) == (None, True, 1)
+
+
+def geometry(**fields):
+    base = dict(name="m", input_rank=3, timesteps=1, features=1, output_rank=2, output_width=2,
+                output_activation="tanh", output_layer="SimpleRNN", loss="mse", compiled=True)
+    return Geometry(**{**base, **fields})
+
+
+def test_integers_copied_from_the_inputs_fed_as_values_are_raw_integer_errors():
+    s = summarize(QUESTION_X, QUESTION_Y)
+    g = geometry()
+    plan = describe_as_plan(s, g)
+    assert (plan.encoding, plan.vocab, plan.timesteps, plan.form) == ("raw", 100, 1, None)
+    [raw] = [p for p in data_findings(s, g, plan) if p.code == "raw-integer"]
+    assert raw.severity == "error" and "x holds the integers 0..99 (100 distinct)" in raw.message
+    assert "y holds the integers 0..99" in raw.message and "symbols" in raw.message
+    assert "Embedding(100, 16)" in raw.fix and "to_categorical(x, 100)" in raw.fix
+
+
+def test_integers_that_may_be_counts_are_only_a_warning_said_conditionally():
+    x = RNG.normal(size=(200, 4, 1))
+    y = RNG.integers(0, 30, 200)  # counts regressed from real values: nothing says they are symbols
+    s = summarize(x, y)
+    g = geometry(timesteps=4, output_width=1, output_activation="linear", output_layer="Dense")
+    [raw] = data_findings(s, g, describe_as_plan(s, g))
+    assert raw.code == "raw-integer" and raw.severity == "warning" and "if these integers name things" in raw.message
+    classes = geometry(timesteps=4, output_width=30, output_activation="softmax", loss="sparse_categorical_crossentropy")
+    assert [p.code for p in data_findings(s, classes, describe_as_plan(s, classes))] == []
+
+
+@pytest.mark.parametrize(
+    "loss, y, width, message",
+    [
+        ("sparse_categorical_crossentropy", np.eye(3)[np.arange(30) % 3], 3, "y is one-hot"),
+        ("sparse_categorical_crossentropy", np.arange(30) % 5, 3, "class ids up to 4 but the output has 3 units"),
+        ("sparse_categorical_crossentropy", np.linspace(0, 1, 30), 3, "non-integer values"),
+        ("categorical_crossentropy", np.arange(30) % 3, 3, "categorical_crossentropy, which reads one-hot targets, but y holds class ids"),
+        ("binary_crossentropy", np.arange(30) % 3, 1, "binary_crossentropy reads targets in 0..1, but y spans 0..2"),
+    ],
+)
+def test_a_loss_that_cannot_read_the_targets_is_a_loss_mismatch(loss, y, width, message):
+    s = summarize(RNG.normal(size=(30, 4, 2)), y)
+    g = geometry(timesteps=4, features=2, output_width=width, output_activation="softmax", loss=loss)
+    found = [p for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"]
+    assert len(found) == 1 and message in found[0].message and found[0].certain
+
+
+def test_a_majority_label_makes_accuracy_say_little():
+    y = np.r_[np.zeros(90, int), np.ones(10, int)]
+    s = summarize(RNG.normal(size=(100, 4, 2)), y)
+    g = geometry(timesteps=4, features=2, output_width=2, output_activation="softmax", loss="sparse_categorical_crossentropy")
+    [found] = data_findings(s, g, describe_as_plan(s, g))
+    assert found.code == "label-imbalance" and "90% of y" in found.message and "0.90 accuracy" in found.message
+    balanced = summarize(RNG.normal(size=(100, 4, 2)), np.arange(100) % 2)
+    assert data_findings(balanced, g, describe_as_plan(balanced, g)) == []
+    two_to_one = summarize(RNG.normal(size=(99, 4, 2)), np.arange(99) % 3 == 0)  # 67% of 2 labels: under 0.75
+    assert data_findings(two_to_one, g, describe_as_plan(two_to_one, g)) == []
+    three = summarize(RNG.normal(size=(100, 4, 2)), np.r_[np.zeros(50, int), np.arange(50) % 2 + 1])
+    g3 = geometry(timesteps=4, features=2, output_width=3, output_activation="softmax", loss="sparse_categorical_crossentropy")
+    assert [p.code for p in data_findings(three, g3, describe_as_plan(three, g3))] == ["label-imbalance"]
+
+
+def test_the_new_codes_rank_with_the_others():
+    assert CODES.index("raw-integer") < CODES.index("missing-context") and "label-imbalance" in CODES
+
+
+# -- through Keras ------------------------------------------------------------
+keras_marks = pytest.mark.skipif(os.environ.get("RNNCHECK_NO_KERAS") == "1", reason="Keras tests turned off")
+
+
+@pytest.fixture(scope="module")
+def keras():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return pytest.importorskip("keras")
+
+
+@keras_marks
+def test_the_first_question_comes_back_with_its_four_findings(keras):
+    from pytest_rnncheck import diagnose
+
+    def model():
+        m = keras.Sequential([keras.Input((1, 1)), keras.layers.SimpleRNN(2)])
+        m.compile(optimizer="adam", loss="mse")
+        return m
+
+    found = diagnose(model, QUESTION_X, QUESTION_Y, lag=2)
+    assert set(found.codes) == {"raw-integer", "activation-range", "output-shape", "missing-context"}
+    text = found.message()
+    assert "the data (y from x[t-2]) needs x[t-2]: 3 steps in one sample" in text
+    assert "tanh output of SimpleRNN spans (-1, 1); targets span 0..99" in text
+    assert "on the probe" not in text  # no probe options offered for the user's own data
+    assert all(p.severity == "error" for p in found)
+
+
+@keras_marks
+def test_assert_healthy_raises_with_the_findings_and_passes_a_healthy_setup(keras):
+    from pytest_rnncheck import rnncheck
+
+    def broken():
+        m = keras.Sequential([keras.Input((1, 1)), keras.layers.SimpleRNN(2)])
+        m.compile(optimizer="adam", loss="mse")
+        return m
+
+    with pytest.raises(AssertionError, match=r"not healthy \(output-shape, activation-range, missing-context, raw-integer\)"):
+        rnncheck.assert_healthy(broken, QUESTION_X, QUESTION_Y, lag=2)
+    windows = np.lib.stride_tricks.sliding_window_view(SERIES, 3)[:, :, None]
+    x, y = np.eye(100)[windows[..., 0]], windows[:, 0, 0]  # one-hot windows of 3, y = the oldest
+    healthy = keras.Sequential([keras.Input((3, 100)), keras.layers.LSTM(8), keras.layers.Dense(100, activation="softmax")])
+    healthy.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    found = rnncheck.assert_healthy(healthy, x[:400], y[:400], lag=2)
+    assert found.codes == [] and any("short fit on a copy" in n for n in found.notes)
+
+
+@keras_marks
+def test_a_model_that_collapses_to_one_class_on_the_data_is_caught_by_a_short_fit(keras):
+    from pytest_rnncheck import diagnose
+
+    x = RNG.normal(size=(300, 4, 3))
+    y = RNG.integers(0, 3, 300)
+    m = keras.Sequential([keras.Input((4, 3)), keras.layers.LSTM(4), keras.layers.Dense(3, activation="softmax")])
+    m.compile(optimizer=keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")  # cannot move
+    m.layers[-1].set_weights([np.zeros((4, 3)), np.array([0.0, 5.0, 0.0])])  # always class 1
+    found = diagnose(m, x, y, seed=1)
+    assert found.codes == ["constant-output"] and "predicts class 1 for every held-out sample" in found[0].message
+
+
+@keras_marks
+def test_arrays_that_do_not_fit_the_model_say_so(keras):
+    from pytest_rnncheck import diagnose
+    from pytest_rnncheck.user_data import DataError
+
+    m = keras.Sequential([keras.Input((3, 100)), keras.layers.LSTM(8), keras.layers.Dense(100, activation="softmax")])
+    with pytest.raises(DataError, match="x has 1 step\\(s\\) per sample but .* takes 3"):
+        diagnose(m, QUESTION_X, QUESTION_Y)
+    with pytest.raises(DataError, match="lag='2'"):
+        diagnose(m, QUESTION_X, QUESTION_Y, lag="2")
+
+
+@keras_marks
+def test_one_step_per_sample_on_a_stateful_model_is_missing_context(keras):
+    from pytest_rnncheck import diagnose
+
+    bits = RNG.integers(0, 2, 400)
+    x, y = bits[1:].reshape(-1, 1, 1).astype("float32"), bits[:-1]  # y_t = x_{t-1}, fed one step at a time
+    m = keras.Sequential([keras.Input((1, 1), batch_size=7), keras.layers.GRU(8, stateful=True), keras.layers.Dense(1, activation="sigmoid")])
+    m.compile(optimizer="adam", loss="binary_crossentropy")
+    found = diagnose(m, x, y, lag=1)
+    assert found.codes[0] == "missing-context" and "gradients stop at every batch boundary" in found[0].message
