@@ -180,20 +180,23 @@ def test_bad_inputs_fail_clearly_and_the_other_tests_still_run(pytester, mode):
     assert len(errors) == 6 and not any(r["passed"] for r in errors)
 
 
+SEED_FILES = [str(EXAMPLES / "test_healthy.py"), str(EXAMPLES / "test_seed_questions.py")]  # test_modern.py: the demo's
+
+
 def test_healthy_examples_pass_with_no_finding_under_three_seeds(pytester):
     for seed in (1, 2, 3):
         result = pytester.runpytest_subprocess(
             "--rnncheck", "--rnncheck-strict", f"--rnncheck-seed={seed}", "-k", "not broken",
-            "-p", "no:cacheprovider", str(EXAMPLES),
+            "-p", "no:cacheprovider", *SEED_FILES,
         )
-        result.assert_outcomes(passed=7, deselected=3)
+        result.assert_outcomes(passed=8, deselected=3)
 
 
 def test_broken_examples_fail_naming_their_causes(pytester):
     result = pytester.runpytest_subprocess(
-        "--rnncheck", "-k", "broken", "-p", "no:cacheprovider", "--runxfail", str(EXAMPLES)
+        "--rnncheck", "-k", "broken", "-p", "no:cacheprovider", "--runxfail", *SEED_FILES
     )
-    result.assert_outcomes(failed=3, deselected=7)
+    result.assert_outcomes(failed=3, deselected=8)
     out = result.stdout.str()
     # seed 000: SimpleRNN(2) on raw integers, one timestep, lag 2
     assert "output width is 2 (SimpleRNN)" in out
