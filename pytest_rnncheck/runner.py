@@ -127,7 +127,9 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
     reachable = None
     if reach is not None:
         result.receptive_field = reach.receptive_field()
-        reachable = result.receptive_field - 1
+        # nothing reachable: lag(1) alone is tried, proven impossible without training, and its
+        # finding explains the horizon of 0
+        reachable = max(result.receptive_field - 1, 1)
     del model
     tried: dict[int, bool] = {}
     lags: dict[int, ProbeResult] = {}

@@ -427,18 +427,26 @@ def test_a_memory_profile_reports_the_horizon_within_the_receptive_field(pyteste
         @rnncheck.memory(max_lag=8, min_horizon=4)
         def test_needs_four(rnncheck):
             rnncheck(causal_conv)
+
+        @rnncheck.memory(max_lag=8)
+        def test_one_step(rnncheck):
+            rnncheck(lambda: keras.Sequential([keras.Input((1, 10)), layers.LSTM(8), layers.Dense(10, activation="softmax")]))
         """
     )
     result = run(pytester, "--rnncheck-report=report.json")
-    result.assert_outcomes(passed=1, failed=1)
+    result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*test_profile*memory(max_lag=8)*2/3*pass*"])
     rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
     profile = rows["test_profile"]
     assert (profile["horizon"], profile["receptive_field"]) == (2, 3)
-    assert [(e["lag"], e["passed"]) for e in profile["profile"]] == [(1, True), (2, True)]  # 4 and 8 never trained
+    assert [(e["lag"], e["passed"]) for e in profile["profile"]] == [(2, True)]  # the top lag in reach passed: done
     needs = rows["test_needs_four"]
     assert needs["verdict"] == "fail" and needs["horizon"] == 2
     result.stdout.fnmatch_lines(["*horizon 2 (needed: 4): the largest lag that passed; receptive field 3*"])
+    one_step = rows["test_one_step"]  # horizon 0 without training, and the finding that explains it
+    assert (one_step["horizon"], one_step["receptive_field"], one_step["sequences"]) == (0, 1, 0)
+    assert [p["code"] for p in one_step["pathologies"]] == ["missing-context"]
+    assert one_step["profile"][0]["stopped"] == "static"
 
 
 MEMORY = """
