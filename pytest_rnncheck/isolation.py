@@ -160,6 +160,10 @@ class ProbeExecutor:
         self.worker.close()
 
 
+#: Seconds a worker may take to start (import Keras) before its probe's own time limit counts.
+STARTUP_ALLOWANCE = 60.0
+
+
 class ProbeWorker:
     """One child process running one probe at a time."""
 
@@ -220,7 +224,9 @@ class ProbeWorker:
             self.start()
         self.conn.send_bytes(payload)
         self.probes += 1
-        start = time.monotonic()
+        # until the worker says the probe started, a fresh worker may still be importing Keras:
+        # that start-up (slow on a loaded machine) gets STARTUP_ALLOWANCE on top of the limit
+        start = time.monotonic() + STARTUP_ALLOWANCE
         stage = "before training (building or measuring the model)"
         while True:
             self.sample_memory()
@@ -230,7 +236,9 @@ class ProbeWorker:
                 except (EOFError, OSError):
                     return "died", self.death(stage)
                 kind = message[0]
-                if kind == "progress":
+                if kind == "started":
+                    start = time.monotonic()
+                elif kind == "progress":
                     _, sequences, accuracy = message
                     acc = "" if accuracy is None else f", monitor accuracy {accuracy:.3f}"
                     stage = f"training: {sequences:,} sequences seen{acc}"
@@ -311,6 +319,7 @@ def worker_main(conn: Any, path: list[str]) -> None:
             return
         try:
             task = cloudpickle.loads(payload)
+            conn.send(("started",))  # the probe's time limit counts from here, not the worker's start-up
             source = task.source()
         except BaseException as exc:  # the parent runs it in-process instead
             conn.send(("unpicklable", f"{type(exc).__name__}: {exc}"))
