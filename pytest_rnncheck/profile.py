@@ -12,6 +12,8 @@ same statistics. docs/probes.md gives the measured cost against doubling up from
 
 from __future__ import annotations
 
+from typing import Callable
+
 
 def next_lag(tried: dict[int, bool], max_lag: int, reachable: int | None = None) -> int | None:
     """The next lag to train, or None when the horizon is settled.
@@ -60,3 +62,52 @@ def lag_budget(spent: int, first: int | None, own_limit: int) -> int | None:
     if left >= own_limit:
         return None
     return left if left >= MIN_LAG_BUDGET else 0
+
+
+class Search:
+    """One memory profile's search: the next lag and its budget, what each lag showed, and
+    what the user should know about how the search ended. Pure; the runner trains."""
+
+    def __init__(self, max_lag: int, reachable: int | None, own_limit: Callable[[int], int]):
+        self.max_lag, self.reachable, self.own_limit = max_lag, reachable, own_limit
+        self.tried: dict[int, bool] = {}
+        self.capped: dict[int, int] = {}  # lags given less than their own budget
+        self.short: list[int] = []  # capped lags that failed at that budget
+        self.spent, self.first = 0, None
+        self.notes: list[str] = []
+
+    def next(self) -> tuple[int, int | None] | None:
+        """(lag, budget or None for its own), or None when the horizon is settled or the
+        profile's budget is spent."""
+        n = next_lag(self.tried, self.max_lag, self.reachable)
+        if n is None:
+            return None
+        budget = lag_budget(self.spent, self.first, self.own_limit(n))
+        if budget == 0:
+            self.notes.append(f"lag({n}) was not trained: the profile had spent {COST_FACTOR}x the sequences of its first lag")
+            return None
+        if budget is not None:
+            self.capped[n] = budget
+        return n, budget
+
+    def record(self, n: int, passed: bool, sequences: int, stopped: str) -> None:
+        self.tried[n] = passed
+        self.spent += sequences
+        self.first = self.spent if self.first is None else self.first
+        if n in self.capped and not passed and stopped == "budget":
+            self.short.append(n)
+
+    @property
+    def horizon(self) -> int:
+        return horizon(self.tried)
+
+    def closing_notes(self) -> list[str]:
+        notes = list(self.notes)
+        if self.short:
+            n = min(self.short)
+            notes.append(
+                f"lag({n}) stopped at the share of the profile's budget left to it ({self.capped[n]:,} sequences; "
+                f"the whole profile trains at most {COST_FACTOR}x its first lag): the horizon is at least "
+                f"{self.horizon}, and a larger budget may show more"
+            )
+        return notes

@@ -16,7 +16,7 @@ from .geometry import Geometry
 from .keras_model import clone, measure_reach, prepare
 from .memory import PeakMemory
 from .plan import ProbePlan
-from .profile import COST_FACTOR, horizon, lag_budget, next_lag
+from .profile import Search
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .stopping import default_budget, other_rates, progressing
@@ -119,7 +119,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
 
 
 def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
-    """memory(max_lag=K): lag(n) probes chosen by profile.next_lag, the horizon they show."""
+    """memory(max_lag=K): lag(n) probes chosen by profile.Search, the horizon they show."""
     keras = import_keras()
     options = {key: value for key, value in spec.options().items() if key not in ("min_horizon", "seed")}
     model, _, plan = prepare(keras, source, make_spec("lag", spec.n, **options), seed, label, reuse=True)
@@ -131,25 +131,16 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
         # finding explains the horizon of 0
         reachable = max(result.receptive_field - 1, 1)
     del model
-    tried: dict[int, bool] = {}
+    search = Search(spec.n, reachable, lambda n: options.get("budget") or 2 * default_budget(n))
     lags: dict[int, ProbeResult] = {}
-    capped: dict[int, int] = {}
-    spent, first = 0, None
-    while (n := next_lag(tried, spec.n, reachable)) is not None:
-        own = options.get("budget") or 2 * default_budget(n)
-        budget = lag_budget(spent, first, own)
-        if budget == 0:
-            result.notes.append(f"lag({n}) was not trained: the profile had spent {COST_FACTOR}x the sequences of its first lag")
-            break
-        if budget is not None:
-            capped[n] = budget
-        lags[n] = run_probe(source, make_spec("lag", n, **{**options, "budget": budget or options.get("budget")}), seed + n, label, progress)
+    while (step := search.next()) is not None:
+        n, budget = step
+        lag_spec = make_spec("lag", n, **{**options, "budget": budget or options.get("budget")})
+        lags[n] = run_probe(source, lag_spec, seed + n, label, progress)
         if lags[n].error:
             raise RnnCheckError(f"lag({n}) of {spec.name} could not run: {lags[n].error}")
-        tried[n] = lags[n].passed
-        spent += lags[n].total_sequences
-        first = spent if first is None else first
-    result.horizon = horizon(tried)
+        search.record(n, lags[n].passed, lags[n].total_sequences, lags[n].stopped)
+    result.horizon = search.horizon
     result.profile = [
         {
             "lag": n,
@@ -160,7 +151,7 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
             "sequences": r.sequences,
             "stopped": r.stopped,
             "pathologies": [p.code for p in r.pathologies],
-            "budget": capped.get(n),
+            "budget": search.capped.get(n),
             "curve": list(r.record.get("curve", [])),
         }
         for n, r in sorted(lags.items())
@@ -175,13 +166,7 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
     if failed is not None and (result.horizon == 0 or not result.passed):
         result.pathologies = failed.pathologies  # why the first lag it could not learn failed
         result.notes.extend(f"{failed.probe}: {note}" for note in failed.notes)
-    short = [n for n in capped if not lags[n].passed and lags[n].stopped == "budget"]
-    if short:
-        result.notes.append(
-            f"lag({min(short)}) stopped at the share of the profile's budget left to it "
-            f"({capped[min(short)]:,} sequences; the whole profile trains at most {COST_FACTOR}x its first lag): "
-            f"the horizon is at least {result.horizon}, and a larger budget may show more"
-        )
+    result.notes.extend(search.closing_notes())
     if reachable is not None and reachable < spec.n:
         result.notes.append(
             f"lags beyond {reachable} were not trained: the measured receptive field is {result.receptive_field} steps"

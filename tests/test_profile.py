@@ -64,3 +64,37 @@ def test_the_first_lag_keeps_its_own_budget_and_the_rest_share_three_times_its_c
     assert lag_budget(120000 - MIN_LAG_BUDGET, 40000, 128000) == MIN_LAG_BUDGET
     assert lag_budget(120000 - MIN_LAG_BUDGET + 1, 40000, 128000) == 0  # too little to start
     assert lag_budget(130000, 40000, 128000) == 0
+
+
+def test_the_search_shares_the_budget_and_says_when_it_cut_a_lag_short():
+    from pytest_rnncheck.profile import Search
+
+    search = Search(16, None, lambda n: 2 * max(64000, 8000 * n))
+    assert search.next() == (16, None)  # the top lag: its own budget
+    search.record(16, False, 100_000, "plateau")
+    assert search.next() == (8, None)  # 200,000 left >= lag 8's own 128,000
+    search.record(8, True, 60_000, "passed")
+    assert search.next() == (12, 140_000)  # 140,000 left < lag 12's own 192,000
+    search.record(12, False, 140_000, "budget")
+    assert search.next() is None  # nothing left to start lag 10
+    assert search.horizon == 8 and search.capped == {12: 140_000}
+    notes = search.closing_notes()
+    assert notes[0] == "lag(10) was not trained: the profile had spent 3x the sequences of its first lag"
+    assert "lag(12) stopped at the share of the profile's budget left to it (140,000 sequences" in notes[1]
+    assert "the horizon is at least 8" in notes[1]
+
+
+def test_a_capped_lag_that_fails_for_another_reason_is_not_cut_short():
+    from pytest_rnncheck.profile import Search
+
+    search = Search(16, None, lambda n: 200_000)
+    assert search.next() == (16, None)
+    search.record(16, False, 100_000, "plateau")
+    assert search.next() == (8, None)  # exactly its own 200,000 left
+    search.record(8, False, 150_000, "plateau")
+    assert search.next() == (4, 50_000)
+    search.record(4, False, 30_000, "plateau")  # failed within the budget it had: a real failure
+    assert search.next() == (2, 20_000)
+    search.record(2, True, 8_000, "passed")
+    assert search.horizon == 2
+    assert not any("stopped at the share" in note for note in search.closing_notes())
