@@ -11,7 +11,8 @@ A change past a rule is a regression only when it is also beyond the noise of th
 
 - accuracy: the new one-sided 99% upper bound must lie below the old lower bound (two
   final sets that disagree beyond their own sampling error);
-- sequences: only probes that passed in both runs count, and the ratio must reach
+- sequences: only probes that passed in both runs count (memory profiles: with the same
+  horizon, where it is the data needed to show it), and the ratio must reach
   ``SEQUENCES_NOISE`` (the widest spread between seeds measured on healthy models) and the
   difference exceed ``SEQUENCES_QUANTUM`` (two looks at the monitor set);
 - horizon: not when the lag that ends the new horizon stopped at a budget the profile cut
@@ -150,10 +151,12 @@ def _sequences(change: Change, rules: list[Rule]) -> None:
     if old == new or not old:
         return
     line = f"sequences {old:,} -> {new:,} ({new / old:.2f}x)"
-    both_passed = change.old.get("stopped") == "passed" and change.new.get("stopped") == "passed"
+    stops = (change.old.get("stopped"), change.new.get("stopped"))
+    same_horizon = change.old.get("horizon") == change.new.get("horizon")
+    both_passed = stops == ("passed", "passed") or (stops == ("profile", "profile") and same_horizon)
     hit = [r.text for r in rules if _beyond(r, old, new, worse_if_lower=False)]
     if hit and not both_passed:
-        line += "  not compared: sequences to pass need a pass in both runs"
+        line += "  not compared: sequences to pass need a pass (or the same horizon) in both runs"
     elif hit and (new / old < SEQUENCES_NOISE or new - old <= SEQUENCES_QUANTUM):
         line += f"  within noise: under {SEQUENCES_NOISE}x or {SEQUENCES_QUANTUM:,} more (seed spread)"
     elif hit:

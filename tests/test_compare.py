@@ -75,6 +75,14 @@ def test_sequences_regress_only_past_the_rule_the_seed_spread_and_two_looks_with
     assert "not compared" in failed.lines[1] and failed.regressions == ["passed before, now fail"]
 
 
+def test_a_memory_profile_compares_sequences_only_at_the_same_horizon():
+    old = probe(probe="memory(max_lag=16)", stopped="profile", horizon=16, sequences=40960)
+    slower = one(old, probe(probe="memory(max_lag=16)", stopped="profile", horizon=16, sequences=218112), "sequences:2x")
+    assert slower.regressions == ["sequences 5.33x (sequences:2x)"]
+    other = one(old, probe(probe="memory(max_lag=16)", stopped="profile", horizon=8, sequences=218112), "sequences:2x")
+    assert other.regressions == [] and "not compared" in other.lines[0]
+
+
 def test_sequences_as_a_share_or_an_absolute_increase():
     old = probe(sequences=20480)
     assert one(old, probe(sequences=40960), "sequences:100%").regressions != []
