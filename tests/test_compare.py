@@ -126,3 +126,62 @@ def test_the_summary_names_the_baseline_the_seeds_and_the_counts():
     assert lines[-1] == "1 probe(s) changed, 3 unchanged, 1 regression(s)"
     differ = summary_lines([], "x.json", {}, (0, 7), 1)
     assert "the seeds differ" in differ[1] and differ[-1] == "0 probe(s) changed, 1 unchanged, 0 regression(s)"
+
+
+def test_the_lines_read_in_full_and_every_rule_hit_is_named():
+    old = probe(accuracy=0.97, lower_bound=0.955, upper_bound=0.98)
+    noisy = one(old, probe(accuracy=0.95, lower_bound=0.93, upper_bound=0.965), "accuracy:0.01")
+    assert noisy.lines == ["accuracy 0.970 -> 0.950 (-0.020)  within noise: new upper bound 0.965 >= old lower bound 0.955"]
+    both = one(old, probe(accuracy=0.93, lower_bound=0.91, upper_bound=0.95), "accuracy:0.01,accuracy:1%")
+    assert both.regressions == ["accuracy -0.040 (accuracy:0.01, accuracy:1%)"]
+    slower = one(probe(sequences=20480), probe(sequences=40960), "sequences:2x,sequences:50%")
+    assert slower.regressions == ["sequences 2.00x (sequences:2x, sequences:50%)"]
+    assert slower.lines == ["sequences 20,480 -> 40,960 (2.00x)  REGRESSION (sequences:2x, sequences:50%)"]
+
+
+def test_a_share_rule_is_a_share_of_the_old_value_exactly():
+    old = probe(accuracy=1.0, lower_bound=0.99, upper_bound=1.0)
+    assert one(old, probe(accuracy=0.9504, lower_bound=0.94, upper_bound=0.96), "accuracy:5%").regressions == []
+    assert one(old, probe(accuracy=0.95, lower_bound=0.94, upper_bound=0.96), "accuracy:5%").regressions != []
+
+
+def test_the_seed_spread_is_reached_at_its_value():
+    assert one(probe(sequences=20480), probe(sequences=32768), "sequences:1.2x").regressions != []  # 1.6x exactly
+
+
+def test_missing_numbers_are_skipped_not_compared():
+    assert compare([probe(accuracy=None)], [probe()], parse_rules("accuracy:0.01")) == []
+    assert compare([probe()], [probe(accuracy=None, upper_bound=None)], parse_rules("accuracy:0.01")) == []
+    gone = one(probe(probe="memory(max_lag=4)", horizon=4), probe(probe="memory(max_lag=4)", horizon=None), "horizon:1")
+    assert gone is None
+    nothing = one(probe(sequences=20480), probe(sequences=0, stopped="static", verdict="pass"), "sequences:2x")
+    assert nothing.lines == ["sequences 20,480 -> 0 (0.00x)"]
+
+
+def test_only_a_failing_lag_above_the_new_horizon_can_make_it_undecided():
+    old = probe(probe="memory(max_lag=16)", horizon=16, stopped="profile")
+    cut = {"passed": False, "stopped": "budget", "budget": 9000}
+    below = [{"lag": 4, **cut}, {"lag": 8, "passed": True}, {"lag": 12, "passed": False, "stopped": "plateau"}]
+    assert one(old, probe(probe="memory(max_lag=16)", horizon=8, profile=below), "horizon:1").regressions != []
+    at = [{"lag": 8, **cut}, {"lag": 12, "passed": False, "stopped": "plateau"}]
+    assert one(old, probe(probe="memory(max_lag=16)", horizon=8, profile=at), "horizon:1").regressions != []
+    above = [{"lag": 8, "passed": True}, {"lag": 12, **cut}]
+    change = one(old, probe(probe="memory(max_lag=16)", horizon=8, profile=above), "horizon:1")
+    assert change.lines == ["horizon 16 -> 8 (-8)  undecided: lag(12) stopped at the profile's shared budget (horizon at least 8)"]
+
+
+def test_probes_without_a_test_id_are_matched_by_model():
+    old, new = probe(nodeid="", model="rnncheck::m"), probe(nodeid="", model="rnncheck::m", verdict="fail")
+    [change] = compare([old], [new], [])
+    assert change.title == "rnncheck::m lag(2)"
+    assert compare([probe(nodeid="", model="a")], [probe(nodeid="", model="b")], [])[0].title == "a lag(2)"
+
+
+def test_a_bad_rule_lists_the_fields_and_the_seeds_line_reads_in_full():
+    with pytest.raises(RnnCheckError, match="FIELD one of horizon, sequences, accuracy"):
+        parse_rules("speed:2")
+    lines = summary_lines([], "x.json", {}, (0, 7), 1)
+    assert lines[0] == "compared with x.json (saved ?, seed 0; this run seed 7)"
+    assert lines[1] == (
+        "  the seeds differ: differences include the seed's noise (replay with --rnncheck-seed to compare like for like)"
+    )
