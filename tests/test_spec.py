@@ -145,3 +145,11 @@ def test_min_horizon_belongs_to_memory_and_reaches_at_most_max_lag():
         make_spec("memory", max_lag=4, min_horizon=5)
     with pytest.raises(ProbeSpecError, match=r"lag\(\): min_horizon belongs to memory\(max_lag=K, min_horizon=H\)"):
         make_spec("lag", 2, min_horizon=1)
+
+
+def test_an_unknown_probe_lists_every_probe_there_is():
+    with pytest.raises(ProbeSpecError) as error:
+        make_spec("repeat", 1)
+    assert str(error.value) == (
+        "unknown probe 'repeat': rnncheck knows echo(), lag(n), invert(n=1), xor(n), memory(max_lag=K, min_horizon=None)"
+    )
