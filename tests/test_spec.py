@@ -90,6 +90,9 @@ def test_the_lag_can_be_given_by_keyword_but_only_once():
     assert make_spec("lag", n=3) == make_spec("lag", 3)
     assert make_spec("invert", n=0).n == 0
     assert make_spec("memory", max_lag=5).n == 5
+    assert make_spec("memory", n=5) == make_spec("memory", max_lag=5)  # n names any probe's lag
+    with pytest.raises(ProbeSpecError, match=r"echo\(\) takes no lag: use lag\(n\)"):
+        make_spec("echo", n=1)
     with pytest.raises(ProbeSpecError, match=r"lag\(\) takes one lag, got 2"):
         make_spec("lag", 2, n=3)
     with pytest.raises(ProbeSpecError, match=r"takes one lag, got 2"):
