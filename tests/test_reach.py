@@ -137,3 +137,41 @@ def test_real_valued_steps_are_perturbed_too():
 
     reach = measure([lag_two_of_feature_one], lambda v: v, 0, 8, np.random.default_rng(0), features=3)
     assert reach.lag_ceiling(2, 0.2)[0] == 1.0 and reach.lag_ceiling(1, 0.2)[1] == 0
+
+
+def reach_of(depends, output_steps=None):
+    from pytest_rnncheck.reach import ReachMap
+
+    depends = np.asarray(depends, dtype=bool)
+    steps = np.arange(depends.shape[1]) if output_steps is None else np.asarray(output_steps)
+    return ReachMap(depends, depends.astype(float), steps, 1)
+
+
+def test_the_ceiling_counts_only_scored_outputs_and_is_one_with_nothing_to_score():
+    # outputs 1..3 reach one step back, except output 3, which is not scored
+    depends = [[1, 0, 0, 0], [1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]]
+    reach = reach_of(depends)
+    assert reach.lag_ceiling(1, 0.25) == (pytest.approx((2 + 0.25) / 3), 2, 3)
+    assert reach.lag_ceiling(1, 0.25, np.array([True, True, True, False])) == (1.0, 2, 2)
+    # lag 4 on 4 steps: no output stands far enough from the start; nothing limits the accuracy
+    assert reach.lag_ceiling(4, 0.25) == (1.0, 0, 0)
+    assert reach.lag_ceiling(1, 0.25, np.zeros(4, dtype=bool)) == (1.0, 0, 0)
+
+
+def test_reach_descriptions_for_the_present_only_and_for_nothing_before_t():
+    assert describe_reach(reach_of(np.eye(5))) == "x[t] only"
+    assert reach_of(np.eye(5)).receptive_field() == 1
+    ahead = np.eye(5, k=1)  # each output sees only the next step
+    assert reach_of(ahead).receptive_field() == 0
+    assert describe_reach(reach_of(ahead)) == "no input step at or before t"
+    assert describe_reach(reach_of(np.tril(np.ones((5, 5))) - np.tril(np.ones((5, 5)), -2))) == "x[t-1..t] only"
+
+
+@pytest.mark.parametrize("lag", [0, 1, 2])
+def test_an_order_blind_model_is_right_when_the_symbol_is_the_window_s_most_frequent(lag):
+    from pytest_rnncheck.reach import order_blind_ceiling
+
+    # three bits: the majority matches any one of them 3 times in 4
+    assert order_blind_ceiling(lag, 2, 3, np.random.default_rng(0)) == pytest.approx(0.75, abs=0.03)
+    # one step and one window: the bag is the sequence
+    assert order_blind_ceiling(0, 5, 1, np.random.default_rng(0)) == 1.0
