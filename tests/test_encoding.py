@@ -79,3 +79,18 @@ def test_regression_targets_are_the_real_values_with_a_feature_axis():
     y = enc.target_array("value", targets, "continuous", 4, sparse=False)
     assert y.shape == (2, 2, 1) and y.dtype == np.float32
     assert np.allclose(y[..., 0], targets)
+
+
+def test_index_inputs_are_int32_token_ids_and_scalar_inputs_sit_on_the_encoding_s_scale():
+    symbols = np.array([[0, 2, 4]])
+    index = enc.encode("index", symbols, 5)
+    assert index.dtype == np.int32 and (index == symbols).all()
+    assert enc.encode("scaled", symbols, 5)[..., 0].tolist() == [[0.0, 0.5, 1.0]]
+    assert enc.encode("raw", symbols, 5)[..., 0].tolist() == [[0.0, 2.0, 4.0]]
+
+
+def test_continuous_inputs_are_the_values_themselves_as_float32():
+    values = np.random.default_rng(0).standard_normal((2, 3, 4))
+    encoded = enc.encode("continuous", values, 4)
+    assert encoded.shape == (2, 3, 4) and encoded.dtype == np.float32
+    assert np.allclose(encoded, values)

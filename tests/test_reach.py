@@ -175,3 +175,67 @@ def test_an_order_blind_model_is_right_when_the_symbol_is_the_window_s_most_freq
     assert order_blind_ceiling(lag, 2, 3, np.random.default_rng(0)) == pytest.approx(0.75, abs=0.03)
     # one step and one window: the bag is the sequence
     assert order_blind_ceiling(0, 5, 1, np.random.default_rng(0)) == 1.0
+
+
+@pytest.mark.parametrize("vocab", [2, 3, 7])
+def test_each_perturbed_row_changes_exactly_its_step_to_another_symbol(vocab):
+    from pytest_rnncheck.reach import perturbations
+
+    base = np.random.default_rng(1).integers(0, vocab, size=(3, 5))
+    rows, changed = perturbations(base, vocab, np.random.default_rng(2))
+    assert rows.shape == (3 * 6, 5) and list(changed[:6]) == [-1, 0, 1, 2, 3, 4]
+    for b in range(3):
+        block = rows[6 * b : 6 * (b + 1)]
+        assert (block[0] == base[b]).all()  # the base itself, unchanged (-1)
+        for s in range(5):
+            differs = np.flatnonzero(block[1 + s] != base[b])
+            assert list(differs) == [s] and 0 <= block[1 + s, s] < vocab
+
+
+def test_real_valued_steps_get_fresh_values_on_every_feature():
+    from pytest_rnncheck.reach import perturbations
+
+    base = np.zeros((1, 4, 3))
+    rows, changed = perturbations(base, 0, np.random.default_rng(0))
+    assert rows.shape == (5, 4, 3) and list(changed) == [-1, 0, 1, 2, 3]
+    for s in range(4):
+        new = rows[1 + s, s]
+        assert np.all(new != 0) and len(set(new.tolist())) == 3  # three independent draws
+        assert not np.delete(rows[1 + s], s, axis=0).any()
+
+
+def test_real_valued_steps_have_one_feature_unless_told_otherwise():
+    widths = []
+
+    def forward(x):
+        widths.append(x.shape[-1])
+        return x[..., :1].copy()
+
+    reach = measure([forward], lambda v: v, 0, 6, np.random.default_rng(0))
+    assert widths == [1] and reach.receptive_field() == 1
+
+
+def test_future_steps_can_be_limited_to_scored_outputs():
+    reach = reach_of(np.ones((4, 4)))  # every output sees every step
+    assert reach.future_steps() == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    assert reach.future_steps(np.array([False, False, True, True])) == [(2, 3)]
+    assert reach.future_steps(np.array([True, False, False, False])) == [(0, 1), (0, 2), (0, 3)]
+
+
+def test_the_receptive_field_is_what_every_output_far_enough_from_the_start_reaches():
+    depends = np.zeros((6, 6), dtype=bool)
+    for t, back in [(0, 0), (1, 1), (2, 1), (3, 1), (4, 3), (5, 3)]:
+        depends[t, t - back : t + 1] = True
+    # outputs 4 and 5 reach 3 steps back, but output 3 could have and reaches 1: the field is 2
+    assert reach_of(depends).receptive_field() == 2
+    assert describe_reach(reach_of(depends)) == "x[t-1..t] only"
+
+
+def test_a_dependence_that_shows_for_some_symbols_only_is_found():
+    def both_zero(x):  # output t is 1 when x[t] and x[t-1] are both symbol 0: an AND of one-hot channels
+        out = np.zeros(x.shape[:2] + (1,))
+        out[:, 1:, 0] = x[:, 1:, 0] * x[:, :-1, 0]
+        return out
+
+    reach = measure([both_zero], onehot(2), 2, 8, np.random.default_rng(0))
+    assert reach.receptive_field() == 2 and reach.future_steps() == []
