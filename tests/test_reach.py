@@ -239,3 +239,46 @@ def test_a_dependence_that_shows_for_some_symbols_only_is_found():
 
     reach = measure([both_zero], onehot(2), 2, 8, np.random.default_rng(0))
     assert reach.receptive_field() == 2 and reach.future_steps() == []
+
+
+def test_an_initialisation_that_sees_nothing_does_not_erase_one_that_did():
+    dead = lambda x: np.zeros(x.shape[:2] + (3,))  # noqa: E731
+    reach = measure([window_sum(3), dead], onehot(5), 5, 10, np.random.default_rng(0))
+    assert reach.receptive_field() == 4
+
+
+def test_a_dead_model_depends_on_nothing_and_is_not_called_order_blind():
+    dead = lambda x: np.zeros(x.shape[:2] + (3,))  # noqa: E731
+    reach = measure([dead], onehot(5), 5, 6, np.random.default_rng(0))
+    assert reach.depends.dtype == bool and reach.depends.shape == (6, 6) and not reach.depends.any()
+    assert reach.receptive_field() == 0 and not reach.order_blind
+
+
+def test_the_threshold_is_relative_so_a_model_with_tiny_outputs_is_measured_alike():
+    window = window_sum(2)
+    tiny = lambda x: 1e-5 * window(x)  # noqa: E731
+    reach = measure([tiny], onehot(5), 5, 10, np.random.default_rng(0))
+    assert reach.receptive_field() == 3 and reach.future_steps() == [] and not reach.order_blind
+
+
+def test_strength_is_the_largest_change_seen():
+    reach = measure([lambda x: 2.0 * x], onehot(4), 4, 5, np.random.default_rng(0))  # output t = 2 * one-hot x[t]
+    assert np.array_equal(reach.strength, 2.0 * np.eye(5)) and reach.receptive_field() == 1
+
+
+def test_a_per_step_output_over_the_whole_bag_is_order_blind():
+    def bag(x):  # output t: x[t] plus the sum of all steps, whatever their order
+        return x + x.sum(axis=1, keepdims=True)
+
+    reach = measure([bag], onehot(3), 3, 6, np.random.default_rng(0))
+    assert reach.order_blind and reach.receptive_field() == 6
+    assert not measure([window_sum(1)], onehot(5), 5, 6, np.random.default_rng(0)).order_blind
+
+
+def test_fewer_output_steps_than_input_steps_stand_at_the_end():
+    def valid_conv(x):  # output j reads x[j..j+2]: a 'valid' convolution, two steps shorter
+        return x[:, :-2] + 0.5 * x[:, 1:-1] + 0.25 * x[:, 2:]
+
+    reach = measure([valid_conv], onehot(4), 4, 8, np.random.default_rng(0))
+    assert list(reach.output_steps) == [2, 3, 4, 5, 6, 7]
+    assert reach.receptive_field() == 3 and reach.future_steps() == []
