@@ -364,6 +364,7 @@ def test_the_median_update_of_trainable_layers_leaves_frozen_and_weightless_ones
 def test_the_loss_trend_skips_non_finite_losses_and_needs_two_looks():
     assert recorded([0.01] * 3, [float("nan"), 2.0, float("inf")]).loss_trend() is None
     assert recorded([0.01], [2.0]).loss_trend() is None
+    assert recorded([0.01] * 2, [2.0, 1.5]).loss_trend() == (2.0, 1.5, 1.5)  # two looks make a trend
     assert recorded([0.01] * 4, [float("nan"), 3.0, 1.0, 2.0]).loss_trend() == (3.0, 1.0, 2.0)
 
 
@@ -515,3 +516,208 @@ def test_a_categorical_loss_on_a_single_unit_has_nothing_to_learn():
     geometry = compiled(seq("m", 8, 1, LSTM, dense(1, "sigmoid")), "categorical_crossentropy")
     found = [p for p in static(make_spec("invert", 1), geometry) if p.code == "loss-mismatch"]
     assert found and "single output unit" in found[0].message
+
+
+def loss_findings(spec, geometry, loss, logits=None):
+    return [p for p in static(spec, compiled(geometry, loss, logits)) if p.code == "loss-mismatch"]
+
+
+def test_a_probability_loss_on_an_unbounded_output_says_keras_clips_and_how_to_fix_it():
+    (found,) = loss_findings(make_spec("lag", 2), seq("m", 8, 100, LSTM, dense(100, None)), "categorical_crossentropy", False)
+    assert found.severity == "error" and not found.certain
+    assert found.message == (
+        "the loss is categorical_crossentropy with from_logits=False, which expects probabilities, but the output "
+        "activation is none (unbounded values): Keras clips them into (0, 1) and the gradient through the clipped "
+        "values is zero or meaningless"
+    )
+    assert "activation='softmax' ('sigmoid' for one unit)" in found.fix
+    assert "compile with from_logits=True, e.g. keras.losses.SparseCategoricalCrossentropy(from_logits=True)" in found.fix
+    # from_logits not known (a custom loss object): nothing is claimed
+    assert loss_findings(make_spec("lag", 2), seq("m", 8, 100, LSTM, dense(100, "linear")), "categorical_crossentropy") == []
+
+
+def test_logits_into_a_sigmoid_are_squashed_twice():
+    (found,) = loss_findings(make_spec("invert", 1), seq("m", 8, 1, LSTM, dense(1, "sigmoid")), "BinaryCrossentropy", True)
+    assert "with from_logits=True, but the output already applies sigmoid" in found.message
+    assert "squeezes the outputs and flattens the gradient" in found.message
+    assert found.fix == "drop from_logits=True (or drop the output activation)"
+
+
+@pytest.mark.parametrize("loss", ["kld", "KLDivergence", "kullback_leibler_divergence", "poisson"])
+def test_a_log_loss_needs_a_positive_output(loss):
+    spec = make_spec("lag", 2)
+    (found,) = loss_findings(spec, seq("m", 8, 100, LSTM, dense(100, "linear")), loss)
+    assert found.message.startswith(f"the loss is {loss}, which takes the log of the prediction, but the output activation is linear")
+    assert "predictions can be zero or negative, where the loss is undefined or clipped" in found.message
+    assert "'softplus'/'exponential' for counts" in found.fix and "sparse_categorical_crossentropy(from_logits=True)" in found.fix
+    for positive in ("softmax", "softplus", "exponential", "relu"):
+        assert loss_findings(spec, seq("m", 8, 100, LSTM, dense(100, positive)), loss) == []
+
+
+@pytest.mark.parametrize("loss", ["categorical_crossentropy", "SparseCategoricalCrossentropy"])
+def test_a_distribution_over_one_unit_has_nothing_to_learn(loss):
+    (found,) = loss_findings(make_spec("invert", 1), seq("m", 8, 1, LSTM, dense(1, "sigmoid")), loss)
+    assert found.message == (
+        f"{loss} on a single output unit: a distribution over one class is always 1, so the loss does not depend "
+        "on the prediction and there is nothing to learn"
+    )
+    assert "one sigmoid unit with binary_crossentropy" in found.fix and "Dense(2, activation='softmax')" in found.fix
+
+
+def test_categorical_crossentropy_over_independent_sigmoids_is_named():
+    (found,) = loss_findings(make_spec("lag", 2, vocab=10), seq("m", 8, 10, LSTM, dense(10, "sigmoid")), "categorical_crossentropy")
+    assert "one distribution over the 10 outputs, but each is an independent sigmoid: they do not sum to 1" in found.message
+    assert "activation='softmax' with categorical_crossentropy" in found.fix
+    assert loss_findings(make_spec("lag", 2, vocab=10), seq("m", 8, 10, LSTM, dense(10)), "categorical_crossentropy") == []
+    # sparse targets on sigmoids are a different mistake, left to the other rules
+    assert loss_findings(make_spec("lag", 2, vocab=10), seq("m", 8, 10, LSTM, dense(10, "sigmoid")), "sparse_categorical_crossentropy") == []
+
+
+def test_binary_crossentropy_fits_two_classes_but_not_more():
+    two = seq("m", 8, 2, LSTM, dense(2))
+    assert loss_findings(make_spec("lag", 2), two, "binary_crossentropy") == []
+    (found,) = loss_findings(make_spec("lag", 2, vocab=3), seq("m", 8, 3, LSTM, dense(3)), "binary_crossentropy")
+    assert found.message == (
+        "binary_crossentropy treats each of the 3 output units as an independent yes/no, but the output is one class out of 3"
+    )
+    assert "loss='sparse_categorical_crossentropy' (integer targets)" in found.fix and "'categorical_crossentropy' (one-hot" in found.fix
+
+
+@pytest.mark.parametrize("loss", ["mape", "MeanSquaredLogarithmicError"])
+def test_a_ratio_loss_on_centred_regression_targets_is_named(loss):
+    regressor = seq("r", 8, 4, LSTM, dense(1, "linear"))
+    spec = make_spec("lag", 1)
+    assert plan_probe(spec, regressor).form == "value"
+    (found,) = loss_findings(spec, regressor, loss)
+    assert found.message == (
+        f"the loss {loss} divides by (or takes the log of) the target, but regression targets here are centred on 0 "
+        "and half of them are negative"
+    )
+    assert found.fix == "use loss='mse' or 'mae' (or huber) for targets that can be 0 or negative"
+
+
+def test_a_ratio_loss_counts_the_scalar_targets_at_zero():
+    raw = seq("m", 8, 1, LSTM, dense(1, "linear"))
+    (found,) = loss_findings(make_spec("lag", 1, vocab=5, encoding="raw"), raw, "msle")
+    assert found.message == (
+        "the loss msle takes the log of the target + 1, but 1 of 5 target values are zero (the raw encoding of "
+        "symbol 0): those steps dominate the loss or give it no gradient"
+    )
+    assert found.fix == "use loss='mse' or 'mae' for targets that can be 0, or shift the targets away from 0"
+    (bits,) = loss_findings(make_spec("invert", 1), raw, "mean_absolute_percentage_error")
+    assert "divides by the target, but 1 of 2 target values are zero (the binary encoding of symbol 0)" in bits.message
+    # an uncompiled model, or one without a loss, is not judged
+    assert [p for p in static(make_spec("lag", 1, vocab=5, encoding="raw"), raw) if p.code == "loss-mismatch"] == []
+
+
+def shape_finding(spec, geometry):
+    (found,) = [p for p in static(spec, geometry) if p.code == "output-shape"]
+    assert found.severity == "error" and found.certain
+    return found
+
+
+def test_an_output_of_the_wrong_rank_says_which_shapes_are_read():
+    import dataclasses
+
+    geometry = dataclasses.replace(seq("m", 8, 100, LSTM, dense(100)), output_rank=4)
+    found = shape_finding(make_spec("lag", 1), geometry)
+    assert found.message == (
+        "output has rank 4 (width 100); lag(1) reads (batch, width) for one target per sample or "
+        "(batch, timesteps, width) for a target per step"
+    )
+
+
+def test_more_output_steps_than_input_steps_cannot_be_scored():
+    import dataclasses
+
+    geometry = dataclasses.replace(seq("m", 8, 100, LSTM, dense(100), rank=3), output_timesteps=10)
+    found = shape_finding(make_spec("lag", 1), geometry)
+    assert found.message == (
+        "output has 10 steps but the input has only 8; per-step targets need at most one output per input step "
+        "(fewer are aligned to the end)"
+    )
+    assert found.fix == "give the last Dense a width W = 100 with softmax for classes, or W = 1 for a scalar"
+
+
+def test_a_wrong_width_names_the_widths_that_would_fit_and_the_head_to_add():
+    bits = seq("m", 8, 3, GRU, rank=3)  # binary inputs of 8 symbols; the GRU's 16-unit state is the output
+    found = shape_finding(make_spec("lag", 1, vocab=8, encoding="binary"), bits)
+    assert found.message == (
+        "output width is 16 (GRU), but lag(1, vocab=8, encoding='binary') needs width 8 (one unit per symbol) or "
+        "1 (a scalar) or 3 (one unit per bit); Keras would broadcast the target across the 16 units and train "
+        "without complaint"
+    )
+    assert found.fix == (
+        "end the model with a read-out head of width W = 8 with softmax for classes, or W = 1 for a scalar: "
+        "Conv1D(W, 1) or TimeDistributed(Dense(W)); the recurrent state of GRU is memory, not a prediction"
+    )
+    nameless = seq("m", 8, 100, LayerInfo("MyHead", "tanh", None, units=7))
+    found = shape_finding(make_spec("lag", 1), nameless)
+    assert "output width is 7 (MyHead)" in found.message and found.fix.endswith("or W = 1 for a scalar: Dense(W)")
+    import dataclasses
+
+    unnamed = dataclasses.replace(nameless, output_layer=None)
+    assert "output width is 7 (the last layer)" in shape_finding(make_spec("lag", 1), unnamed).message
+
+
+def test_a_softmax_over_one_unit_explains_why_and_the_widths_to_use():
+    found = {p.code: p for p in static(make_spec("lag", 1, vocab=10, encoding="scaled"), seq("a", 4, 1, LSTM, dense(1, "softmax")))}
+    assert found["activation-range"].message == "softmax over a single unit always outputs 1.0, whatever the input"
+    assert found["activation-range"].fix == (
+        "use sigmoid or no activation for a one-unit output, or softmax over 10 units (one per symbol)"
+    )
+    assert found["constant-output"].message == (
+        "the output is softmax over one unit: it is 1.0 for every input, so the model predicts the same symbol always"
+    )
+    assert found["constant-output"].fix == "give softmax one unit per symbol, or use sigmoid/linear for a scalar output"
+
+
+def test_a_masked_embedding_token_zero_is_a_real_symbol():
+    embedding = LayerInfo("Embedding", None, False, name="emb", mask_value=0.0)
+    geometry = seq("m", None, None, embedding, GRU, dense(20), integer=True, vocab=20)
+    (found,) = static(make_spec("lag", 1), geometry)
+    assert found.code == "masking-collision" and found.severity == "error"
+    assert found.message == (
+        "Embedding 'emb' has mask_zero=True, so token 0 is padding, but 0 is one of the 20 real symbols: "
+        "about 5% of real steps are skipped"
+    )
+    assert found.fix == (
+        "drop mask_zero=True, or shift the real tokens to start at 1 (Embedding(vocab + 1, d)) and keep 0 for padding"
+    )
+    plain = seq("m", None, None, LayerInfo("Embedding", None, False, name="emb"), GRU, dense(20), integer=True, vocab=20)
+    assert static(make_spec("lag", 1), plain) == []
+
+
+def test_a_masking_collision_lists_the_symbols_it_hides():
+    masking = LayerInfo("Masking", None, False, mask_value=0.0)
+    binary = seq("m", 8, 3, masking, LSTM, dense(8))  # bits of 8 symbols: only symbol 0 is all zeros
+    (found,) = static(make_spec("lag", 1, vocab=8, encoding="binary"), binary)
+    assert found.message == (
+        "Masking(mask_value=0) equals the encoded step of symbol 0 (binary encoding): about 12% of real input "
+        "steps are skipped as padding, so the model never sees them"
+    )
+    assert found.fix == (
+        "pick a mask_value no real step takes (e.g. Masking(mask_value=-1.0) and pad with -1.0), or shift or "
+        "one-hot encode the data so a real step never equals the padding value"
+    )
+    two = seq("m", 8, 1, LayerInfo("Masking", None, False, mask_value=0.0), LayerInfo("Masking", None, False, mask_value=1.0), LSTM, dense(1, "sigmoid"))
+    found = static(make_spec("lag", 1), two)
+    assert [p.code for p in found] == ["masking-collision", "masking-collision"]
+    raw = seq("m", 8, 1, LayerInfo("Masking", None, False, mask_value=0.0), LSTM, dense(1, "linear"))
+    (zero,) = static(make_spec("lag", 1, vocab=8, encoding="raw"), raw)
+    assert "symbol 0 (raw" in zero.message
+    scaled = seq("m", 8, 1, LayerInfo("Masking", None, False, mask_value=1.0), LSTM, dense(1, "linear"))
+    (top,) = static(make_spec("lag", 1, vocab=8, encoding="scaled"), scaled)
+    assert "Masking(mask_value=1) equals the encoded step of symbol 7 (scaled" in top.message
+    # a continuous probe's real values never equal the mask exactly
+    regressor = seq("r", 8, 4, LayerInfo("Masking", None, False, mask_value=0.0), LSTM, dense(1, "linear"))
+    assert static(make_spec("lag", 1), regressor) == []
+
+
+def test_small_weights_get_a_relative_update_too_and_a_look_before_start_has_nothing_to_compare():
+    from pytest_rnncheck.recorder import FlightRecorder, LayerRecord
+
+    record = FlightRecorder([LayerRecord("w", "Dense", True, 4)])
+    record.look(10, 0.1, 1.0, 1, {"w": np.full(4, 0.1)})  # no start(): the first look is the reference
+    record.look(20, 0.2, 0.9, 1, {"w": np.full(4, 0.11)})
+    assert record.looks[0].updates == {} and record.looks[1].updates["w"] == pytest.approx(0.1)
