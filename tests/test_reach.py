@@ -263,7 +263,8 @@ def test_the_threshold_is_relative_so_a_model_with_tiny_outputs_is_measured_alik
 
 def test_strength_is_the_largest_change_seen():
     reach = measure([lambda x: 2.0 * x], onehot(4), 4, 5, np.random.default_rng(0))  # output t = 2 * one-hot x[t]
-    assert np.array_equal(reach.strength, 2.0 * np.eye(5)) and reach.receptive_field() == 1
+    assert reach.strength.dtype == np.float64 and np.array_equal(reach.strength, 2.0 * np.eye(5))
+    assert reach.receptive_field() == 1
 
 
 def test_a_per_step_output_over_the_whole_bag_is_order_blind():
@@ -282,3 +283,11 @@ def test_fewer_output_steps_than_input_steps_stand_at_the_end():
     reach = measure([valid_conv], onehot(4), 4, 8, np.random.default_rng(0))
     assert list(reach.output_steps) == [2, 3, 4, 5, 6, 7]
     assert reach.receptive_field() == 3 and reach.future_steps() == []
+
+
+def test_every_unit_of_a_many_to_one_output_counts():
+    def split(x):  # unit 0 reads the last step, the other units the step three back
+        return np.concatenate([x[:, -1, :1], x[:, -3, 1:]], axis=-1)
+
+    reach = measure([split], onehot(4), 4, 6, np.random.default_rng(0))
+    assert list(reach.output_steps) == [5] and reach.receptive_field() == 3
