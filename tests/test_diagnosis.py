@@ -6,6 +6,8 @@ import pytest
 from geometries import GRU, HEALTHY, LSTM, STATEFUL_LSTM, LayerInfo, dense, seq
 
 from pytest_rnncheck.diagnosis import (
+    ERROR,
+    Pathology,
     diagnose_undertrained,
     diagnose_constant_output,
     diagnose_non_finite,
@@ -964,3 +966,75 @@ def test_each_confirmed_cause_says_what_the_control_reached_and_how_to_fix_it():
         "checked learning-rate (learning rate 5: ...): the same model at learning rate 0.005 did not learn either "
         "(0.020 after 64,000 sequences), so it is not blamed"
     )
+
+
+# -- undertrained, non-finite, ranges, ranking ------------------------------------------------
+def undertrained(spec, *args, **kwargs):
+    return diagnose_undertrained(spec, plan_probe(spec, HEALTHY["lstm_onehot"]), *args, **kwargs)
+
+
+def test_undertrained_reads_in_full_with_one_attempt_and_nothing_measured():
+    echo = make_spec("echo")
+    (found,) = undertrained(echo, 0.05, 0.01, 100_000, "plateau", False, 1, False)  # echo needs no past
+    assert (found.code, found.severity) == ("undertrained", "error")
+    assert found.message == (
+        "echo() reached 0.050 (chance 0.010) after 100,000 sequences (1 attempt), and learning had stalled, for "
+        "longer than healthy models of this lag need; no cause was shown"
+    )
+    assert found.fix == "give it more training to settle it: budget=200000; or more units, or another learning rate"
+
+
+def test_undertrained_names_an_unmeasured_reach_the_echo_control_and_the_attempts():
+    lag = make_spec("lag", 1)
+    assert undertrained(lag, 0.05, 0.01, 64_000, "budget", False, 1, False) == []  # lag(1): the reach rule's case
+    (found,) = undertrained(lag, 0.05, 0.01, 100_000, "budget", False, 3, None, (0.02, False))
+    assert found.message == (
+        "lag(1) reached 0.050 (chance 0.010) after 100,000 sequences (3 attempts at different learning rates), and the "
+        "budget ran out; whether x[t-n] reaches the output could not be measured (a stateful model); the control "
+        "echo() fails too (0.020); no cause was shown"
+    )
+    assert found.fix == (
+        "the model cannot learn even to echo the current input: check what stands between input and output (frozen "
+        "layers, heavy Dropout, the loss and the output activation, the learning rate)"
+    )
+    (two,) = undertrained(lag, 0.05, 0.01, 100_000, "budget", True, 2, True)
+    assert "(2 attempts at different learning rates), and it was still learning when the budget ran out;" in two.message
+    assert two.fix == "give it more training to settle it: budget=100000"
+    (three,) = undertrained(lag, 0.05, 0.01, 100_000, "budget", True, 3, True)
+    assert three.fix == "give it more training to settle it: budget=66666"
+
+
+def test_a_non_finite_loss_says_when_and_blames_raw_inputs_only_when_they_are_large():
+    plan = lambda spec, geometry: plan_probe(spec, geometry)  # noqa: E731
+    scalar = seq("m", 4, 1, LSTM, dense(1, "linear"))
+    (found,) = diagnose_non_finite(plan(make_spec("lag", 1, vocab=10, encoding="raw"), scalar), float("inf"), 512)
+    assert (found.code, found.severity) == ("non-finite-loss", "error")
+    assert found.message == "the loss became inf after 512 training sequences; training stopped there"
+    clip = "lower the learning rate or clip gradients (optimizer=keras.optimizers.Adam(1e-3, clipnorm=1.0))"
+    assert found.fix == clip + "; raw inputs up to 9 make large activations: use encoding 'scaled' or one-hot"
+    (three,) = diagnose_non_finite(plan(make_spec("lag", 1, vocab=3, encoding="raw"), scalar), float("nan"), 1)
+    assert three.fix.endswith("; raw inputs up to 2 make large activations: use encoding 'scaled' or one-hot")
+    for spec in (make_spec("lag", 1, vocab=2, encoding="raw"), make_spec("lag", 1, vocab=10, encoding="scaled")):
+        assert diagnose_non_finite(plan(spec, scalar), float("nan"), 1)[0].fix == clip
+
+
+def test_activation_ranges_are_described_with_their_infinite_ends():
+    from pytest_rnncheck.diagnosis.ranges import activation_range, describe
+
+    assert describe(activation_range("ReLU")) == "(0, inf)"
+    assert describe(activation_range("log_softmax")) == "(-inf, 0)"
+    assert describe(activation_range("selu")) == "(-1.7581, inf)"
+    assert activation_range(None) is None and activation_range("my_act") is None
+
+
+def test_findings_rank_proven_first_then_errors_then_by_code_and_unknown_codes_last():
+    from pytest_rnncheck.diagnosis import WARNING, rank
+
+    leak = Pathology("future-leak", WARNING, "m", "f")
+    mine = Pathology("my-rule", ERROR, "m", "f")
+    shape = Pathology("output-shape", ERROR, "m", "f")
+    proven = Pathology("undertrained", ERROR, "m", "f", certain=True)
+    assert rank([leak, mine, shape, proven]) == [proven, shape, mine, leak]
+    warned = shape.as_warning()
+    assert warned == Pathology("output-shape", WARNING, "m", "f") and shape.severity == ERROR
+    assert shape.to_dict() == {"code": "output-shape", "severity": "error", "message": "m", "fix": "f"}
