@@ -1181,3 +1181,125 @@ def test_position_blind_says_what_an_unordered_bag_allows_and_how_to_add_positio
     # a field no longer than the lag is missing-context's case, not this rule's
     short = dataclasses.replace(banded(10, 1), order_blind=True)
     assert [p.code for p in diagnose_static(spec, plan_probe(spec, pooled), pooled, short)] == ["missing-context"]
+
+
+@pytest.mark.parametrize(
+    "layer, rank, fix_end",
+    [
+        (LayerInfo("TimeDistributed(Dense)", "tanh", False, units=5), 3,
+         "give the last TimeDistributed(Dense) a width W = 100 with softmax for classes, or W = 1 for a scalar"),
+        (LayerInfo("EinsumDense", "tanh", False, units=5), 2,
+         "give the last EinsumDense a width W = 100 with softmax for classes, or W = 1 for a scalar"),
+        (LayerInfo("Conv1D", "tanh", False, units=5), 3,
+         "give the last Conv1D a width W = 100 with softmax for classes, or W = 1 for a scalar"),
+        (LayerInfo("LSTM", "tanh", True, units=5), 2, "Dense(W); the recurrent state of LSTM is memory, not a prediction"),
+        (LayerInfo("SimpleRNN", "tanh", True, units=5), 3,
+         "TimeDistributed(Dense(W)); the recurrent state of SimpleRNN is memory, not a prediction"),
+        (LayerInfo("RNN(GRUCell)", "tanh", True, units=5), 2,
+         "Dense(W); the recurrent state of RNN(GRUCell) is memory, not a prediction"),
+    ],
+)
+def test_the_output_shape_fix_fits_the_last_layer(layer, rank, fix_end):
+    geometry = seq("m", 8, 100, LSTM, layer, rank=rank)
+    found = shape_finding(make_spec("lag", 1), geometry)
+    assert found.fix.endswith(fix_end)
+    assert found.message == (
+        f"output width is 5 ({layer.kind}), but lag(1) needs width 100 (one unit per symbol) or 1 (a scalar); "
+        "Keras would broadcast the target across the 5 units and train without complaint"
+    )
+    assert [p.code for p in static(make_spec("lag", 1), geometry)] == ["output-shape"]  # no range check on classes
+
+
+def test_bits_are_a_width_only_for_binary_inputs_of_more_than_two_symbols():
+    state = seq("m", 8, 1, GRU, rank=3)
+    assert "needs width 2 (one unit per symbol) or 1 (a scalar);" in shape_finding(make_spec("invert", 1), state).message
+    three = seq("m", 8, 2, GRU, rank=3)
+    assert "needs width 3 (one unit per symbol) or 1 (a scalar) or 2 (one unit per bit);" in shape_finding(
+        make_spec("lag", 1, vocab=3, encoding="binary"), three
+    ).message
+
+
+def range_finding(spec, geometry):
+    (found,) = [p for p in static(spec, geometry) if p.code == "activation-range"]
+    assert found.severity == "error"
+    return found
+
+
+def test_activation_range_offers_only_probe_options_under_which_the_targets_fit():
+    raw = make_spec("lag", 1, vocab=10, encoding="raw")
+    found = range_finding(raw, seq("m", 8, 1, LSTM, dense(1, "sigmoid")))
+    assert found.message == (
+        "sigmoid output spans (0, 1); targets span 0..9 (raw encoding of 10 symbols): only 2 of 10 target values can be "
+        "produced, so accuracy can be at most 0.20"
+    )
+    assert found.fix == (
+        "to probe the model as it is, set encoding='scaled' or vocab=2 on the probe; or use a read-out that can reach "
+        "the targets: Dense(1) with no activation, or Dense(10, activation='softmax') with one-hot or Embedding inputs"
+    )
+    two = make_spec("lag", 1, vocab=2, encoding="raw")  # already vocab=2, and scaled bits cannot reach 1 either
+    found = range_finding(two, seq("m", 8, 1, LSTM, dense(1, "log_softmax")))
+    assert found.fix == (
+        "use a read-out that can reach the targets: Dense(1) with no activation, or Dense(2, activation='softmax') "
+        "with one-hot or Embedding inputs"
+    )
+    scaled = make_spec("lag", 1, vocab=10, encoding="scaled")
+    found = range_finding(scaled, seq("m", 8, 1, LSTM, dense(1, "log_softmax")))
+    assert "targets span 0..1 (scaled encoding of 10 symbols): only 1 of 10 target values" in found.message
+
+
+def test_a_ceiling_exactly_at_the_threshold_is_not_proven_impossible():
+    exact = make_spec("lag", 2, vocab=100, encoding="raw", min_accuracy=0.02)  # tanh reaches 2 of 100 symbols
+    assert not range_finding(exact, seq("m", 4, 1, LSTM, dense(1, "tanh"))).certain
+    assert range_finding(make_spec("lag", 2, vocab=100, encoding="raw", min_accuracy=0.03), seq("m", 4, 1, LSTM, dense(1, "tanh"))).certain
+
+
+def test_a_bidirectional_state_as_output_is_named_with_its_read_out_fix():
+    spec = make_spec("lag", 2, vocab=100, encoding="raw")
+    found = range_finding(spec, seq("m", 4, 1, LayerInfo("Bidirectional(LSTM)", "tanh", True, units=1)))
+    assert found.message.startswith("tanh output of Bidirectional(LSTM) spans (-1, 1); targets span 0..99")
+    assert found.fix.startswith("add a read-out layer after Bidirectional(LSTM) (its tanh state is bounded); ")
+
+
+def test_bit_outputs_are_not_range_checked_as_scalars():
+    bits = seq("m", 8, 3, LSTM, dense(3, "sigmoid"))
+    assert static(make_spec("lag", 1, vocab=8, encoding="binary"), bits) == []
+
+
+def test_a_masking_layer_that_misses_does_not_hide_one_that_hits():
+    layers = (LayerInfo("Masking", None, False, mask_value=-1.0), LayerInfo("Masking", None, False, mask_value=0.0))
+    geometry = seq("m", 8, 1, *layers, LSTM, dense(1, "sigmoid"))
+    (found,) = static(make_spec("invert", 1), geometry)
+    assert found.severity == "error" and found.message.startswith(
+        "Masking(mask_value=0) equals the encoded step of symbol 0 (binary encoding): about 50% of real input steps"
+    )
+
+
+def leak(spec, geometry, reach):
+    (found,) = diagnose_static(spec, plan_probe(spec, geometry), geometry, reach)
+    assert found.code == "future-leak"
+    return found
+
+
+def test_future_leak_message_and_fix_for_named_layers():
+    geometry = seq("m", 12, 10, LayerInfo("Bidirectional(LSTM)", "tanh", True, units=8), LayerInfo("Conv1D", "linear", True, units=8, padding="same"), dense(10), rank=3)
+    found = leak(make_spec("lag", 1), geometry, banded(12, 3, ahead=2))
+    assert found.message == (
+        "the output at step t depends on inputs after t: 11 of 12 output steps move when a later input changes (the "
+        "output at 0 moves when x[1] changes; up to 2 steps ahead), measured by changing one input step at a time on 2 "
+        "fresh initialisation(s); the configuration points at Bidirectional(LSTM), Conv1D(padding='same'). A forecaster "
+        "or streaming model will not have those inputs at inference time"
+    )
+    assert found.fix == (
+        "drop the backward half: use the LSTM alone; use Conv1D(..., padding='causal') (or, if looking ahead is intended, "
+        "ignore this warning; causal=True on the probe makes it an error)"
+    )
+    strict = leak(make_spec("lag", 1, causal=True), geometry, banded(12, 3, ahead=2))
+    assert strict.fix == "drop the backward half: use the LSTM alone; use Conv1D(..., padding='causal')"
+
+
+def test_future_leak_from_no_named_layer_one_step_ahead():
+    geometry = seq("m", 12, 10, LayerInfo("Conv1D", "linear", True, units=8, padding="causal"), LayerInfo("MaxPooling1D", None, True, padding="same"), dense(10), rank=3)
+    found = leak(make_spec("lag", 1, causal=True), geometry, banded(12, 3, ahead=1))
+    assert "(the output at 0 moves when x[1] changes; up to 1 step ahead)" in found.message
+    assert "; no layer's configuration shows which (a custom layer or a Lambda?). A forecaster" in found.message
+    assert found.fix == "make every layer causal: each output step may read only steps up to its own"
