@@ -1303,3 +1303,11 @@ def test_future_leak_from_no_named_layer_one_step_ahead():
     assert "(the output at 0 moves when x[1] changes; up to 1 step ahead)" in found.message
     assert "; no layer's configuration shows which (a custom layer or a Lambda?). A forecaster" in found.message
     assert found.fix == "make every layer causal: each output step may read only steps up to its own"
+
+
+def test_a_log_loss_on_an_output_without_activation_and_a_ratio_loss_on_scaled_targets():
+    (log,) = loss_findings(make_spec("lag", 2), seq("m", 8, 100, LSTM, dense(100, None)), "poisson")
+    assert "but the output activation is none: predictions can be zero or negative" in log.message
+    scaled = make_spec("lag", 1, vocab=10, encoding="scaled")
+    (ratio,) = loss_findings(scaled, seq("m", 8, 1, LSTM, dense(1, "linear")), "mape")
+    assert "divides by the target, but 1 of 10 target values are zero (the scaled encoding of symbol 0)" in ratio.message
