@@ -283,3 +283,39 @@ def test_junit_properties_in_full():
         ("rnncheck.lag(2).pathologies", ""),
         ("rnncheck.lag(2).seed", 7),
     ]
+
+
+def test_the_table_is_strict_only_when_asked():
+    rows = [result(passed=True, accuracy=0.99, lower=0.98, pathologies=FINDINGS[3:]).to_dict()]
+    assert "pass (warn)" in report.table_lines(rows)[2]
+    assert "FAIL (strict)" in report.table_lines(rows, strict=True)[2]
+
+
+def test_a_table_one_column_too_wide_gives_way_by_exactly_one_column():
+    rows = [result(pathologies=FINDINGS).to_dict()]
+    natural = len(report.table_lines(rows, width=1000)[1])
+    for width in (natural - 1, natural - 7):
+        lines = report.table_lines(rows, width=width)
+        assert len(lines[1]) == width  # the dashes fill the width exactly
+    cut = report.table_lines([result(nodeid="tests/" + "x" * 60 + "::test_end").to_dict()], width=106)
+    assert len(cut[2].split("  ")[0]) == len(cut[1].split("  ")[0])  # the cut id fills its column
+
+
+def test_findings_wrap_between_codes_never_inside_one():
+    from pytest_rnncheck.diagnosis import WARNING
+
+    findings = [Pathology("dropout", ERROR, "m", "f"), Pathology("masking-collision", WARNING, "m", "f")]
+    lines = report.table_lines([result(nodeid="t" * 60, probe="p" * 60, pathologies=findings).to_dict()], width=106)
+    assert any("masking-collision" in line for line in lines)
+
+
+def test_results_read_back_without_optional_keys_still_explain():
+    r = memory_result()
+    del r["profile"], r["notes"]
+    assert len(report.profile_lines(r)) == 1
+    assert report.explain(r)[-1].startswith("  horizon 4")
+
+
+def test_junit_chance_has_four_decimals():
+    props = dict(report.junit_properties(result(accuracy=0.5, lower=0.4, chance=0.012345).to_dict()))
+    assert props["rnncheck.lag(2).chance"] == "0.0123"
