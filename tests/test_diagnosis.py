@@ -6,6 +6,8 @@ import pytest
 from geometries import GRU, HEALTHY, LSTM, STATEFUL_LSTM, LayerInfo, dense, seq
 
 from pytest_rnncheck.diagnosis import (
+    ERROR,
+    Pathology,
     diagnose_undertrained,
     diagnose_constant_output,
     diagnose_non_finite,
@@ -333,6 +335,76 @@ def test_the_recorder_measures_relative_updates_and_the_loss_trend():
     assert summary["layers"][0] == {"name": "lstm", "kind": "LSTM", "trainable": True, "weights": 100, "update_ratio": 0.01}
 
 
+def test_the_recorder_compares_each_layer_with_its_previous_look():
+    from pytest_rnncheck.recorder import FlightRecorder, LayerRecord
+
+    record = FlightRecorder([LayerRecord("a", "Dense", True, 4), LayerRecord("b", "Dense", True, 2)])
+    record.start({"a": np.full(4, 2.0, dtype="float32"), "b": np.zeros(2)})
+    record.look(10, 0.5, 1.0, 2, {"a": np.full(4, 2.2, dtype="float32"), "b": np.zeros(2)})
+    # relative to the weights at the previous look, not at the start
+    record.look(20, 0.6, 0.9, 2, {"a": np.full(4, 2.2, dtype="float32"), "b": np.ones(2)})
+    record.look(30, 0.7, 0.8, 2, {"a": np.full(6, 1.0), "b": np.ones(2)})  # a's shape changed: no ratio
+    first, second, third = (look.updates for look in record.looks)
+    assert first["a"] == pytest.approx(0.1, rel=1e-6) and first["b"] == 0.0  # zero weights that stay zero
+    assert second["a"] == 0.0 and second["b"] == float("inf")  # zero weights that move
+    assert "a" not in third and third["b"] == 0.0
+    assert record.curve == [(10, 0.5, 1.0), (20, 0.6, 0.9), (30, 0.7, 0.8)]
+    assert record.looks[0].distinct == 2
+
+
+def test_the_median_update_of_trainable_layers_leaves_frozen_and_weightless_ones_out():
+    from pytest_rnncheck.recorder import FlightRecorder, LayerRecord
+
+    layers = [
+        LayerRecord("slow", "LSTM", True, 4),
+        LayerRecord("fast", "Dense", True, 4),
+        LayerRecord("faster", "Dense", True, 4),
+        LayerRecord("frozen", "Dense", False, 4),
+        LayerRecord("empty", "Dropout", True, 0),
+        LayerRecord("unseen", "Dense", True, 4),  # never handed over: no ratio to count
+    ]
+    record = FlightRecorder(layers)
+    assert record.median_update("slow") is None and record.median_update_of_trainable() is None
+    names = ["slow", "fast", "faster", "frozen", "empty"]
+    record.start({name: np.ones(4) for name in names})
+    steps = {"slow": [0.01, 0.02, 0.5], "fast": [0.1] * 3, "faster": [0.3] * 3, "frozen": [100.0] * 3, "empty": [50.0] * 3}
+    weights = {name: np.ones(4) for name in names}
+    for k in range(3):
+        weights = {name: w * (1 + steps[name][k]) for name, w in weights.items()}
+        record.look(k + 1, 0.1, 1.0, 1, weights)
+    assert record.median_update("slow") == pytest.approx(0.02)
+    assert record.median_update_of_trainable() == pytest.approx(0.1)  # of 0.02, 0.1 and 0.3
+
+
+def test_the_loss_trend_skips_non_finite_losses_and_needs_two_looks():
+    assert recorded([0.01] * 3, [float("nan"), 2.0, float("inf")]).loss_trend() is None
+    assert recorded([0.01], [2.0]).loss_trend() is None
+    assert recorded([0.01] * 2, [2.0, 1.5]).loss_trend() == (2.0, 1.5, 1.5)  # two looks make a trend
+    assert recorded([0.01] * 4, [float("nan"), 3.0, 1.0, 2.0]).loss_trend() == (3.0, 1.0, 2.0)
+
+
+def test_the_recorder_summary_rounds_and_drops_what_json_cannot_hold():
+    from pytest_rnncheck.recorder import FlightRecorder, LayerRecord
+
+    record = FlightRecorder([LayerRecord("w", "Dense", True, 3), LayerRecord("none", "Flatten", True, 0)])
+    record.start({"w": np.zeros(3)})
+    record.look(64, 0.123456, float("nan"), 4, {"w": np.ones(3)})
+    record.look(128, 0.5, 1.23456789, 5, {"w": np.full(3, 1.0123456)})
+    summary = record.summary()
+    assert summary["curve"] == [
+        {"sequences": 64, "accuracy": 0.1235, "loss": None, "distinct": 4},
+        {"sequences": 128, "accuracy": 0.5, "loss": 1.235, "distinct": 5},
+    ]
+    # the median of an infinite and a finite ratio is infinite: no number to report
+    assert summary["layers"] == [{"name": "w", "kind": "Dense", "trainable": True, "weights": 3, "update_ratio": None}]
+    record.look(192, 0.5, 1.0, 5, {"w": np.full(3, 1.0123456)})
+    assert summary_ratio(record) == pytest.approx(0.01235)
+
+
+def summary_ratio(record):
+    return record.summary()["layers"][0]["update_ratio"]
+
+
 def test_suspects_come_from_the_configuration_and_the_record():
     from pytest_rnncheck.diagnosis import suspects
 
@@ -459,3 +531,796 @@ def test_a_categorical_loss_on_a_single_unit_has_nothing_to_learn():
     geometry = compiled(seq("m", 8, 1, LSTM, dense(1, "sigmoid")), "categorical_crossentropy")
     found = [p for p in static(make_spec("invert", 1), geometry) if p.code == "loss-mismatch"]
     assert found and "single output unit" in found[0].message
+
+
+def loss_findings(spec, geometry, loss, logits=None):
+    found = [p for p in static(spec, compiled(geometry, loss, logits)) if p.code == "loss-mismatch"]
+    assert all(p.severity == "error" and not p.certain for p in found)  # a cause, not a proof: training still runs
+    return found
+
+
+def test_a_probability_loss_on_an_unbounded_output_says_keras_clips_and_how_to_fix_it():
+    (found,) = loss_findings(make_spec("lag", 2), seq("m", 8, 100, LSTM, dense(100, None)), "categorical_crossentropy", False)
+    assert found.severity == "error" and not found.certain
+    assert found.message == (
+        "the loss is categorical_crossentropy with from_logits=False, which expects probabilities, but the output "
+        "activation is none (unbounded values): Keras clips them into (0, 1) and the gradient through the clipped "
+        "values is zero or meaningless"
+    )
+    assert found.fix == (
+        "either end with activation='softmax' ('sigmoid' for one unit), or keep the linear output and compile with "
+        "from_logits=True, e.g. keras.losses.SparseCategoricalCrossentropy(from_logits=True)"
+    )
+    # from_logits not known (a custom loss object): nothing is claimed
+    assert loss_findings(make_spec("lag", 2), seq("m", 8, 100, LSTM, dense(100, "linear")), "categorical_crossentropy") == []
+
+
+def test_logits_into_a_sigmoid_are_squashed_twice():
+    (found,) = loss_findings(make_spec("invert", 1), seq("m", 8, 1, LSTM, dense(1, "sigmoid")), "BinaryCrossentropy", True)
+    assert "with from_logits=True, but the output already applies sigmoid" in found.message
+    assert "squeezes the outputs and flattens the gradient" in found.message
+    assert found.fix == "drop from_logits=True (or drop the output activation)"
+
+
+@pytest.mark.parametrize("loss", ["kld", "KLDivergence", "kullback_leibler_divergence", "KullbackLeiblerDivergence", "poisson"])
+def test_a_log_loss_needs_a_positive_output(loss):
+    spec = make_spec("lag", 2)
+    (found,) = loss_findings(spec, seq("m", 8, 100, LSTM, dense(100, "linear")), loss)
+    assert found.message.startswith(f"the loss is {loss}, which takes the log of the prediction, but the output activation is linear")
+    assert "predictions can be zero or negative, where the loss is undefined or clipped" in found.message
+    assert found.fix == (
+        "end with activation='softmax' for classes (or 'softplus'/'exponential' for counts), or use "
+        "sparse_categorical_crossentropy(from_logits=True) on the linear output"
+    )
+    for positive in ("softmax", "softplus", "exponential", "relu"):
+        assert loss_findings(spec, seq("m", 8, 100, LSTM, dense(100, positive)), loss) == []
+
+
+@pytest.mark.parametrize("loss", ["categorical_crossentropy", "SparseCategoricalCrossentropy"])
+def test_a_distribution_over_one_unit_has_nothing_to_learn(loss):
+    (found,) = loss_findings(make_spec("invert", 1), seq("m", 8, 1, LSTM, dense(1, "sigmoid")), loss)
+    assert found.message == (
+        f"{loss} on a single output unit: a distribution over one class is always 1, so the loss does not depend "
+        "on the prediction and there is nothing to learn"
+    )
+    assert found.fix == (
+        "for two classes use one sigmoid unit with binary_crossentropy, or Dense(2, activation='softmax') with "
+        "sparse_categorical_crossentropy"
+    )
+
+
+def test_categorical_crossentropy_over_independent_sigmoids_is_named():
+    (found,) = loss_findings(make_spec("lag", 2, vocab=10), seq("m", 8, 10, LSTM, dense(10, "sigmoid")), "categorical_crossentropy")
+    assert "one distribution over the 10 outputs, but each is an independent sigmoid: they do not sum to 1" in found.message
+    assert found.fix == (
+        "use activation='softmax' with categorical_crossentropy (or binary_crossentropy for independent yes/no outputs)"
+    )
+    (two,) = loss_findings(make_spec("invert", 1), seq("m", 8, 2, LSTM, dense(2, "sigmoid")), "categorical_crossentropy")
+    assert "over the 2 outputs" in two.message
+    assert loss_findings(make_spec("lag", 2, vocab=10), seq("m", 8, 10, LSTM, dense(10)), "categorical_crossentropy") == []
+    # sparse targets on sigmoids are a different mistake, left to the other rules
+    assert loss_findings(make_spec("lag", 2, vocab=10), seq("m", 8, 10, LSTM, dense(10, "sigmoid")), "sparse_categorical_crossentropy") == []
+
+
+def test_binary_crossentropy_fits_two_classes_but_not_more():
+    two = seq("m", 8, 2, LSTM, dense(2))
+    assert loss_findings(make_spec("lag", 2), two, "binary_crossentropy") == []
+    (found,) = loss_findings(make_spec("lag", 2, vocab=3), seq("m", 8, 3, LSTM, dense(3)), "binary_crossentropy")
+    assert found.message == (
+        "binary_crossentropy treats each of the 3 output units as an independent yes/no, but the output is one class out of 3"
+    )
+    assert found.fix == (
+        "compile with loss='sparse_categorical_crossentropy' (integer targets) or 'categorical_crossentropy' "
+        "(one-hot targets)"
+    )
+
+
+@pytest.mark.parametrize("loss", ["mape", "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError"])
+def test_a_ratio_loss_on_centred_regression_targets_is_named(loss):
+    regressor = seq("r", 8, 4, LSTM, dense(1, "linear"))
+    spec = make_spec("lag", 1)
+    assert plan_probe(spec, regressor).form == "value"
+    (found,) = loss_findings(spec, regressor, loss)
+    assert found.message == (
+        f"the loss {loss} divides by (or takes the log of) the target, but regression targets here are centred on 0 "
+        "and half of them are negative"
+    )
+    assert found.fix == "use loss='mse' or 'mae' (or huber) for targets that can be 0 or negative"
+
+
+def test_a_ratio_loss_counts_the_scalar_targets_at_zero():
+    raw = seq("m", 8, 1, LSTM, dense(1, "linear"))
+    (found,) = loss_findings(make_spec("lag", 1, vocab=5, encoding="raw"), raw, "msle")
+    assert found.message == (
+        "the loss msle takes the log of the target + 1, but 1 of 5 target values are zero (the raw encoding of "
+        "symbol 0): those steps dominate the loss or give it no gradient"
+    )
+    assert found.fix == "use loss='mse' or 'mae' for targets that can be 0, or shift the targets away from 0"
+    (bits,) = loss_findings(make_spec("invert", 1), raw, "mean_absolute_percentage_error")
+    assert "divides by the target, but 1 of 2 target values are zero (the binary encoding of symbol 0)" in bits.message
+    # an uncompiled model, or one without a loss, is not judged
+    assert [p for p in static(make_spec("lag", 1, vocab=5, encoding="raw"), raw) if p.code == "loss-mismatch"] == []
+
+
+def shape_finding(spec, geometry):
+    (found,) = [p for p in static(spec, geometry) if p.code == "output-shape"]
+    assert found.severity == "error" and found.certain
+    return found
+
+
+def test_an_output_of_the_wrong_rank_says_which_shapes_are_read():
+    import dataclasses
+
+    geometry = dataclasses.replace(seq("m", 8, 100, LSTM, dense(100)), output_rank=4)
+    found = shape_finding(make_spec("lag", 1), geometry)
+    assert found.message == (
+        "output has rank 4 (width 100); lag(1) reads (batch, width) for one target per sample or "
+        "(batch, timesteps, width) for a target per step"
+    )
+
+
+def test_more_output_steps_than_input_steps_cannot_be_scored():
+    import dataclasses
+
+    geometry = dataclasses.replace(seq("m", 8, 100, LSTM, dense(100), rank=3), output_timesteps=10)
+    found = shape_finding(make_spec("lag", 1), geometry)
+    assert found.message == (
+        "output has 10 steps but the input has only 8; per-step targets need at most one output per input step "
+        "(fewer are aligned to the end)"
+    )
+    assert found.fix == "give the last Dense a width W = 100 with softmax for classes, or W = 1 for a scalar"
+
+
+def test_a_wrong_width_names_the_widths_that_would_fit_and_the_head_to_add():
+    bits = seq("m", 8, 3, GRU, rank=3)  # binary inputs of 8 symbols; the GRU's 16-unit state is the output
+    found = shape_finding(make_spec("lag", 1, vocab=8, encoding="binary"), bits)
+    assert found.message == (
+        "output width is 16 (GRU), but lag(1, vocab=8, encoding='binary') needs width 8 (one unit per symbol) or "
+        "1 (a scalar) or 3 (one unit per bit); Keras would broadcast the target across the 16 units and train "
+        "without complaint"
+    )
+    assert found.fix == (
+        "end the model with a read-out head of width W = 8 with softmax for classes, or W = 1 for a scalar: "
+        "Conv1D(W, 1) or TimeDistributed(Dense(W)); the recurrent state of GRU is memory, not a prediction"
+    )
+    nameless = seq("m", 8, 100, LayerInfo("MyHead", "tanh", None, units=7))
+    found = shape_finding(make_spec("lag", 1), nameless)
+    assert "output width is 7 (MyHead)" in found.message and found.fix.endswith("or W = 1 for a scalar: Dense(W)")
+    import dataclasses
+
+    unnamed = dataclasses.replace(nameless, output_layer=None)
+    assert "output width is 7 (the last layer)" in shape_finding(make_spec("lag", 1), unnamed).message
+
+
+def test_a_softmax_over_one_unit_explains_why_and_the_widths_to_use():
+    found = {p.code: p for p in static(make_spec("lag", 1, vocab=10, encoding="scaled"), seq("a", 4, 1, LSTM, dense(1, "softmax")))}
+    assert found["activation-range"].message == "softmax over a single unit always outputs 1.0, whatever the input"
+    assert found["activation-range"].fix == (
+        "use sigmoid or no activation for a one-unit output, or softmax over 10 units (one per symbol)"
+    )
+    assert found["constant-output"].message == (
+        "the output is softmax over one unit: it is 1.0 for every input, so the model predicts the same symbol always"
+    )
+    assert found["constant-output"].fix == "give softmax one unit per symbol, or use sigmoid/linear for a scalar output"
+    assert all(p.severity == "error" and p.certain for p in found.values())
+
+
+def test_a_masked_embedding_token_zero_is_a_real_symbol():
+    embedding = LayerInfo("Embedding", None, False, name="emb", mask_value=0.0)
+    geometry = seq("m", None, None, embedding, GRU, dense(20), integer=True, vocab=20)
+    (found,) = static(make_spec("lag", 1), geometry)
+    assert found.code == "masking-collision" and found.severity == "error"
+    assert found.message == (
+        "Embedding 'emb' has mask_zero=True, so token 0 is padding, but 0 is one of the 20 real symbols: "
+        "about 5% of real steps are skipped"
+    )
+    assert found.fix == (
+        "drop mask_zero=True, or shift the real tokens to start at 1 (Embedding(vocab + 1, d)) and keep 0 for padding"
+    )
+    plain = seq("m", None, None, LayerInfo("Embedding", None, False, name="emb"), GRU, dense(20), integer=True, vocab=20)
+    assert static(make_spec("lag", 1), plain) == []
+
+
+def test_a_masking_collision_lists_the_symbols_it_hides():
+    masking = LayerInfo("Masking", None, False, mask_value=0.0)
+    binary = seq("m", 8, 3, masking, LSTM, dense(8))  # bits of 8 symbols: only symbol 0 is all zeros
+    (found,) = static(make_spec("lag", 1, vocab=8, encoding="binary"), binary)
+    assert found.message == (
+        "Masking(mask_value=0) equals the encoded step of symbol 0 (binary encoding): about 12% of real input "
+        "steps are skipped as padding, so the model never sees them"
+    )
+    assert found.fix == (
+        "pick a mask_value no real step takes (e.g. Masking(mask_value=-1.0) and pad with -1.0), or shift or "
+        "one-hot encode the data so a real step never equals the padding value"
+    )
+    two = seq("m", 8, 1, LayerInfo("Masking", None, False, mask_value=0.0), LayerInfo("Masking", None, False, mask_value=1.0), LSTM, dense(1, "sigmoid"))
+    found = static(make_spec("lag", 1), two)
+    assert [p.code for p in found] == ["masking-collision", "masking-collision"]
+    raw = seq("m", 8, 1, LayerInfo("Masking", None, False, mask_value=0.0), LSTM, dense(1, "linear"))
+    (zero,) = static(make_spec("lag", 1, vocab=8, encoding="raw"), raw)
+    assert "symbol 0 (raw" in zero.message
+    scaled = seq("m", 8, 1, LayerInfo("Masking", None, False, mask_value=1.0), LSTM, dense(1, "linear"))
+    (top,) = static(make_spec("lag", 1, vocab=8, encoding="scaled"), scaled)
+    assert "Masking(mask_value=1) equals the encoded step of symbol 7 (scaled" in top.message
+    # a continuous probe's real values never equal the mask exactly
+    regressor = seq("r", 8, 4, LayerInfo("Masking", None, False, mask_value=0.0), LSTM, dense(1, "linear"))
+    assert static(make_spec("lag", 1), regressor) == []
+
+
+def test_small_weights_get_a_relative_update_too_and_a_look_before_start_has_nothing_to_compare():
+    from pytest_rnncheck.recorder import FlightRecorder, LayerRecord
+
+    record = FlightRecorder([LayerRecord("w", "Dense", True, 4)])
+    record.look(10, 0.1, 1.0, 1, {"w": np.full(4, 0.1)})  # no start(): the first look is the reference
+    record.look(20, 0.2, 0.9, 1, {"w": np.full(4, 0.11)})
+    assert record.looks[0].updates == {} and record.looks[1].updates["w"] == pytest.approx(0.1)
+
+
+# -- constant output: the spread, the thresholds and the fix the evidence points to ---------
+def test_the_spread_counts_distinct_predictions_the_mode_and_the_squared_errors():
+    predicted = np.array([[3, 3, 1, 3, 9, 3]])
+    targets = np.array([[0, 2, 4, 0, 2, 4]])
+    scored = np.array([[True, True, True, True, True, False]])
+    values = np.array([[1.0, 2.0, 3.0, 1.0, 2.0, 99.0]])
+    spread = measure_spread(predicted, targets, scored, 0.2, 0.25, values, targets.astype(float))
+    assert (spread.distinct, spread.symbols, spread.mode, spread.mode_share) == (3, 3, 3, 0.6)
+    assert spread.value_std == pytest.approx(np.std([1, 2, 3, 1, 2]))
+    assert spread.error == pytest.approx(np.mean(np.square([1, 0, -1, 1, 0])))  # (v - t) ** 2
+    assert spread.mean_error == pytest.approx(np.mean(np.square(np.array([0, 2, 4, 0, 2]) - 1.6)))
+    one = measure_spread(np.array([5]), np.array([5]), np.array([True]), 1.0, 0.1)
+    assert (one.distinct, one.mode, one.mode_share) == (1, 5, 1.0)
+    # values without target values: no regression numbers
+    assert measure_spread(predicted, targets, scored, 0.2, 0.25, values).value_std is None
+
+
+def test_nothing_scored_is_a_spread_of_nothing():
+    spread = measure_spread(np.zeros((2, 3), int), np.zeros((2, 3), int), np.zeros((2, 3), bool), 0.0, 0.5)
+    assert (spread.distinct, spread.symbols, spread.mode, spread.mode_share) == (0, 0, 0, 0.0)
+
+
+def spread(**fields):
+    from pytest_rnncheck.diagnosis import Spread
+
+    base = dict(distinct=1, symbols=100, mode_share=1.0, mode=7, accuracy=0.01, chance=0.01)
+    return Spread(**{**base, **fields})
+
+
+LAG1 = make_spec("lag", 1)
+ONEHOT = plan_probe(LAG1, HEALTHY["lstm_onehot"])
+
+
+def constant(s, plan=ONEHOT, geometry=HEALTHY["lstm_onehot"]):
+    return diagnose_constant_output(LAG1, plan, geometry, s)
+
+
+def test_near_chance_means_at_most_five_points_above_it():
+    assert constant(spread(chance=0.1, accuracy=0.1 + 0.05))  # exactly at the margin
+    assert constant(spread(chance=0.1, accuracy=0.152)) == []
+    assert constant(spread(chance=0.5, accuracy=0.56, symbols=2, distinct=1)) == []
+
+
+def test_few_distinct_predictions_means_at_most_a_tenth_of_the_symbols_or_one_mostly():
+    assert constant(spread(distinct=10, mode_share=0.5))  # 10 of 100
+    assert constant(spread(distinct=11, mode_share=0.5)) == []
+    assert constant(spread(distinct=2, symbols=10, mode_share=0.5)) == []  # 2 of 10 is not a tenth
+    assert constant(spread(distinct=2, symbols=10, mode_share=0.9))  # but one symbol on 90% of steps is
+
+
+def test_flat_values_are_constant_even_when_they_decode_to_many_symbols():
+    varied = dict(distinct=30, mode_share=0.1, error=800.0, mean_error=784.0)
+    assert constant(spread(**varied, value_std=0.5, target_std=28.0))
+    assert constant(spread(**varied, value_std=1.0, target_std=10.0)) == []  # exactly a tenth is not flat
+    assert constant(spread(**varied, value_std=5.0, target_std=10.0)) == []
+    assert constant(spread(**varied)) == []
+
+
+def test_the_constant_output_message_says_what_was_predicted():
+    (found,) = constant(spread(distinct=3, mode_share=0.95, accuracy=0.012))
+    assert (found.code, found.severity) == ("constant-output", "error")
+    assert found.message == "predicts 3 distinct symbols of 100 (symbol 7 on 95% of steps); accuracy 0.012 vs chance 0.010"
+    assert found.fix == (
+        "no cause was shown (the configuration and the control runs are clean): more units or a larger budget may help"
+    )
+
+
+@pytest.mark.parametrize(
+    "spec, geometry, fix",
+    [
+        (make_spec("lag", 1, vocab=10, encoding="raw"), seq("m", 8, 1, LSTM, dense(1, "linear")),
+         "feed symbols one-hot (Input((timesteps, 10))) or through Embedding(10, d) instead of one raw number; "
+         "predict classes with Dense(10, activation='softmax') instead of one number"),
+        (make_spec("lag", 1, vocab=3, encoding="scaled"), seq("m", 8, 1, LSTM, dense(1, "linear")),
+         "feed symbols one-hot (Input((timesteps, 3))) or through Embedding(3, d) instead of one scaled number; "
+         "predict classes with Dense(3, activation='softmax') instead of one number"),
+        (make_spec("lag", 1, vocab=2, encoding="raw"), seq("m", 8, 1, LSTM, dense(1, "linear")),
+         "no cause was shown (the configuration and the control runs are clean): more units or a larger budget may help"),
+        (make_spec("lag", 1, vocab=3, encoding="raw"), seq("m", 8, 1, GRU, dense(3)),
+         "feed symbols one-hot (Input((timesteps, 3))) or through Embedding(3, d) instead of one raw number"),
+        (make_spec("lag", 1), seq("m", 8, 16, LayerInfo("Bidirectional(LSTM)", "tanh", True, units=8)),
+         "add a read-out layer after Bidirectional(LSTM)"),
+    ],
+)
+def test_the_constant_output_fix_follows_the_evidence(spec, geometry, fix):
+    from pytest_rnncheck.diagnosis.constant_output import constant_fix
+
+    assert constant_fix(plan_probe(spec, geometry), geometry) == fix
+
+
+# -- training causes: suspects, their thresholds, and what a control proves -------------------
+def looked(updates, losses, layers=None):
+    """A flight record with exactly these per-look relative updates of one trainable LSTM."""
+    from pytest_rnncheck.recorder import FlightRecorder, LayerRecord, Look
+
+    record = FlightRecorder(layers or [LayerRecord("lstm", "LSTM", True, 100)])
+    record.looks = [Look(1024 * (k + 1), 0.01, loss, 3, {"lstm": u}) for k, (u, loss) in enumerate(zip(updates, losses))]
+    return record
+
+
+def rate_suspects(record, rate=0.01, geometry=None, plan=None):
+    from pytest_rnncheck.diagnosis import suspects
+
+    geometry = geometry or seq("m", 8, 20, LSTM, dense(20))
+    return [s for s in suspects(make_spec("lag", 2), geometry, record, rate, plan) if s.code == "learning-rate"]
+
+
+def test_the_uniform_guess_loss_is_over_the_softmax_units_or_two_for_binary_outputs():
+    import dataclasses
+    import math
+
+    from pytest_rnncheck.diagnosis.training_causes import chance_loss
+
+    head = compiled(seq("m", 8, 50, LSTM, dense(2)), "sparse_categorical_crossentropy")  # 2 classes, 50 input symbols
+    assert chance_loss(plan_probe(make_spec("lag", 1), head), head) == pytest.approx(math.log(2))
+    wide = compiled(seq("m", 8, 100, LSTM, dense(100)), "CategoricalCrossentropy")
+    assert chance_loss(plan_probe(make_spec("lag", 1), wide), wide) == pytest.approx(math.log(100))
+    sigmoid = compiled(seq("m", 8, 1, LSTM, dense(1, "sigmoid")), "BinaryCrossentropy")
+    assert chance_loss(plan_probe(make_spec("invert", 1), sigmoid), sigmoid) == pytest.approx(math.log(2))
+    bits = compiled(seq("m", 8, 3, LSTM, dense(3, "sigmoid")), "binary_crossentropy")
+    bits_plan = plan_probe(make_spec("lag", 1, vocab=8, encoding="binary"), bits)
+    assert bits_plan.form == "bits" and chance_loss(bits_plan, bits) == pytest.approx(math.log(2))
+    assert chance_loss(plan_probe(make_spec("invert", 1), sigmoid), dataclasses.replace(sigmoid, loss="mse")) is None
+    scalar_cce = dataclasses.replace(sigmoid, loss="categorical_crossentropy")
+    assert chance_loss(plan_probe(make_spec("invert", 1), sigmoid), scalar_cce) is None
+    unreadable = dataclasses.replace(plan_probe(make_spec("invert", 1), sigmoid), form=None)
+    assert chance_loss(unreadable, sigmoid) is None
+    regression = compiled(seq("r", 8, 4, LSTM, dense(1, "linear")), "binary_crossentropy")
+    assert chance_loss(plan_probe(make_spec("lag", 1), regression), regression) is None
+    assert chance_loss(None, wide) is None
+
+
+def test_a_frozen_or_unmoved_layer_is_suspected_with_its_weights():
+    from pytest_rnncheck.diagnosis import suspects
+    from pytest_rnncheck.recorder import LayerRecord
+
+    trainable = seq("m", 8, 20, LayerInfo("LSTM", "tanh", True, units=32, name="lstm", weights=6784), dense(20))
+    assert suspects(make_spec("lag", 2), trainable, None, 0.01) == []
+    frozen = seq("m", 8, 20, LayerInfo("LSTM", "tanh", True, units=32, name="lstm", trainable=False, weights=6784), dense(20))
+    layers = [LayerRecord("lstm", "LSTM", False, 6784), LayerRecord("dense", "Dense", True, 660), LayerRecord("out", "Dense", True, 21)]
+    record = looked([0.01] * 3, [3.0, 2.9, 2.8], layers)
+    for look in record.looks:
+        look.updates.update({"dense": 0.0, "out": 0.02})
+    (found,) = [s for s in suspects(make_spec("lag", 2), frozen, record, 0.01) if s.code == "frozen-layer"]
+    assert found.control == "trainable"
+    assert found.evidence == (
+        "LSTM 'lstm' (trainable=False, 6,784 weights); Dense 'dense' (trainable, but its 660 weights never changed)"
+    )
+
+
+def test_dropout_from_one_half_up_is_suspected():
+    from pytest_rnncheck.diagnosis import suspects
+
+    heavy = seq(
+        "m", 8, 20, LayerInfo("Dropout", None, False, name="drop", dropout=0.5),
+        LayerInfo("LSTM", "tanh", True, units=8, name="lstm", dropout=0.75), LayerInfo("Dropout", None, False, name="light", dropout=0.49),
+        dense(20),
+    )
+    (found,) = suspects(make_spec("lag", 2), heavy, None, 0.01)
+    assert (found.code, found.control, found.evidence) == ("dropout", "no-dropout", "Dropout 'drop' at 0.5, LSTM 'lstm' at 0.75")
+
+
+def test_a_rate_is_too_small_when_the_weights_barely_move_and_the_loss_is_flat():
+    (small,) = rate_suspects(looked([1e-5] * 4, [50.0, 49.5, 49.2, 49.0]), rate=1e-7)  # flat: 2% exactly
+    assert (small.control, small.direction, small.rate) == ("rate", "too small", 0.01)
+    assert small.evidence == "learning rate 1e-07: the weights moved 1.0e-05 of their size per look and the loss went from 50 to 49"
+    assert rate_suspects(looked([1e-5] * 4, [3.0, 2.0, 1.5, 1.0]), rate=1e-7) == []  # the loss falls: it learns
+    assert rate_suspects(looked([1e-4] * 4, [3.0] * 4)) == []  # exactly the tiny update is moving enough
+
+
+def test_a_rate_is_too_large_when_each_look_rewrites_the_weights_or_the_loss_climbs_back():
+    (huge,) = rate_suspects(looked([0.9] * 4, [3.0, 2.0, 1.5, 1.0]), rate=5.0)
+    assert (huge.control, huge.direction, huge.rate) == ("rate", "too large", 0.005)
+    assert huge.evidence == (
+        "learning rate 5: the weights changed by 0.9 of their size per look and the loss went from 3 "
+        "(guessing uniformly would give n/a) to 1 at best and 1 at the end"
+    )
+    assert rate_suspects(looked([0.5] * 4, [3.0, 2.0, 1.5, 1.0])) == []  # exactly one half is not huge
+    assert rate_suspects(looked([0.01] * 3, [0.6, 0.5, 0.6]))  # back above 110% of its best and not below its start
+    assert rate_suspects(looked([0.01] * 3, [3.0, 1.0, 2.0])) == []  # above its best, but below its start
+    assert rate_suspects(looked([0.01] * 3, [1.1, 1.0, 1.1])) == []  # exactly 110% of its best
+
+
+def test_a_first_loss_far_above_the_uniform_guess_is_overshooting():
+    import math
+
+    geometry = compiled(seq("m", 8, 1, LSTM, dense(1, "sigmoid")), "binary_crossentropy")
+    plan = plan_probe(make_spec("invert", 1), geometry)
+    guess = math.log(2)
+    (found,) = rate_suspects(looked([0.01] * 3, [4 * guess, 1.0, 0.9]), 0.1, geometry, plan)
+    assert "(guessing uniformly would give 0.693)" in found.evidence and found.direction == "too large"
+    assert rate_suspects(looked([0.01] * 3, [3 * guess, 1.0, 0.9]), 0.1, geometry, plan) == []  # exactly 3x is not
+
+
+def test_no_rate_is_judged_without_a_trainable_layer_that_moved():
+    from pytest_rnncheck.recorder import LayerRecord
+
+    frozen_only = looked([0.9] * 3, [3.0, 9.0, 12.0], [LayerRecord("lstm", "LSTM", False, 100)])
+    assert rate_suspects(frozen_only) == []
+
+
+def test_a_control_learned_when_it_passed_or_gained_a_quarter_of_the_room_above_chance():
+    from pytest_rnncheck.diagnosis.training_causes import Control, learned
+
+    assert learned(Control(0.5, False, 1000), 0.25, 0.0)  # exactly a quarter
+    assert not learned(Control(0.2, False, 1000), 0.1, 0.01)
+    assert learned(Control(0.4, False, 1000), 0.2, 0.5)  # 0.2 >= 0.25 * 0.5
+    assert not learned(Control(0.3, False, 1000), 0.2, 0.5)
+
+
+def test_each_confirmed_cause_says_what_the_control_reached_and_how_to_fix_it():
+    from pytest_rnncheck.diagnosis.training_causes import Control, Suspect, confirm, not_confirmed
+
+    spec = make_spec("lag", 2)
+    frozen = Suspect("frozen-layer", "trainable", "LSTM 'lstm' (trainable=False, 6,784 weights)")
+    (found,) = confirm(spec, frozen, Control(0.99, True, 8192), 0.05, 0.01)
+    assert (found.code, found.severity) == ("frozen-layer", "error")
+    assert found.message == (
+        "a layer on the path from input to output does not learn: LSTM 'lstm' (trainable=False, 6,784 weights); the "
+        "same model with every layer trainable reached 0.990 on lag(2) and passed (this model: 0.050, chance 0.010)"
+    )
+    assert found.fix == (
+        "make the layer trainable (layer.trainable = True, or drop trainable=False) before compile(): Keras reads "
+        "trainable when the model is compiled"
+    )
+    (gained,) = confirm(spec, frozen, Control(0.60, False, 64000), 0.05, 0.01)
+    assert "reached 0.600 on lag(2) (this model: 0.050, chance 0.010)" in gained.message
+    dropout = Suspect("dropout", "no-dropout", "Dropout 'drop' at 0.9")
+    (found,) = confirm(spec, dropout, Control(0.99, True, 8192), 0.05, 0.01)
+    assert found.fix == (
+        "lower the Dropout rate (0.1-0.3 is usual for sequence models), or drop dropout=/recurrent_dropout= on the "
+        "recurrent layers"
+    )
+    large = Suspect("learning-rate", "rate", "learning rate 5: ...", rate=0.005, direction="too large")
+    (found,) = confirm(spec, large, Control(0.97, True, 8192), 0.05, 0.01)
+    assert found.message.startswith("the learning rate is too large: learning rate 5: ...; the same model at learning rate 0.005")
+    assert found.fix == "lower the learning rate (the control used 0.005) or clip gradients (clipnorm=1.0)"
+    assert not_confirmed(large, Control(0.02, False, 64000)) == (
+        "checked learning-rate (learning rate 5: ...): the same model at learning rate 0.005 did not learn either "
+        "(0.020 after 64,000 sequences), so it is not blamed"
+    )
+
+
+# -- undertrained, non-finite, ranges, ranking ------------------------------------------------
+def undertrained(spec, *args, **kwargs):
+    return diagnose_undertrained(spec, plan_probe(spec, HEALTHY["lstm_onehot"]), *args, **kwargs)
+
+
+def test_undertrained_reads_in_full_with_one_attempt_and_nothing_measured():
+    echo = make_spec("echo")
+    (found,) = undertrained(echo, 0.05, 0.01, 100_000, "plateau", False, 1, False)  # echo needs no past
+    assert (found.code, found.severity) == ("undertrained", "error")
+    assert found.message == (
+        "echo() reached 0.050 (chance 0.010) after 100,000 sequences (1 attempt), and learning had stalled, for "
+        "longer than healthy models of this lag need; no cause was shown"
+    )
+    assert found.fix == "give it more training to settle it: budget=200000; or more units, or another learning rate"
+
+
+def test_undertrained_names_an_unmeasured_reach_the_echo_control_and_the_attempts():
+    lag = make_spec("lag", 1)
+    assert undertrained(lag, 0.05, 0.01, 64_000, "budget", False, 1, False) == []  # lag(1): the reach rule's case
+    (found,) = undertrained(lag, 0.05, 0.01, 100_000, "budget", False, 3, None, (0.02, False))
+    assert found.message == (
+        "lag(1) reached 0.050 (chance 0.010) after 100,000 sequences (3 attempts at different learning rates), and the "
+        "budget ran out; whether x[t-n] reaches the output could not be measured (a stateful model); the control "
+        "echo() fails too (0.020); no cause was shown"
+    )
+    assert found.fix == (
+        "the model cannot learn even to echo the current input: check what stands between input and output (frozen "
+        "layers, heavy Dropout, the loss and the output activation, the learning rate)"
+    )
+    (two,) = undertrained(lag, 0.05, 0.01, 100_000, "budget", True, 2, True)
+    assert "(2 attempts at different learning rates), and it was still learning when the budget ran out;" in two.message
+    assert two.fix == "give it more training to settle it: budget=100000"
+    (three,) = undertrained(lag, 0.05, 0.01, 100_000, "budget", True, 3, True)
+    assert three.fix == "give it more training to settle it: budget=66666"
+
+
+def test_a_non_finite_loss_says_when_and_blames_raw_inputs_only_when_they_are_large():
+    plan = lambda spec, geometry: plan_probe(spec, geometry)  # noqa: E731
+    scalar = seq("m", 4, 1, LSTM, dense(1, "linear"))
+    (found,) = diagnose_non_finite(plan(make_spec("lag", 1, vocab=10, encoding="raw"), scalar), float("inf"), 512)
+    assert (found.code, found.severity) == ("non-finite-loss", "error")
+    assert found.message == "the loss became inf after 512 training sequences; training stopped there"
+    clip = "lower the learning rate or clip gradients (optimizer=keras.optimizers.Adam(1e-3, clipnorm=1.0))"
+    assert found.fix == clip + "; raw inputs up to 9 make large activations: use encoding 'scaled' or one-hot"
+    (three,) = diagnose_non_finite(plan(make_spec("lag", 1, vocab=3, encoding="raw"), scalar), float("nan"), 1)
+    assert three.fix.endswith("; raw inputs up to 2 make large activations: use encoding 'scaled' or one-hot")
+    for spec in (make_spec("lag", 1, vocab=2, encoding="raw"), make_spec("lag", 1, vocab=10, encoding="scaled")):
+        assert diagnose_non_finite(plan(spec, scalar), float("nan"), 1)[0].fix == clip
+
+
+def test_activation_ranges_are_described_with_their_infinite_ends():
+    from pytest_rnncheck.diagnosis.ranges import activation_range, describe
+
+    assert describe(activation_range("ReLU")) == "(0, inf)"
+    assert describe(activation_range("log_softmax")) == "(-inf, 0)"
+    assert describe(activation_range("selu")) == "(-1.7581, inf)"
+    assert activation_range(None) is None and activation_range("my_act") is None
+
+
+def test_findings_rank_proven_first_then_errors_then_by_code_and_unknown_codes_last():
+    from pytest_rnncheck.diagnosis import WARNING, rank
+
+    leak = Pathology("future-leak", WARNING, "m", "f")
+    mine = Pathology("my-rule", ERROR, "m", "f")
+    shape = Pathology("output-shape", ERROR, "m", "f")
+    proven = Pathology("undertrained", ERROR, "m", "f", certain=True)
+    assert rank([leak, mine, shape, proven]) == [proven, shape, mine, leak]
+    warned = shape.as_warning()
+    assert warned == Pathology("output-shape", WARNING, "m", "f") and shape.severity == ERROR
+    assert shape.to_dict() == {"code": "output-shape", "severity": "error", "message": "m", "fix": "f"}
+
+
+def test_no_loss_is_judged_on_an_uncompiled_model_or_an_output_that_cannot_be_read():
+    import dataclasses
+
+    raw = seq("m", 8, 1, LSTM, dense(1, "linear"))
+    uncompiled = dataclasses.replace(raw, loss="msle")
+    assert [p for p in static(make_spec("lag", 1, vocab=5, encoding="raw"), uncompiled) if p.code == "loss-mismatch"] == []
+    unreadable = compiled(seq("m", 8, 100, LSTM, dense(7, "tanh")), "categorical_crossentropy", False)
+    assert [p.code for p in static(make_spec("lag", 1), unreadable)] == ["output-shape"]
+    huber = compiled(seq("m", 8, 100, LSTM, dense(100, "linear")), "huber")  # a loss no rule knows
+    assert static(make_spec("lag", 1), huber) == []
+
+
+def context_finding(spec, geometry, reach=None):
+    found = [p for p in diagnose_static(spec, plan_probe(spec, geometry), geometry, reach) if p.code == "missing-context"]
+    assert all(p.severity == "error" for p in found)
+    return found
+
+
+def test_no_time_mixing_layer_names_the_layers_and_what_would_carry_the_past():
+    geometry = seq("local", 8, 100, LayerInfo("Conv1D", "relu", False, units=8), dense(32, "relu"), dense(100), rank=3)
+    (found,) = context_finding(make_spec("lag", 2), geometry)
+    assert found.certain
+    assert found.message == (
+        "no layer mixes information across time (Conv1D, Dense each act on one step alone), so the output at step t "
+        "sees only x[t]; lag(2) needs x[t-2]"
+    )
+    assert found.fix == (
+        "put a layer that carries the past before the read-out: LSTM/GRU/SimpleRNN, Conv1D(kernel_size >= 3, "
+        "padding='causal'), or attention"
+    )
+
+
+def test_a_window_shorter_than_the_lag_says_how_many_steps_to_feed():
+    (found,) = context_finding(make_spec("lag", 3), seq("three", 3, 100, LSTM, dense(100), rank=3))
+    assert found.certain
+    assert found.message == (
+        "each sample holds 3 timesteps, but lag(3) needs x[t-3]: 4 steps in one sample; the target is never inside the window"
+    )
+    assert found.fix == (
+        "feed at least 4 timesteps per sample so x[t-3] is inside the window the gradient flows through, e.g. windows = "
+        "numpy.lib.stride_tricks.sliding_window_view(series, 4, axis=0) with keras.Input((4, features)) or "
+        "keras.Input((None, features))"
+    )
+    (one,) = context_finding(make_spec("lag", 1), seq("one", 1, 100, LSTM, dense(100)))
+    assert one.message.startswith("each sample holds 1 timestep, but lag(1) needs x[t-1]: 2 steps in one sample")
+    (two,) = context_finding(make_spec("lag", 2), seq("two", 2, 100, LSTM, dense(100)))
+    assert two.message.startswith("each sample holds 2 timesteps, but")
+
+
+def test_a_stateful_model_trained_step_by_step_is_told_why_its_state_does_not_learn():
+    (found,) = context_finding(make_spec("lag", 1), seq("stateful", 1, 100, STATEFUL_LSTM, dense(100), batch=5))
+    assert not found.certain
+    assert found.message == (
+        "stateful model trained 1 timestep per batch on lag(1): the state carries x[t-1] forward, but gradients stop "
+        "at every batch boundary (Keras carries state from sample i to sample i of the next batch, never "
+        "back-propagates into it), so nothing teaches the model to keep the past"
+    )
+    assert found.fix.endswith("keras.Input((None, features)); keep stateful=True for step-by-step inference only")
+
+
+def test_a_measured_reach_that_is_too_short_proves_the_probe_impossible():
+    spec = make_spec("lag", 4)
+    (found,) = context_finding(spec, PER_STEP, banded(12, 2))
+    assert found.message == (
+        "the output at t depends on x[t-2..t] only (measured by changing one input step at a time on 2 fresh "
+        "initialisation(s)); lag(4) needs x[t-4]: 0 of 8 scored outputs can see it, so accuracy can be at most 0.10"
+    )
+    assert found.fix == (
+        "let the output see at least 5 steps (it sees 3): stack or dilate causal convolutions until kernel sizes x "
+        "dilations cover 5 steps, or add a recurrent layer or attention over the whole window; check that nothing "
+        "crops or pools the sequence first"
+    )
+    assert context_finding(make_spec("lag", 1), PER_STEP, banded(12, 0))  # lag(1) too
+    from pytest_rnncheck.reach import ReachMap
+
+    last_only = ReachMap(np.eye(8, dtype=bool)[-1:], np.eye(8)[-1:], np.array([7]), 2)
+    many_to_one = seq("m", 8, 10, LSTM, dense(10))
+    (one,) = context_finding(make_spec("lag", 2), many_to_one, last_only)
+    assert "0 of 1 scored outputs can see it" in one.message
+
+
+def test_a_ceiling_exactly_at_the_threshold_is_not_a_proof():
+    from pytest_rnncheck.reach import ReachMap
+
+    t = np.arange(12)
+    depends = (t[None, :] <= t[:, None]) & (t[None, :] >= t[:, None] - 4)
+    depends[11, 7] = False  # 7 of 8 scored outputs see x[t-4]
+    reach = ReachMap(depends, depends.astype(float), t, 2)
+    exact = make_spec("lag", 4, min_accuracy=(7 + 0.1) / 8)
+    assert context_finding(exact, PER_STEP, reach) == []
+
+
+def test_position_blind_says_what_an_unordered_bag_allows_and_how_to_add_positions():
+    import dataclasses
+
+    from pytest_rnncheck.reach import order_blind_ceiling
+
+    pooled = seq("pooled", 10, 6, LayerInfo("MultiHeadAttention", None, True), dense(6))
+    blind = dataclasses.replace(banded(10, 9), order_blind=True)
+    spec = make_spec("lag", 2)
+    ceiling = order_blind_ceiling(2, 6, 10, np.random.default_rng(0))
+    (found,) = diagnose_static(spec, plan_probe(spec, pooled), pooled, blind)
+    assert (found.code, found.severity, found.certain) == ("position-blind", "error", True)
+    assert found.message == (
+        "the outputs do not change when the 10 input steps are put in another order (measured on 2 fresh "
+        "initialisation(s)): the model sees the window as an unordered bag of symbols, so it cannot tell which one "
+        f"was x[t-2]; the best it can do is name the most frequent symbol, about {ceiling:.2f} accuracy"
+    )
+    assert found.fix == (
+        "give it positional information: add a position embedding to the inputs (x + Embedding(timesteps, d)"
+        "(keras.ops.arange(timesteps))), or put a recurrent layer or a causal Conv1D (kernel_size > 1) before the "
+        "attention or pooling"
+    )
+    at_ceiling = make_spec("lag", 2, min_accuracy=ceiling)
+    (found,) = diagnose_static(at_ceiling, plan_probe(at_ceiling, pooled), pooled, blind)
+    assert not found.certain  # a ceiling equal to the threshold could still pass
+    bits = seq("bits", 10, 1, LayerInfo("MultiHeadAttention", None, True), dense(1, "sigmoid"))
+    invert = make_spec("invert", 2)
+    (found,) = diagnose_static(invert, plan_probe(invert, bits), bits, blind)
+    assert f"about {order_blind_ceiling(2, 2, 10, np.random.default_rng(0)):.2f} accuracy" in found.message
+    # a field no longer than the lag is missing-context's case, not this rule's
+    short = dataclasses.replace(banded(10, 1), order_blind=True)
+    assert [p.code for p in diagnose_static(spec, plan_probe(spec, pooled), pooled, short)] == ["missing-context"]
+
+
+@pytest.mark.parametrize(
+    "layer, rank, fix_end",
+    [
+        (LayerInfo("TimeDistributed(Dense)", "tanh", False, units=5), 3,
+         "give the last TimeDistributed(Dense) a width W = 100 with softmax for classes, or W = 1 for a scalar"),
+        (LayerInfo("EinsumDense", "tanh", False, units=5), 2,
+         "give the last EinsumDense a width W = 100 with softmax for classes, or W = 1 for a scalar"),
+        (LayerInfo("Conv1D", "tanh", False, units=5), 3,
+         "give the last Conv1D a width W = 100 with softmax for classes, or W = 1 for a scalar"),
+        (LayerInfo("LSTM", "tanh", True, units=5), 2, "Dense(W); the recurrent state of LSTM is memory, not a prediction"),
+        (LayerInfo("SimpleRNN", "tanh", True, units=5), 3,
+         "TimeDistributed(Dense(W)); the recurrent state of SimpleRNN is memory, not a prediction"),
+        (LayerInfo("RNN(GRUCell)", "tanh", True, units=5), 2,
+         "Dense(W); the recurrent state of RNN(GRUCell) is memory, not a prediction"),
+    ],
+)
+def test_the_output_shape_fix_fits_the_last_layer(layer, rank, fix_end):
+    geometry = seq("m", 8, 100, LSTM, layer, rank=rank)
+    found = shape_finding(make_spec("lag", 1), geometry)
+    assert found.fix.endswith(fix_end)
+    assert found.message == (
+        f"output width is 5 ({layer.kind}), but lag(1) needs width 100 (one unit per symbol) or 1 (a scalar); "
+        "Keras would broadcast the target across the 5 units and train without complaint"
+    )
+    assert [p.code for p in static(make_spec("lag", 1), geometry)] == ["output-shape"]  # no range check on classes
+
+
+def test_bits_are_a_width_only_for_binary_inputs_of_more_than_two_symbols():
+    state = seq("m", 8, 1, GRU, rank=3)
+    assert "needs width 2 (one unit per symbol) or 1 (a scalar);" in shape_finding(make_spec("invert", 1), state).message
+    three = seq("m", 8, 2, GRU, rank=3)
+    assert "needs width 3 (one unit per symbol) or 1 (a scalar) or 2 (one unit per bit);" in shape_finding(
+        make_spec("lag", 1, vocab=3, encoding="binary"), three
+    ).message
+
+
+def range_finding(spec, geometry):
+    (found,) = [p for p in static(spec, geometry) if p.code == "activation-range"]
+    assert found.severity == "error"
+    return found
+
+
+def test_activation_range_offers_only_probe_options_under_which_the_targets_fit():
+    raw = make_spec("lag", 1, vocab=10, encoding="raw")
+    found = range_finding(raw, seq("m", 8, 1, LSTM, dense(1, "sigmoid")))
+    assert found.message == (
+        "sigmoid output spans (0, 1); targets span 0..9 (raw encoding of 10 symbols): only 2 of 10 target values can be "
+        "produced, so accuracy can be at most 0.20"
+    )
+    assert found.fix == (
+        "to probe the model as it is, set encoding='scaled' or vocab=2 on the probe; or use a read-out that can reach "
+        "the targets: Dense(1) with no activation, or Dense(10, activation='softmax') with one-hot or Embedding inputs"
+    )
+    two = make_spec("lag", 1, vocab=2, encoding="raw")  # already vocab=2, and scaled bits cannot reach 1 either
+    found = range_finding(two, seq("m", 8, 1, LSTM, dense(1, "log_softmax")))
+    assert found.fix == (
+        "use a read-out that can reach the targets: Dense(1) with no activation, or Dense(2, activation='softmax') "
+        "with one-hot or Embedding inputs"
+    )
+    scaled = make_spec("lag", 1, vocab=10, encoding="scaled")
+    found = range_finding(scaled, seq("m", 8, 1, LSTM, dense(1, "log_softmax")))
+    assert "targets span 0..1 (scaled encoding of 10 symbols): only 1 of 10 target values" in found.message
+
+
+def test_a_ceiling_exactly_at_the_threshold_is_not_proven_impossible():
+    exact = make_spec("lag", 2, vocab=100, encoding="raw", min_accuracy=0.02)  # tanh reaches 2 of 100 symbols
+    assert not range_finding(exact, seq("m", 4, 1, LSTM, dense(1, "tanh"))).certain
+    assert range_finding(make_spec("lag", 2, vocab=100, encoding="raw", min_accuracy=0.03), seq("m", 4, 1, LSTM, dense(1, "tanh"))).certain
+
+
+def test_a_bidirectional_state_as_output_is_named_with_its_read_out_fix():
+    spec = make_spec("lag", 2, vocab=100, encoding="raw")
+    found = range_finding(spec, seq("m", 4, 1, LayerInfo("Bidirectional(LSTM)", "tanh", True, units=1)))
+    assert found.message.startswith("tanh output of Bidirectional(LSTM) spans (-1, 1); targets span 0..99")
+    assert found.fix.startswith("add a read-out layer after Bidirectional(LSTM) (its tanh state is bounded); ")
+
+
+def test_bit_outputs_are_not_range_checked_as_scalars():
+    bits = seq("m", 8, 3, LSTM, dense(3, "sigmoid"))
+    assert static(make_spec("lag", 1, vocab=8, encoding="binary"), bits) == []
+
+
+def test_a_masking_layer_that_misses_does_not_hide_one_that_hits():
+    layers = (LayerInfo("Masking", None, False, mask_value=-1.0), LayerInfo("Masking", None, False, mask_value=0.0))
+    geometry = seq("m", 8, 1, *layers, LSTM, dense(1, "sigmoid"))
+    (found,) = static(make_spec("invert", 1), geometry)
+    assert found.severity == "error" and found.message.startswith(
+        "Masking(mask_value=0) equals the encoded step of symbol 0 (binary encoding): about 50% of real input steps"
+    )
+
+
+def leak(spec, geometry, reach):
+    (found,) = diagnose_static(spec, plan_probe(spec, geometry), geometry, reach)
+    assert found.code == "future-leak"
+    return found
+
+
+def test_future_leak_message_and_fix_for_named_layers():
+    geometry = seq("m", 12, 10, LayerInfo("Bidirectional(LSTM)", "tanh", True, units=8), LayerInfo("Conv1D", "linear", True, units=8, padding="same"), dense(10), rank=3)
+    found = leak(make_spec("lag", 1), geometry, banded(12, 3, ahead=2))
+    assert found.message == (
+        "the output at step t depends on inputs after t: 11 of 12 output steps move when a later input changes (the "
+        "output at 0 moves when x[1] changes; up to 2 steps ahead), measured by changing one input step at a time on 2 "
+        "fresh initialisation(s); the configuration points at Bidirectional(LSTM), Conv1D(padding='same'). A forecaster "
+        "or streaming model will not have those inputs at inference time"
+    )
+    assert found.fix == (
+        "drop the backward half: use the LSTM alone; use Conv1D(..., padding='causal') (or, if looking ahead is intended, "
+        "ignore this warning; causal=True on the probe makes it an error)"
+    )
+    strict = leak(make_spec("lag", 1, causal=True), geometry, banded(12, 3, ahead=2))
+    assert strict.fix == "drop the backward half: use the LSTM alone; use Conv1D(..., padding='causal')"
+
+
+def test_future_leak_from_no_named_layer_one_step_ahead():
+    geometry = seq("m", 12, 10, LayerInfo("Conv1D", "linear", True, units=8, padding="causal"), LayerInfo("MaxPooling1D", None, True, padding="same"), dense(10), rank=3)
+    found = leak(make_spec("lag", 1, causal=True), geometry, banded(12, 3, ahead=1))
+    assert "(the output at 0 moves when x[1] changes; up to 1 step ahead)" in found.message
+    assert "; no layer's configuration shows which (a custom layer or a Lambda?). A forecaster" in found.message
+    assert found.fix == "make every layer causal: each output step may read only steps up to its own"
+
+
+def test_a_log_loss_on_an_output_without_activation_and_a_ratio_loss_on_scaled_targets():
+    (log,) = loss_findings(make_spec("lag", 2), seq("m", 8, 100, LSTM, dense(100, None)), "poisson")
+    assert "but the output activation is none: predictions can be zero or negative" in log.message
+    scaled = make_spec("lag", 1, vocab=10, encoding="scaled")
+    (ratio,) = loss_findings(scaled, seq("m", 8, 1, LSTM, dense(1, "linear")), "mape")
+    assert "divides by the target, but 1 of 10 target values are zero (the scaled encoding of symbol 0)" in ratio.message

@@ -90,3 +90,109 @@ def test_a_multi_feature_input_with_a_linear_scalar_head_gets_a_continuous_probe
     # one feature stays bits; a softmax head stays classes
     assert plan_probe(make_spec("lag", 1), seq("bits", 8, 1, LSTM, dense(1, "linear"))).encoding == "binary"
     assert plan_probe(make_spec("lag", 1), seq("clf", 8, 7, LSTM, dense(7))).encoding == "onehot"
+
+
+def test_a_free_window_is_at_least_eight_steps_and_four_more_than_the_lag():
+    assert [default_timesteps(lag) for lag in (0, 1, 4, 5, 10)] == [8, 8, 8, 9, 14]
+
+
+def test_a_plan_carries_the_model_s_batch_the_spec_s_tolerance_and_no_offset_when_steps_match():
+    import dataclasses
+
+    stateful = plan_probe(make_spec("lag", 1), seq("s", 4, 100, GRU, dense(100), batch=5))
+    assert stateful.batch_size == 5 and stateful.output_offset == 0
+    forecaster = plan_probe(make_spec("lag", 1, tolerance=0.5), seq("weather", 12, 7, LSTM, dense(1, "linear")))
+    assert forecaster.tolerance == 0.5
+    same_steps = dataclasses.replace(seq("m", 8, 100, LSTM, dense(100), rank=3), output_timesteps=8)
+    assert plan_probe(make_spec("lag", 1), same_steps).notes == ()
+    assert plan_probe(make_spec("lag", 1), HEALTHY["lstm_onehot"]).notes == ()
+
+
+def test_integer_symbols_fitted_to_a_narrower_head_say_so():
+    plan = plan_probe(make_spec("lag", 1), seq("imdb", None, None, LSTM, dense(1, "sigmoid"), integer=True, vocab=50))
+    assert plan.notes == ("fitted to the output head: 2 symbols (the input takes 50); set vocab= to change it",)
+
+
+def test_a_rank_two_input_without_an_integer_dtype_is_fed_token_ids_and_told_so():
+    import dataclasses
+
+    undeclared_dtype = dataclasses.replace(seq("m", None, None, GRU, dense(9), integer=True), integer_input=False)
+    plan = plan_probe(make_spec("lag", 1), undeclared_dtype)
+    assert (plan.encoding, plan.vocab) == ("index", 9)
+    assert plan.notes == ("the input is declared without an integer dtype; it is fed integer symbols (token ids)",)
+    assert plan_probe(make_spec("lag", 1), seq("m", None, None, GRU, dense(9), integer=True)).notes == ()
+    assert plan_probe(make_spec("lag", 1, encoding="index"), HEALTHY["embedding_gru"]).encoding == "index"
+
+
+@pytest.mark.parametrize(
+    "spec, geometry, message",
+    [
+        (make_spec("lag", 1, vocab=30), seq("emb", None, None, GRU, dense(1, "linear"), integer=True, vocab=20),
+         "lag(1, vocab=30) on emb: vocab=30 but the Embedding knows only 20 symbols; set vocab <= 20"),
+        (make_spec("invert", 1, encoding="continuous"), seq("w", 12, 7, LSTM, dense(1, "linear")),
+         "invert(1, encoding='continuous') on w: invert works on bits; a continuous probe takes echo() or lag(n)"),
+        (make_spec("lag", 1, feature=7), seq("w", 12, 7, LSTM, dense(1, "linear")),
+         "lag(1, feature=7) on w: feature=7 but the model reads 7 feature(s) per step"),
+        (make_spec("lag", 1, encoding="onehot"), seq("one", 8, 1, LSTM, dense(1, "linear")),
+         "lag(1, encoding='onehot') on one: cannot tell how many symbols to use; set vocab=N"),
+        (make_spec("lag", 1, encoding="index"), seq("m", 8, 100, LSTM, dense(100)),
+         "lag(1, encoding='index') on m: encoding 'index' with vocab=2 feeds integer feature(s) per step, but the "
+         "model reads 100; set encoding= and vocab= to match (onehot: vocab <= features; raw/scaled: 1 feature; "
+         "binary: bits of vocab)"),
+        (make_spec("lag", 1), seq("sub", None, None, GRU, dense(9)).__class__(name="sub"),
+         "lag(1) on sub: the model declares no input shape (e.g. an unbuilt subclassed model), so the probe cannot "
+         "tell what to feed; set encoding= and vocab= on the probe (and timesteps= if the model needs a fixed "
+         "window), or start the model with keras.Input"),
+        (make_spec("lag", 1, vocab=5), seq("sub", None, None, GRU, dense(9)).__class__(name="sub"), "lag(1, vocab=5) on sub: the model declares no input shape"),
+        (make_spec("lag", 1, encoding="raw"), seq("sub", None, None, GRU, dense(9)).__class__(name="sub"), "lag(1, encoding='raw') on sub: the model declares no input shape"),
+    ],
+)
+def test_a_probe_that_cannot_be_fitted_says_why_in_full(spec, geometry, message):
+    with pytest.raises(FitError) as error:
+        plan_probe(spec, geometry)
+    assert str(error.value).startswith(message)
+
+
+def test_an_input_of_another_rank_is_refused_with_the_shapes_probes_feed():
+    import dataclasses
+
+    image = dataclasses.replace(seq("img", 8, 3, LSTM, dense(3)), input_rank=4)
+    with pytest.raises(FitError) as error:
+        plan_probe(make_spec("lag", 1), image)
+    assert str(error.value) == (
+        "lag(1) on img: the input has rank 4; probes feed sequences shaped (batch, timesteps, features) or integer "
+        "symbols (batch, timesteps)"
+    )
+
+
+@pytest.mark.parametrize(
+    "spec, fitted",
+    [
+        (make_spec("invert", 1), ("binary", 2, 2)),
+        (make_spec("lag", 1, encoding="binary"), ("binary", 2, 2)),
+        (make_spec("lag", 1, encoding="raw", vocab=5), ("raw", 5, 5)),
+    ],
+)
+def test_a_model_without_a_declared_input_is_fed_what_the_probe_names(spec, fitted):
+    from pytest_rnncheck.geometry import Geometry
+
+    plan = plan_probe(spec, Geometry(name="sub", output_rank=2, output_width=1, output_activation="sigmoid"))
+    assert (plan.encoding, plan.vocab, plan.model_vocab) == fitted
+
+
+def test_continuous_and_binary_inputs_take_their_width_from_the_features():
+    two = plan_probe(make_spec("lag", 1), seq("w", 8, 2, LSTM, dense(1, "linear")))
+    assert (two.encoding, two.model_vocab, two.form) == ("continuous", 2, "value")
+    asked = plan_probe(make_spec("lag", 1, encoding="continuous"), seq("w", 8, 1, LSTM, dense(1, "linear")))
+    assert (asked.encoding, asked.vocab, asked.form) == ("continuous", 1, "value")
+    wide = plan_probe(make_spec("lag", 1, encoding="continuous"), seq("w", 8, 4, LSTM, dense(3, "linear")))
+    assert wide.form is None  # a regression reads one value per step
+    bits = plan_probe(make_spec("lag", 1, encoding="binary"), seq("b", 8, 3, LSTM, dense(1, "linear")))
+    assert (bits.encoding, bits.vocab, bits.features) == ("binary", 8, 3)
+    three = plan_probe(make_spec("lag", 1, vocab=3, encoding="binary"), seq("b", 8, 2, LSTM, dense(2, "sigmoid")))
+    assert three.form == "bits"
+
+
+def test_a_logits_head_narrower_than_the_one_hot_input_sets_the_symbols():
+    plan = plan_probe(make_spec("lag", 1), seq("clf", 8, 50, LSTM, dense(9, "linear")))
+    assert (plan.vocab, plan.model_vocab, plan.form) == (9, 50, "classes")

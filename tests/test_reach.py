@@ -137,3 +137,157 @@ def test_real_valued_steps_are_perturbed_too():
 
     reach = measure([lag_two_of_feature_one], lambda v: v, 0, 8, np.random.default_rng(0), features=3)
     assert reach.lag_ceiling(2, 0.2)[0] == 1.0 and reach.lag_ceiling(1, 0.2)[1] == 0
+
+
+def reach_of(depends, output_steps=None):
+    from pytest_rnncheck.reach import ReachMap
+
+    depends = np.asarray(depends, dtype=bool)
+    steps = np.arange(depends.shape[1]) if output_steps is None else np.asarray(output_steps)
+    return ReachMap(depends, depends.astype(float), steps, 1)
+
+
+def test_the_ceiling_counts_only_scored_outputs_and_is_one_with_nothing_to_score():
+    # outputs 1..3 reach one step back, except output 3, which is not scored
+    depends = [[1, 0, 0, 0], [1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]]
+    reach = reach_of(depends)
+    assert reach.lag_ceiling(1, 0.25) == (pytest.approx((2 + 0.25) / 3), 2, 3)
+    assert reach.lag_ceiling(1, 0.25, np.array([True, True, True, False])) == (1.0, 2, 2)
+    # lag 4 on 4 steps: no output stands far enough from the start; nothing limits the accuracy
+    assert reach.lag_ceiling(4, 0.25) == (1.0, 0, 0)
+    assert reach.lag_ceiling(1, 0.25, np.zeros(4, dtype=bool)) == (1.0, 0, 0)
+
+
+def test_reach_descriptions_for_the_present_only_and_for_nothing_before_t():
+    assert describe_reach(reach_of(np.eye(5))) == "x[t] only"
+    assert reach_of(np.eye(5)).receptive_field() == 1
+    ahead = np.eye(5, k=1)  # each output sees only the next step
+    assert reach_of(ahead).receptive_field() == 0
+    assert describe_reach(reach_of(ahead)) == "no input step at or before t"
+    assert describe_reach(reach_of(np.tril(np.ones((5, 5))) - np.tril(np.ones((5, 5)), -2))) == "x[t-1..t] only"
+
+
+@pytest.mark.parametrize("lag", [0, 1, 2])
+def test_an_order_blind_model_is_right_when_the_symbol_is_the_window_s_most_frequent(lag):
+    from pytest_rnncheck.reach import order_blind_ceiling
+
+    # three bits: the majority matches any one of them 3 times in 4
+    assert order_blind_ceiling(lag, 2, 3, np.random.default_rng(0)) == pytest.approx(0.75, abs=0.03)
+    # one step and one window: the bag is the sequence
+    assert order_blind_ceiling(0, 5, 1, np.random.default_rng(0)) == 1.0
+
+
+@pytest.mark.parametrize("vocab", [2, 3, 7])
+def test_each_perturbed_row_changes_exactly_its_step_to_another_symbol(vocab):
+    from pytest_rnncheck.reach import perturbations
+
+    base = np.random.default_rng(1).integers(0, vocab, size=(3, 5))
+    rows, changed = perturbations(base, vocab, np.random.default_rng(2))
+    assert rows.shape == (3 * 6, 5) and list(changed[:6]) == [-1, 0, 1, 2, 3, 4]
+    for b in range(3):
+        block = rows[6 * b : 6 * (b + 1)]
+        assert (block[0] == base[b]).all()  # the base itself, unchanged (-1)
+        for s in range(5):
+            differs = np.flatnonzero(block[1 + s] != base[b])
+            assert list(differs) == [s] and 0 <= block[1 + s, s] < vocab
+
+
+def test_real_valued_steps_get_fresh_values_on_every_feature():
+    from pytest_rnncheck.reach import perturbations
+
+    base = np.zeros((1, 4, 3))
+    rows, changed = perturbations(base, 0, np.random.default_rng(0))
+    assert rows.shape == (5, 4, 3) and list(changed) == [-1, 0, 1, 2, 3]
+    for s in range(4):
+        new = rows[1 + s, s]
+        assert np.all(new != 0) and len(set(new.tolist())) == 3  # three independent draws
+        assert not np.delete(rows[1 + s], s, axis=0).any()
+
+
+def test_real_valued_steps_have_one_feature_unless_told_otherwise():
+    widths = []
+
+    def forward(x):
+        widths.append(x.shape[-1])
+        return x[..., :1].copy()
+
+    reach = measure([forward], lambda v: v, 0, 6, np.random.default_rng(0))
+    assert widths == [1] and reach.receptive_field() == 1
+
+
+def test_future_steps_can_be_limited_to_scored_outputs():
+    reach = reach_of(np.ones((4, 4)))  # every output sees every step
+    assert reach.future_steps() == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    assert reach.future_steps(np.array([False, False, True, True])) == [(2, 3)]
+    assert reach.future_steps(np.array([True, False, False, False])) == [(0, 1), (0, 2), (0, 3)]
+
+
+def test_the_receptive_field_is_what_every_output_far_enough_from_the_start_reaches():
+    depends = np.zeros((6, 6), dtype=bool)
+    for t, back in [(0, 0), (1, 1), (2, 1), (3, 1), (4, 3), (5, 3)]:
+        depends[t, t - back : t + 1] = True
+    # outputs 4 and 5 reach 3 steps back, but output 3 could have and reaches 1: the field is 2
+    assert reach_of(depends).receptive_field() == 2
+    assert describe_reach(reach_of(depends)) == "x[t-1..t] only"
+
+
+def test_a_dependence_that_shows_for_some_symbols_only_is_found():
+    def both_zero(x):  # output t is 1 when x[t] and x[t-1] are both symbol 0: an AND of one-hot channels
+        out = np.zeros(x.shape[:2] + (1,))
+        out[:, 1:, 0] = x[:, 1:, 0] * x[:, :-1, 0]
+        return out
+
+    reach = measure([both_zero], onehot(2), 2, 8, np.random.default_rng(0))
+    assert reach.receptive_field() == 2 and reach.future_steps() == []
+
+
+def test_an_initialisation_that_sees_nothing_does_not_erase_one_that_did():
+    dead = lambda x: np.zeros(x.shape[:2] + (3,))  # noqa: E731
+    reach = measure([window_sum(3), dead], onehot(5), 5, 10, np.random.default_rng(0))
+    assert reach.receptive_field() == 4
+
+
+def test_a_dead_model_depends_on_nothing_and_is_not_called_order_blind():
+    dead = lambda x: np.zeros(x.shape[:2] + (3,))  # noqa: E731
+    reach = measure([dead], onehot(5), 5, 6, np.random.default_rng(0))
+    assert reach.depends.dtype == bool and reach.depends.shape == (6, 6) and not reach.depends.any()
+    assert reach.receptive_field() == 0 and not reach.order_blind
+
+
+def test_the_threshold_is_relative_so_a_model_with_tiny_outputs_is_measured_alike():
+    window = window_sum(2)
+    tiny = lambda x: 1e-5 * window(x)  # noqa: E731
+    reach = measure([tiny], onehot(5), 5, 10, np.random.default_rng(0))
+    assert reach.receptive_field() == 3 and reach.future_steps() == [] and not reach.order_blind
+
+
+def test_strength_is_the_largest_change_seen():
+    reach = measure([lambda x: 2.0 * x], onehot(4), 4, 5, np.random.default_rng(0))  # output t = 2 * one-hot x[t]
+    assert reach.strength.dtype == np.float64 and np.array_equal(reach.strength, 2.0 * np.eye(5))
+    assert reach.receptive_field() == 1
+
+
+def test_a_per_step_output_over_the_whole_bag_is_order_blind():
+    def bag(x):  # output t: x[t] plus the sum of all steps, whatever their order
+        return x + x.sum(axis=1, keepdims=True)
+
+    reach = measure([bag], onehot(3), 3, 6, np.random.default_rng(0))
+    assert reach.order_blind and reach.receptive_field() == 6
+    assert not measure([window_sum(1)], onehot(5), 5, 6, np.random.default_rng(0)).order_blind
+
+
+def test_fewer_output_steps_than_input_steps_stand_at_the_end():
+    def valid_conv(x):  # output j reads x[j..j+2]: a 'valid' convolution, two steps shorter
+        return x[:, :-2] + 0.5 * x[:, 1:-1] + 0.25 * x[:, 2:]
+
+    reach = measure([valid_conv], onehot(4), 4, 8, np.random.default_rng(0))
+    assert list(reach.output_steps) == [2, 3, 4, 5, 6, 7]
+    assert reach.receptive_field() == 3 and reach.future_steps() == []
+
+
+def test_every_unit_of_a_many_to_one_output_counts():
+    def split(x):  # unit 0 reads the last step, the other units the step three back
+        return np.concatenate([x[:, -1, :1], x[:, -3, 1:]], axis=-1)
+
+    reach = measure([split], onehot(4), 4, 6, np.random.default_rng(0))
+    assert list(reach.output_steps) == [5] and reach.receptive_field() == 3

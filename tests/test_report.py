@@ -127,3 +127,195 @@ def test_every_json_key_is_documented_and_every_documented_key_exists():
     assert keys <= documented, f"undocumented JSON keys: {keys - documented}"
     top_level = {"version", "seed", "backend", "results"}
     assert documented - top_level <= keys, f"documented but never written: {documented - keys - top_level}"
+
+
+def test_verdict_labels_from_error_to_clean_pass():
+    assert report.verdict_label(result(error="boom").to_dict()) == "ERROR"
+    assert report.verdict_label(result(passed=False).to_dict()) == "FAIL"
+    warned = result(passed=True, pathologies=FINDINGS[:1]).to_dict()
+    assert report.verdict_label(warned) == "pass (warn)" and report.verdict_label(warned, strict=True) == "FAIL (strict)"
+    assert report.verdict_label(result(passed=True).to_dict(), strict=True) == "pass"
+
+
+def test_a_table_row_shows_rounded_numbers_and_what_could_not_run():
+    row = report.table_row(result(passed=True, accuracy=0.97, lower=0.95, chance=0.01, seconds=12.34, pathologies=FINDINGS[3:]).to_dict(), False)
+    assert row == {
+        "test": "tests/models/test_memory_of_the_production_forecaster.py::test_remembers_sixteen",
+        "probe": "lag(2)", "acc": "0.970", "need": "0.90", "chance": "0.010", "horizon": "-",
+        "verdict": "pass (warn)", "findings": "constant-output", "secs": "12.3",
+    }
+    broken = report.table_row(result(error="no model", threshold=None).to_dict(), True)
+    assert (broken["acc"], broken["need"], broken["verdict"], broken["findings"]) == ("-", "-", "ERROR", "(could not run)")
+    assert report.table_row(result().to_dict(), False)["findings"] == "-"
+    assert report.table_row(result(horizon=8).to_dict(), False)["horizon"] == "8/?"
+
+
+def test_a_small_table_is_aligned_in_columns_two_spaces_apart():
+    rows = [result(nodeid="t.py::b", passed=True, accuracy=0.99, lower=0.98, chance=0.5, seconds=1.0).to_dict(),
+            result(nodeid="t.py::a", accuracy=0.5, lower=0.45, chance=0.5, seconds=2.5, pathologies=FINDINGS[2:]).to_dict()]
+    assert report.table_lines(rows) == [
+        "test     probe   acc    need  chance  verdict  findings                          secs",
+        "-------  ------  -----  ----  ------  -------  --------------------------------  ----",
+        "t.py::a  lag(2)  0.500  0.90  0.500   FAIL     missing-context, constant-output  2.5",
+        "t.py::b  lag(2)  0.990  0.90  0.500   pass     -                                 1.0",
+    ]
+
+
+def test_a_narrow_table_wraps_findings_and_cuts_test_ids_from_the_front():
+    rows = [result(nodeid="tests/" + "x" * 40 + "::test_end", pathologies=FINDINGS).to_dict()]
+    lines = report.table_lines(rows, width=106)
+    assert max(len(line) for line in lines) <= 106
+    assert lines[2].startswith("…") and lines[2].split()[0].endswith("::test_end") and len(lines) > 3
+    assert "".join(lines[2:]).count("output-shape,") == 1 and "constant-output" in "".join(lines[2:])
+
+
+def test_the_numbers_line_compares_the_bound_with_the_threshold():
+    failed = result(accuracy=0.5, lower=0.45, chance=0.01).to_dict()
+    assert report.numbers(failed) == "accuracy 0.500 (lower confidence bound 0.450) < threshold 0.90; chance 0.010"
+    passed = result(passed=True, accuracy=0.99, lower=0.98).to_dict()
+    assert report.numbers(passed) == "accuracy 0.990 (lower confidence bound 0.980) >= threshold 0.90"
+
+
+def test_attempts_at_the_model_s_own_rate_and_a_pass_found_at_the_budget():
+    attempts = [
+        {"learning_rate": None, "sequences": 64000, "accuracy": 0.41, "lower_bound": 0.38, "passed": False, "stopped": "budget", "z": 2.58},
+        {"learning_rate": 0.003, "sequences": 64000, "accuracy": 0.93, "lower_bound": 0.91, "passed": True, "stopped": "budget", "z": 2.81},
+    ]
+    lines = report.training_lines(result(passed=True, accuracy=0.93, lower=0.91, seconds=3.21, attempts=attempts).to_dict())
+    assert lines == [
+        "  trained 2 times, 128,000 sequences in all, 3.2 s; seed 7:",
+        "    1. the model's learning rate: accuracy 0.410 after 64,000 sequences (budget)",
+        "    2. learning rate 0.003: accuracy 0.930 after 64,000 sequences (budget, passed)",
+    ]
+
+
+def memory_result(**fields):
+    profile = [
+        {"lag": 1, "passed": True, "accuracy": 0.991, "lower_bound": 0.972},
+        {"lag": 4, "passed": True, "accuracy": 0.95, "lower_bound": 0.931},
+        {"lag": 8, "passed": False, "accuracy": None, "lower_bound": None},
+    ]
+    base = dict(probe="memory(max_lag=8, min_horizon=4)", passed=True, horizon=4, receptive_field=12, sequences=48000,
+                seconds=61.25, profile=profile, stopped="passed", chance=0.01)
+    return result(**{**base, **fields}).to_dict()
+
+
+def test_a_memory_profile_lists_every_lag_tried():
+    assert report.profile_lines(memory_result()) == [
+        "  horizon 4 (needed: 4): the largest lag that passed; receptive field 12; 48,000 sequences in 61.2 s",
+        "    lag(1): pass, accuracy 0.991 (bound 0.972)",
+        "    lag(4): pass, accuracy 0.950 (bound 0.931)",
+        "    lag(8): fail, accuracy - (bound -)",
+    ]
+    plain = report.profile_lines(memory_result(probe="memory(max_lag=8)", receptive_field=None, profile=[]))
+    assert plain == ["  horizon 4: the largest lag that passed; receptive field not measured; 48,000 sequences in 61.2 s"]
+
+
+def test_a_failure_message_in_full():
+    r = result(model="build_model", accuracy=0.5, lower=0.45, chance=0.01, sequences=64000, seconds=9.87, stopped="budget",
+               pathologies=FINDINGS[2:3], notes=["fitted to the output head"], reproduce="pytest t.py --rnncheck-seed=7")
+    assert report.explain(r.to_dict()) == [
+        "rnncheck: lag(2) FAIL for build_model",
+        "  accuracy 0.500 (lower confidence bound 0.450) < threshold 0.90; chance 0.010",
+        "  trained on 64,000 sequences in 9.9 s (budget); seed 7",
+        "  findings, most likely cause first:",
+        "  - [error] missing-context: m",
+        "      fix: f",
+        "  note: fitted to the output head",
+        "  reproduce: pytest t.py --rnncheck-seed=7",
+    ]
+
+
+def test_an_error_message_names_only_what_is_known():
+    r = result(model="-", probe="-", error="no probe named", notes=["not shown"], reproduce="pytest t.py")
+    assert report.explain(r.to_dict()) == ["rnncheck: ERROR", "  no probe named", "  reproduce: pytest t.py"]
+    static = result(stopped="static", pathologies=FINDINGS[:1]).to_dict()
+    assert report.explain(static)[1] == "  not trained: proven impossible from the configuration and the measured reach"
+
+
+def test_a_memory_probe_explains_its_profile_instead_of_one_accuracy():
+    lines = report.explain(memory_result())
+    assert lines[0] == "rnncheck: memory(max_lag=8, min_horizon=4) PASS for build"
+    assert lines[1].startswith("  horizon 4 (needed: 4)") and len(lines) == 5
+
+
+def test_details_list_every_probe_that_did_not_pass_cleanly_in_order():
+    clean = result(nodeid="t.py::a", passed=True).to_dict()
+    warned = result(nodeid="t.py::c", passed=True, accuracy=0.99, lower=0.98, pathologies=FINDINGS[3:]).to_dict()
+    failed = result(nodeid="t.py::b", accuracy=0.5, lower=0.4, chance=0.1).to_dict()
+    lines = report.details_lines([warned, clean, failed])
+    assert lines[:3] == ["", "t.py::b", "rnncheck: lag(2) FAIL for build"]
+    assert lines.count("") == 2 and "t.py::c" in lines and "t.py::a" not in lines
+    assert lines[lines.index("t.py::c") + 1] == "rnncheck: lag(2) PASS for build"
+    assert report.details_lines([clean]) == []
+
+
+def test_the_json_document_is_versioned_sorted_and_written_where_asked(tmp_path):
+    import json
+
+    import numpy as np
+
+    a = result(nodeid="t.py::b", probe="lag(1)").to_dict()
+    b = result(nodeid="t.py::a", probe="lag(2)").to_dict()
+    c = result(nodeid="t.py::a", probe="echo()").to_dict()
+    doc = report.document(3, "tensorflow", [a, b, c])
+    assert doc == {"version": 1, "seed": 3, "backend": "tensorflow", "results": [c, b, a]}
+    path = tmp_path / "deep" / "er" / "report.json"
+    a["accuracy"] = np.float32(0.5)  # numpy scalars become plain numbers
+    a["reproduce"] = tmp_path  # anything else becomes its text
+    report.write_json(str(path), 3, "jax", [a])
+    text = path.read_text()
+    assert text.endswith("}\n") and text.startswith('{\n  "version": 1,')
+    written = json.loads(text)
+    assert written["backend"] == "jax" and written["seed"] == 3
+    assert written["results"][0]["accuracy"] == 0.5 and written["results"][0]["reproduce"] == str(tmp_path)
+    report.write_json(tmp_path / "flat.json", 1, "torch", [])
+    assert json.loads((tmp_path / "flat.json").read_text())["results"] == []
+
+
+def test_junit_properties_in_full():
+    r = result(accuracy=0.98765, lower=0.9, chance=None, passed=True).to_dict()
+    assert report.junit_properties(r) == [
+        ("rnncheck.lag(2).accuracy", "0.9877"),
+        ("rnncheck.lag(2).threshold", 0.9),
+        ("rnncheck.lag(2).chance", "-"),
+        ("rnncheck.lag(2).verdict", "pass"),
+        ("rnncheck.lag(2).pathologies", ""),
+        ("rnncheck.lag(2).seed", 7),
+    ]
+
+
+def test_the_table_is_strict_only_when_asked():
+    rows = [result(passed=True, accuracy=0.99, lower=0.98, pathologies=FINDINGS[3:]).to_dict()]
+    assert "pass (warn)" in report.table_lines(rows)[2]
+    assert "FAIL (strict)" in report.table_lines(rows, strict=True)[2]
+
+
+def test_a_table_one_column_too_wide_gives_way_by_exactly_one_column():
+    rows = [result(pathologies=FINDINGS).to_dict()]
+    natural = len(report.table_lines(rows, width=1000)[1])
+    for width in (natural - 1, natural - 7):
+        lines = report.table_lines(rows, width=width)
+        assert len(lines[1]) == width  # the dashes fill the width exactly
+    cut = report.table_lines([result(nodeid="tests/" + "x" * 60 + "::test_end").to_dict()], width=106)
+    assert len(cut[2].split("  ")[0]) == len(cut[1].split("  ")[0])  # the cut id fills its column
+
+
+def test_findings_wrap_between_codes_never_inside_one():
+    from pytest_rnncheck.diagnosis import WARNING
+
+    findings = [Pathology("dropout", ERROR, "m", "f"), Pathology("masking-collision", WARNING, "m", "f")]
+    lines = report.table_lines([result(nodeid="t" * 60, probe="p" * 60, pathologies=findings).to_dict()], width=106)
+    assert any("masking-collision" in line for line in lines)
+
+
+def test_results_read_back_without_optional_keys_still_explain():
+    r = memory_result()
+    del r["profile"], r["notes"]
+    assert len(report.profile_lines(r)) == 1
+    assert report.explain(r)[-1].startswith("  horizon 4")
+
+
+def test_junit_chance_has_four_decimals():
+    props = dict(report.junit_properties(result(accuracy=0.5, lower=0.4, chance=0.012345).to_dict()))
+    assert props["rnncheck.lag(2).chance"] == "0.0123"

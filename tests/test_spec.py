@@ -44,9 +44,19 @@ def test_expressions_parse_like_markers():
     assert parse_expression("echo()") == make_spec("echo")
 
 
-@pytest.mark.parametrize("text", ["lag(2", "lag", "os.system('x')", "lag(n)", "lag(**{'a': 1})", "1 + 2"])
-def test_malformed_expressions_are_rejected(text):
-    with pytest.raises(ProbeSpecError):
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("lag(2", "write it like a call"),
+        ("lag", "write it like a call"),
+        ("os.system('x')", "write it like a call"),
+        ("1 + 2", "write it like a call"),
+        ("lag(n)", "arguments must be plain numbers or strings"),
+        ("lag(**{'a': 1})", "'\\*\\*' is not allowed"),
+    ],
+)
+def test_malformed_expressions_are_rejected_with_what_to_write(text, words):
+    with pytest.raises(ProbeSpecError, match=words):
         parse_expression(text)
 
 
@@ -66,3 +76,83 @@ specs = st.one_of(
 @given(specs)
 def test_a_name_parses_back_to_the_same_probe(spec):
     assert parse_expression(spec.name) == spec
+
+
+def test_memory_is_named_with_its_max_lag_keyword():
+    assert make_spec("memory", max_lag=16).name == "memory(max_lag=16)"
+    spec = make_spec("memory", 8, min_horizon=4)
+    assert spec.n == 8 and spec.name == "memory(max_lag=8, min_horizon=4)"
+    assert parse_expression(spec.name) == spec
+    assert spec.call_args() == ((), {"max_lag": 8, "min_horizon": 4})
+
+
+def test_the_lag_can_be_given_by_keyword_but_only_once():
+    assert make_spec("lag", n=3) == make_spec("lag", 3)
+    assert make_spec("invert", n=0).n == 0
+    assert make_spec("memory", max_lag=5).n == 5
+    assert make_spec("memory", n=5) == make_spec("memory", max_lag=5)  # n names any probe's lag
+    with pytest.raises(ProbeSpecError, match=r"echo\(\) takes no lag: use lag\(n\)"):
+        make_spec("echo", n=1)
+    with pytest.raises(ProbeSpecError, match=r"lag\(\) takes one lag, got 2"):
+        make_spec("lag", 2, n=3)
+    with pytest.raises(ProbeSpecError, match=r"takes one lag, got 2"):
+        make_spec("lag", 1, 2)
+
+
+@pytest.mark.parametrize("output", [0, 1, "head"])
+def test_an_output_is_an_index_from_zero_or_a_layer_name(output):
+    assert make_spec("lag", 1, output=output).output == output
+
+
+@pytest.mark.parametrize("output", [-1, "", True, 1.5])
+def test_a_bad_output_is_refused(output):
+    with pytest.raises(ProbeSpecError, match="output=.* is not valid; output is the which output"):
+        make_spec("lag", 1, output=output)
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [("tolerance", 0.01), ("tolerance", 3), ("min_accuracy", 1), ("min_accuracy", 0.001), ("seed", 0),
+     ("budget", 1), ("timesteps", 1), ("vocab", 2), ("feature", 0)],
+)
+def test_the_least_and_greatest_allowed_values_are_accepted(key, value):
+    assert getattr(make_spec("lag", 1, **{key: value}), key) == value
+
+
+def test_the_least_min_horizon_is_one():
+    assert make_spec("memory", max_lag=4, min_horizon=1).min_horizon == 1
+    with pytest.raises(ProbeSpecError, match="min_horizon=0 is not valid"):
+        make_spec("memory", max_lag=4, min_horizon=0)
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [("tolerance", 0), ("tolerance", -0.5), ("tolerance", float("inf")), ("tolerance", True), ("tolerance", "0.1"),
+     ("min_accuracy", 0), ("min_accuracy", True), ("min_accuracy", "0.9"), ("min_accuracy", float("nan")),
+     ("seed", -1), ("timesteps", True), ("timesteps", 2.0), ("budget", 1.5), ("feature", -1), ("causal", 1)],
+)
+def test_values_outside_the_range_or_of_the_wrong_type_are_refused(key, value):
+    with pytest.raises(ProbeSpecError, match=rf"^lag\(\): {key}=.* is not valid"):
+        make_spec("lag", 1, **{key: value})
+
+
+def test_unknown_options_are_all_named_with_the_options_there_are():
+    with pytest.raises(ProbeSpecError) as error:
+        make_spec("lag", 1, vocabulary=3, lr=0.1)
+    assert str(error.value).startswith("lag(): unknown option 'lr', 'vocabulary'; options are vocab, encoding, timesteps,")
+
+
+def test_min_horizon_belongs_to_memory_and_reaches_at_most_max_lag():
+    assert make_spec("memory", max_lag=4, min_horizon=4).min_horizon == 4
+    with pytest.raises(ProbeSpecError, match=r"memory\(\): min_horizon=5 is beyond max_lag=4"):
+        make_spec("memory", max_lag=4, min_horizon=5)
+    with pytest.raises(ProbeSpecError, match=r"lag\(\): min_horizon belongs to memory\(max_lag=K, min_horizon=H\)"):
+        make_spec("lag", 2, min_horizon=1)
+
+
+def test_an_unknown_probe_lists_every_probe_there_is():
+    with pytest.raises(ProbeSpecError) as error:
+        make_spec("repeat", 1)
+    assert str(error.value) == (
+        "unknown probe 'repeat': rnncheck knows echo(), lag(n), invert(n=1), xor(n), memory(max_lag=K, min_horizon=None)"
+    )

@@ -58,8 +58,8 @@ def chance_loss(plan: ProbePlan | None, geometry: Geometry) -> float | None:
     loss = (geometry.loss or "").lower().replace("_", "")
     if plan is None or "crossentropy" not in loss:
         return None
-    if plan.form == "classes":
-        return math.log(plan.model_vocab or plan.vocab)
+    if plan.form == "classes":  # a uniform guess over the softmax's units: the head may be narrower than the input
+        return math.log(geometry.output_width or plan.model_vocab or plan.vocab)
     if plan.form in ("bits", "scalar") and "binary" in loss:
         return math.log(2)
     return None
