@@ -76,7 +76,8 @@ def decode(form: str, outputs: np.ndarray, encoding: str, vocab: int) -> np.ndar
     if form == "bits":
         weights = 1 << np.arange(outputs.shape[-1])
         return ((outputs > 0.5) * weights).sum(axis=-1)
-    values = outputs[..., 0] / scalar_scale(encoding, vocab)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge or NaN outputs decode to the ends below
+        values = outputs[..., 0] / scalar_scale(encoding, vocab)
     values = np.nan_to_num(values, nan=-1.0, posinf=vocab, neginf=-1.0)
     return np.clip(np.rint(values), 0, vocab - 1).astype(int)
 

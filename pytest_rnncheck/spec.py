@@ -71,11 +71,16 @@ class ProbeSpec:
     def lag(self) -> int:
         """How many steps back the target looks (0 for ``echo``, and for a structured kind,
         whose answer can lie anywhere in the window)."""
-        return 0 if KINDS[self.kind].structured else self.n
+        return 0 if self.structured else self.n
 
     @property
     def binary(self) -> bool:
         return KINDS[self.kind].binary
+
+    @property
+    def structured(self) -> bool:
+        """A kind that draws whole windows (selective_copy, recall, flipflop)."""
+        return KINDS[self.kind].structured
 
     @property
     def tunable(self) -> bool:

@@ -154,5 +154,6 @@ def test_an_unknown_probe_lists_every_probe_there_is():
     with pytest.raises(ProbeSpecError) as error:
         make_spec("repeat", 1)
     assert str(error.value) == (
-        "unknown probe 'repeat': rnncheck knows echo(), lag(n), invert(n=1), xor(n), memory(max_lag=K, min_horizon=None)"
+        "unknown probe 'repeat': rnncheck knows echo(), lag(n), invert(n=1), xor(n), memory(max_lag=K, min_horizon=None), "
+        "selective_copy(k=1), recall(pairs=4), flipflop()"
     )
