@@ -118,6 +118,10 @@ def perturbations(base: np.ndarray, vocab: int, rng: np.random.Generator) -> tup
     return np.stack(rows), np.asarray(changed)
 
 
+class UnmeasurableReach(ValueError):
+    """The forward passes cannot show the reach (non-finite outputs); no reach finding then."""
+
+
 def measure(
     forwards: list[Forward],
     encode: Callable[[np.ndarray], np.ndarray],
@@ -129,7 +133,8 @@ def measure(
 ) -> ReachMap:
     """Perturb every input step of ``bases`` random sequences under each initialisation in ``forwards``.
 
-    ``vocab`` symbols per step; or ``vocab=0`` and ``features`` real values per step.
+    ``vocab`` symbols per step; or ``vocab=0`` and ``features`` real values per step. Raises
+    UnmeasurableReach when an output is NaN or infinite.
     """
     strength = np.zeros((1, timesteps))
     many_to_many = False
@@ -143,6 +148,10 @@ def measure(
         orders = np.stack([rng.permutation(timesteps) for _ in range(bases)])
         shuffled = base[np.arange(bases)[:, None], orders]
         everything = np.asarray(forward(encode(np.concatenate([symbols, shuffled]))), dtype="float64")
+        if not np.isfinite(everything).all():
+            # NaN or infinite outputs on fresh weights show no dependence either way: claiming
+            # "sees nothing" (missing-context) or "sees the future" from them would be a guess
+            raise UnmeasurableReach("the model's outputs on fresh weights are not finite")
         out, out_shuffled = everything[: len(symbols)], everything[len(symbols) :]
         many_to_many = out.ndim == 3
         out = out.reshape(out.shape[0], out.shape[1] if many_to_many else 1, -1)  # (rows, out steps, width)
@@ -151,12 +160,12 @@ def measure(
         expected = per_base[:, 0]
         if many_to_many and out.shape[1] == timesteps:  # per-step outputs reorder with the steps
             expected = np.take_along_axis(expected, orders[:, :, None], axis=1)
-        reordered = max(reordered, float(np.nan_to_num(np.abs(out_shuffled - expected).max(), nan=np.inf)))
+        reordered = max(reordered, float(np.abs(out_shuffled - expected).max()))
         change = np.abs(per_base[:, 1:] - per_base[:, :1]).max(axis=(0, 3))  # (input steps, out steps)
         change = change.T
         if strength.shape != change.shape:
             strength = np.zeros_like(change)
-        strength = np.maximum(strength, np.nan_to_num(change, nan=np.inf))
+        strength = np.maximum(strength, change)
     top = float(strength.max()) if strength.size else 0.0
     depends = strength > NOISE * top if top > 0 else np.zeros_like(strength, dtype=bool)
     output_steps = np.arange(timesteps) if many_to_many else np.asarray([timesteps - 1])

@@ -291,3 +291,17 @@ def test_every_unit_of_a_many_to_one_output_counts():
 
     reach = measure([split], onehot(4), 4, 6, np.random.default_rng(0))
     assert list(reach.output_steps) == [5] and reach.receptive_field() == 3
+
+
+def test_non_finite_outputs_make_the_reach_unmeasurable_rather_than_empty():
+    """A model whose fresh outputs are NaN shows nothing about what it sees: no reach, so no
+    missing-context or future-leak claim can rest on it."""
+    import numpy as np
+
+    from pytest_rnncheck.reach import UnmeasurableReach, measure
+
+    def nan_forward(x):
+        return np.full((len(x), 3), np.nan)
+
+    with pytest.raises(UnmeasurableReach):
+        measure([nan_forward], lambda s: np.eye(3)[s], 3, 5, np.random.default_rng(0))

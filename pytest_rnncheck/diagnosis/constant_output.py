@@ -11,6 +11,9 @@ from ..plan import ProbePlan
 from ..spec import ProbeSpec
 from .pathology import ERROR, Pathology
 
+#: Accuracy within this of chance counts as near chance.
+NEAR_CHANCE = 0.05
+
 
 def diagnose_constant_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
     if geometry.output_activation == "softmax" and geometry.output_width == 1:
@@ -76,7 +79,7 @@ def measure_spread(
 
 
 def is_constant(s: Spread) -> bool:
-    near_chance = s.accuracy <= s.chance + max(0.05, 0.5 * (1 - s.chance) * 0.1)
+    near_chance = s.accuracy <= s.chance + NEAR_CHANCE
     few = s.distinct <= max(1, s.symbols // 10) or s.mode_share >= 0.9
     flat = s.value_std is not None and s.target_std and s.value_std < 0.1 * s.target_std
     return near_chance and (few or bool(flat))
