@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .diagnosis.loss_fit import canonical
 from .diagnosis.pathology import ERROR, WARNING, Pathology
 from .errors import RnnCheckError
 from .geometry import Geometry
@@ -22,7 +23,8 @@ from .plan import ProbePlan, read_output
 #: and this many times the share of a label when all are equally common.
 IMBALANCED = 0.5
 IMBALANCE_FACTOR = 1.5
-REGRESSION_LOSSES = ("mse", "mean_squared_error", "mae", "mean_absolute_error", "huber", "log_cosh", "logcosh")
+#: Regression losses, written without underscores (``mse``, ``MeanSquaredError`` ...).
+REGRESSION_LOSSES = ("mse", "meansquarederror", "mae", "meanabsoluteerror", "huber", "logcosh")
 
 
 class DataError(RnnCheckError):
@@ -164,8 +166,10 @@ def data_findings(summary: DataSummary, geometry: Geometry, plan: ProbePlan) -> 
 
 def _raw_integers(summary: DataSummary, geometry: Geometry, plan: ProbePlan) -> list[Pathology]:
     inputs = plan.encoding == "raw"
-    loss = (geometry.loss or "").lower()
-    regression = loss in REGRESSION_LOSSES or (not loss and geometry.output_activation in ("linear", None, "tanh", "relu"))
+    loss = canonical(geometry.loss)
+    regression = loss.replace("_", "") in REGRESSION_LOSSES or (
+        not loss and geometry.output_activation in ("linear", None, "tanh", "relu")
+    )
     targets = summary.y_integer and summary.y_distinct > 2 and not summary.y_onehot and regression
     if not inputs and not targets:
         return []
@@ -175,7 +179,7 @@ def _raw_integers(summary: DataSummary, geometry: Geometry, plan: ProbePlan) -> 
         parts.append(f"x holds the integers {low}..{high} ({summary.x_distinct} distinct) as magnitudes in one feature")
     if targets:
         t_low, t_high = (int(v) for v in summary.y_range)
-        how = f"a {loss} loss" if loss else f"a {geometry.output_activation or 'linear'} output"
+        how = f"a {geometry.loss} loss" if loss else f"a {geometry.output_activation or 'linear'} output"
         parts.append(f"y holds the integers {t_low}..{t_high} ({summary.y_distinct} distinct) as values to regress, with {how}")
     symbols = summary.y_copies_x and summary.x_integer
     why = (
@@ -195,8 +199,7 @@ def _raw_integers(summary: DataSummary, geometry: Geometry, plan: ProbePlan) -> 
 
 
 def _loss_targets(summary: DataSummary, geometry: Geometry) -> list[Pathology]:
-    loss = (geometry.loss or "").lower().replace("categoricalcrossentropy", "categorical_crossentropy")
-    loss = loss.replace("sparsecategorical_crossentropy", "sparse_categorical_crossentropy").replace("binarycrossentropy", "binary_crossentropy")
+    loss = canonical(geometry.loss)
     width = geometry.output_width or 0
     low, high = summary.y_range
     message = fix = None

@@ -70,3 +70,46 @@ def test_a_file_that_is_not_a_run_is_a_clear_error(tmp_path):
         storage.load(bad)
     good = storage.save(tmp_path, "good", DOC, NOON)
     assert storage.load(good)["results"] == DOC["results"]
+
+
+def test_the_messages_read_in_full(tmp_path):
+    with pytest.raises(RnnCheckError) as bad_name:
+        storage.check_name("tests/")
+    assert str(bad_name.value) == (
+        "'tests/' is not a run name: use letters, digits, '.', '_' or '-' (starting with a letter or digit, at most "
+        "100 characters); a path right after --rnncheck-save is read as its name: write --rnncheck-save=NAME, or put "
+        "the flag after the paths"
+    )
+    with pytest.raises(RnnCheckError) as nothing:
+        storage.find(tmp_path, "last")
+    assert str(nothing.value) == (
+        f"--rnncheck-compare: no saved run in {tmp_path}: save one first with --rnncheck-save[=NAME] "
+        "(or commit/restore that folder in CI)"
+    )
+    for name in "abcdef":
+        storage.save(tmp_path, name, DOC, NOON)
+    with pytest.raises(RnnCheckError) as unknown:
+        storage.find(tmp_path, "g")
+    assert str(unknown.value) == (
+        f"--rnncheck-compare: no saved run named 'g' in {tmp_path} (latest: 0002_b, 0003_c, 0004_d, 0005_e, 0006_f); "
+        "give 'last', a run number or a name given to --rnncheck-save (a path right after --rnncheck-compare is "
+        "read as the name: write --rnncheck-compare=NAME)"
+    )
+    assert storage.find(tmp_path, "last").name == "0006_f.json"
+
+
+def test_a_name_of_a_hundred_characters_is_the_longest():
+    assert storage.check_name("x" * 100) == "x" * 100
+
+
+def test_saving_makes_the_folder_keeps_numpy_numbers_and_reads_as_indented_json(tmp_path):
+    import numpy as np
+
+    folder = tmp_path / "project" / ".rnncheck"
+    doc = {**DOC, "results": [{"accuracy": np.float32(0.5), "sequences": np.int64(2048), "where": tmp_path}]}
+    path = storage.save(folder, "n", doc)
+    text = path.read_text()
+    assert text.startswith('{\n  "version": 1,\n  "seed": 0,') and text.endswith("}\n")
+    saved = json.loads(text)
+    assert saved["results"][0] == {"accuracy": 0.5, "sequences": 2048, "where": str(tmp_path)}
+    assert saved["saved"]["at"].endswith("+00:00")  # the time is UTC, so runs from anywhere sort alike

@@ -198,3 +198,162 @@ def test_one_step_per_sample_on_a_stateful_model_is_missing_context(keras):
     m.compile(optimizer="adam", loss="binary_crossentropy")
     found = diagnose(m, x, y, lag=1)
     assert found.codes[0] == "missing-context" and "gradients stop at every batch boundary" in found[0].message
+
+
+# -- the data described as a probe plan, case by case ----------------------------
+ONEHOT_X = np.eye(12)[RNG.integers(0, 12, (60, 5))]
+
+
+@pytest.mark.parametrize(
+    "x, y, fields, expected",
+    [
+        # token ids in, a class per step out
+        (RNG.integers(0, 10, (60, 5)), RNG.integers(0, 10, (60, 5)),
+         dict(input_rank=2, features=None, timesteps=5, integer_input=True, embedding_vocab=10, output_rank=3,
+              output_timesteps=5, output_width=10, output_activation="softmax"),
+         ("index", 10, 10, 5, True, "classes")),
+        # one-hot in, one label per sequence out
+        (ONEHOT_X, RNG.integers(0, 12, 60), dict(timesteps=5, features=12, output_width=12, output_activation="softmax"),
+         ("onehot", 12, 12, 5, False, "classes")),
+        # one-hot in over 12 symbols, 5 labels out
+        (ONEHOT_X, np.arange(60) % 5, dict(timesteps=5, features=12, output_width=5, output_activation="softmax"),
+         ("onehot", 5, 12, 5, False, "classes")),
+        # bits in, a bit out through one sigmoid
+        (RNG.integers(0, 2, (60, 5, 1)), RNG.integers(0, 2, 60), dict(timesteps=5, output_width=1, output_activation="sigmoid"),
+         ("binary", 2, 2, 5, False, "scalar")),
+        # real values in, classes out
+        (RNG.normal(size=(60, 5, 3)), np.arange(60) % 3, dict(timesteps=5, features=3, output_width=3, output_activation="softmax"),
+         ("continuous", 3, 3, 5, False, "classes")),
+        # real values in, a value out
+        (RNG.normal(size=(60, 5, 3)), RNG.normal(size=60), dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
+         ("continuous", 3, 3, 5, False, "value")),
+        # negative integers are values, not class ids
+        (RNG.normal(size=(60, 5, 3)), np.arange(60) % 7 - 3, dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
+         ("continuous", 3, 3, 5, False, "value")),
+        # one-hot labels over 6 classes, of which only 0..3 occur
+        (ONEHOT_X, np.eye(6)[np.arange(60) % 4], dict(timesteps=5, features=12, output_width=6, output_activation="softmax"),
+         ("onehot", 6, 12, 5, False, "classes")),
+    ],
+)
+def test_the_data_read_as_a_plan(x, y, fields, expected):
+    g = geometry(**{"output_layer": "Dense", "loss": None, "compiled": False, **fields})
+    plan = describe_as_plan(summarize(x, y), g)
+    assert (plan.encoding, plan.vocab, plan.model_vocab, plan.timesteps, plan.many_to_many, plan.form) == expected
+
+
+def test_a_stateful_fixed_batch_model_keeps_its_batch_in_the_plan():
+    layers = (__import__("pytest_rnncheck.geometry", fromlist=["LayerInfo"]).LayerInfo(kind="GRU", stateful=True),)
+    g = geometry(batch_size=7, layers=layers, output_width=1, output_activation="sigmoid")
+    plan = describe_as_plan(summarize(RNG.integers(0, 2, (70, 1, 1)), RNG.integers(0, 2, 70)), g)
+    assert (plan.stateful, plan.batch_size) == (True, 7)
+
+
+def test_the_summary_of_one_hot_inputs_reads_the_symbols_not_the_bits():
+    s = summarize(ONEHOT_X, np.arange(60) % 5)
+    assert (s.x_onehot, s.x_integer, s.x_range) == (True, True, (0.0, 11.0)) and s.x_distinct == 12
+    single = summarize(np.ones((10, 4, 1)), np.zeros(10))  # one feature of ones is not one-hot
+    assert single.x_onehot is False and single.x_distinct == 1
+    column = summarize(RNG.normal(size=(10, 4, 2)), np.ones((10, 1)))  # a width-1 y of ones is not one-hot
+    assert (column.y_onehot, column.y_width) == (False, 1)
+    assert summarize(np.zeros((2, 3, 1)), np.zeros((2, 3, 1))).y_per_step is True  # rank-3 y, two samples suffice
+    bools = summarize(np.zeros((4, 2, 1), dtype=bool), np.array([True, False, True, True]))
+    assert (bools.y_integer, bools.y_range, bools.majority) == (True, (0.0, 1.0), 0.75)
+
+
+def test_labels_are_read_from_one_hot_rows_and_copies_need_integers_both_ways():
+    s = summarize(ONEHOT_X, np.eye(12)[np.arange(60) % 12])
+    assert (s.y_onehot, s.y_distinct, s.y_range, s.y_copies_x) == (True, 12, (0.0, 11.0), True)
+    floats = summarize(RNG.normal(size=(60, 5, 1)), RNG.normal(size=60))
+    assert (floats.x_integer, floats.y_integer, floats.y_copies_x, floats.majority) == (False, False, False, 0.0)
+    fresh = summarize(RNG.integers(0, 5, (60, 5, 1)), RNG.integers(50, 55, 60))  # integers, none of them inputs
+    assert fresh.y_copies_x is False
+
+
+def test_the_messages_of_the_data_rules_read_in_full():
+    s = summarize(QUESTION_X, QUESTION_Y)
+    g = geometry(loss=None, output_activation=None)
+    [raw] = data_findings(s, g, describe_as_plan(s, g))
+    assert raw.message == (
+        "x holds the integers 0..99 (100 distinct) as magnitudes in one feature; y holds the integers 0..99 "
+        "(100 distinct) as values to regress, with a linear output: the targets are values taken from the inputs, "
+        "so these are symbols: symbols next to each other become nearly the same input and the same output, and a "
+        "regression lands between symbols"
+    )
+    assert raw.fix == (
+        "one-hot the inputs (keras.utils.to_categorical(x, 100) with keras.Input((timesteps, 100))) or feed the "
+        "integer ids to an Embedding(100, 16); predict classes with Dense(100, activation='softmax') and "
+        "sparse_categorical_crossentropy"
+    )
+    counts = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 30)
+    lin = geometry(timesteps=4, output_width=1, output_activation="linear", loss="MeanSquaredError")
+    [maybe] = data_findings(counts, lin, describe_as_plan(counts, lin))
+    assert maybe.severity == "warning" and maybe.message == (
+        "y holds the integers 0..29 (30 distinct) as values to regress, with a MeanSquaredError loss: if these "
+        "integers name things (ids, categories, symbols) rather than count them, their order and distance mean "
+        "nothing to the task but everything to the model"
+    )
+    y = np.r_[np.zeros(80, int), np.arange(20) % 3 + 1]
+    im = summarize(RNG.normal(size=(100, 4, 2)), y)
+    g4 = geometry(timesteps=4, features=2, output_width=4, output_activation="softmax", loss="sparse_categorical_crossentropy")
+    [imbalance] = data_findings(im, g4, describe_as_plan(im, g4))
+    assert imbalance.severity == "warning" and imbalance.message == (
+        "the most common label is 80% of y (4 labels): always predicting it scores 0.80 accuracy, so an accuracy "
+        "near 0.80 shows nothing learned"
+    )
+    assert imbalance.fix == (
+        "judge the model against that baseline (or by balanced accuracy / per-class recall), and consider "
+        "class_weight= in fit or resampling"
+    )
+
+
+@pytest.mark.parametrize(
+    "loss, y, width, message, fix",
+    [
+        ("SparseCategoricalCrossentropy", np.eye(3)[np.arange(30) % 3], 3,
+         "y is one-hot (3 columns) but the loss is sparse_categorical_crossentropy, which reads class ids",
+         "use categorical_crossentropy, or pass y.argmax(-1)"),
+        ("sparse_categorical_crossentropy", np.arange(30) % 5, 3,
+         "y holds class ids up to 4 but the output has 3 units (ids 0..2)", "give the last layer 5 units"),
+        ("sparse_categorical_crossentropy", np.arange(30) % 3, 3, None, None),  # ids 0..2 on 3 units: fine
+        ("sparse_categorical_crossentropy", np.arange(30) % 5 - 1, 3,
+         "y holds negative values (-1..3) but sparse_categorical_crossentropy reads class ids 0..2",
+         "map the targets to class ids 0..K-1, or use a regression loss for values"),
+        ("sparse_categorical_crossentropy", np.linspace(0, 1, 30), 3,
+         "y holds non-integer values (0..1) but sparse_categorical_crossentropy reads class ids 0..2",
+         "map the targets to class ids 0..K-1, or use a regression loss for values"),
+        ("CategoricalCrossentropy", np.linspace(0, 1, 30), 3,
+         "the loss is categorical_crossentropy, which reads one-hot targets, but y holds values 0..1",
+         "use sparse_categorical_crossentropy for class ids, or one-hot y with keras.utils.to_categorical"),
+        ("BinaryCrossentropy", np.arange(30) % 3 - 1, 1, "binary_crossentropy reads targets in 0..1, but y spans -1..1",
+         "scale the targets into 0..1, or use a loss that fits them"),
+        ("binary_crossentropy", np.arange(30) % 2, 1, None, None),  # 0 and 1: fine
+        ("binary_crossentropy", np.linspace(0, 1, 30), 1, None, None),
+    ],
+)
+def test_each_loss_that_cannot_read_the_targets_says_what_and_how_to_fix(loss, y, width, message, fix):
+    s = summarize(RNG.normal(size=(30, 4, 2)), y)
+    g = geometry(timesteps=4, features=2, output_width=width, output_activation="softmax", loss=loss)
+    found = [p for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"]
+    if message is None:
+        assert found == []
+    else:
+        assert [(p.severity, p.message, p.fix, p.certain) for p in found] == [("error", message, fix, True)]
+
+
+def test_a_one_unit_softmax_output_has_no_class_ids_to_check():
+    s = summarize(RNG.normal(size=(30, 4, 2)), np.arange(30) % 3)
+    g = geometry(timesteps=4, features=2, output_width=1, output_activation="softmax", loss="sparse_categorical_crossentropy")
+    assert [p.code for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"] == []
+
+
+def test_which_outputs_count_as_regressing_integers_without_a_loss():
+    ints = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 30)
+    for activation, expected in (("linear", ["raw-integer"]), ("relu", ["raw-integer"]), ("tanh", ["raw-integer"]), (None, ["raw-integer"]), ("softmax", [])):
+        g = geometry(timesteps=4, output_width=1, output_activation=activation, loss=None)
+        assert [p.code for p in data_findings(ints, g, describe_as_plan(ints, g))] == expected, activation
+    g = geometry(timesteps=4, output_width=1, output_activation="linear", loss="huber")
+    assert [p.code for p in data_findings(ints, g, describe_as_plan(ints, g))] == ["raw-integer"]
+    three = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 3)  # three values are enough to be symbols
+    assert [p.code for p in data_findings(three, g, describe_as_plan(three, g))] == ["raw-integer"]
+    two = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 2)
+    assert data_findings(two, g, describe_as_plan(two, g)) == []
