@@ -21,8 +21,6 @@ import sys
 import tempfile
 from typing import Any, Iterator
 
-import numpy as np
-
 #: A line of the C++ runtime's log: ``E0000 00:00:1795741920.140101 3001 cuda_platform.cc:52] ...``
 NATIVE_LOG = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\]")
 ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
@@ -121,6 +119,8 @@ def seed_everything(keras: Any, seed: int) -> None:
     global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
     global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
     random.seed(seed)
+    import numpy as np  # here, not at plugin load
+
     np.random.seed(seed)
     if backend == "torch":
         import torch

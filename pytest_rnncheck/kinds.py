@@ -1,18 +1,20 @@
 """The probe kinds, one entry each: what the spec parser, the markers, their help and the
-probe data read. Adding a kind is one entry here, plus its docs and tests. Pure numpy.
+probe data read. Adding a kind is one entry here, plus its docs and tests. Pure numpy,
+imported inside the functions that draw windows so that loading the plugin does not load it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where a window is drawn: loading the plugin stays cheap
+    import numpy as np
 
-Target = Callable[[np.ndarray, int], np.ndarray]
+Target = Callable[["np.ndarray", int], "np.ndarray"]
 #: A structured kind draws whole windows: (rng, vocab, count, timesteps, n) -> symbols,
 #: targets and scored, each shaped (count, timesteps).
-Episode = Callable[[np.random.Generator, int, int, int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
+Episode = Callable[["np.random.Generator", int, int, int, int], "tuple[np.ndarray, np.ndarray, np.ndarray]"]
 
 # flipflop's five tokens: the bits are symbols 0 and 1, so a read's target is its bit.
 WRITE, IGNORE, READ = 2, 3, 4
@@ -23,6 +25,8 @@ FLIPFLOP_P = {WRITE: 0.1, IGNORE: 0.8, READ: 0.1}
 
 def _past(stream: np.ndarray, n: int) -> np.ndarray:
     """x[t-n] along the last axis (zeros where t < n; those steps are never scored)."""
+    import numpy as np
+
     past = np.zeros_like(stream)
     if n:
         past[..., n:] = stream[..., :-n]
@@ -35,6 +39,8 @@ def selective_copy_episode(rng: np.random.Generator, vocab: int, count: int, tim
     """k data symbols (0..vocab-3) at random positions among noise (vocab-2) in the first
     timesteps-k steps, then k markers (vocab-1); at the i-th marker the target is the i-th
     data symbol in order of appearance."""
+    import numpy as np
+
     data, noise, marker = vocab - 2, vocab - 2, vocab - 1
     body = timesteps - k
     symbols = np.full((count, timesteps), noise, dtype=np.int64)
@@ -55,6 +61,8 @@ def recall_episode(rng: np.random.Generator, vocab: int, count: int, timesteps: 
     """``pairs`` key-value pairs (keys from the lower half of the symbols, distinct within a
     sequence; values from the upper half), then queries: keys seen earlier, each followed
     by nothing; at a query the target is its key's value."""
+    import numpy as np
+
     keys_n = vocab // 2
     rows = np.arange(count)[:, None]
     keys = rng.random((count, keys_n)).argsort(axis=1)[:, :pairs]
@@ -77,6 +85,8 @@ def flipflop_episode(rng: np.random.Generator, vocab: int, count: int, timesteps
     is a distractor, ``r`` asks for the last bit written (the target at the read; the bit
     after a read repeats it). The first instruction is a write. A step before the first
     instruction (odd windows) holds a distractor bit."""
+    import numpy as np
+
     symbols = rng.integers(0, 2, size=(count, timesteps))
     starts = np.arange((timesteps - 1) % 2, timesteps, 2)  # instruction steps; the last is timesteps - 1
     codes = list(FLIPFLOP_P)

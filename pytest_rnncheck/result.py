@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .diagnosis.pathology import Pathology
+if TYPE_CHECKING:  # the diagnosis package (and numpy) load when a probe runs, not with the plugin
+    from .diagnosis.pathology import Pathology
 
 
 @dataclasses.dataclass
