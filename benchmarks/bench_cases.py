@@ -13,3 +13,12 @@ def lstm_lag2():
 @rnncheck.lag(2, min_accuracy=0.95)
 def test_healthy_lag2(rnncheck):
     rnncheck(lstm_lag2)
+
+
+def gru_lag16():
+    return keras.Sequential([keras.Input((24, 100)), layers.GRU(128), layers.Dense(100, activation="softmax")])
+
+
+@rnncheck.lag(16)
+def test_healthy_gru_lag16(rnncheck):
+    rnncheck(gru_lag16)

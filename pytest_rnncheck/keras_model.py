@@ -204,6 +204,24 @@ def compile_default(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan,
     return sparse
 
 
+def build_optimizer(model: Any) -> None:
+    """Create the optimizer's slot variables before the first training step.
+
+    Under TensorFlow a ``tf.function`` whose first trace creates variables is traced
+    twice (once creating them, once without); Adam creates its moments lazily inside
+    the first train step, so building them here saves that second trace (about 0.3 s
+    per trained model on the 2-core CI machine). Only for built models: an unbuilt one
+    creates its weights in that first step, and the optimizer must see them.
+    """
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or getattr(optimizer, "built", True) or not getattr(model, "built", False):
+        return
+    try:
+        optimizer.build(model.trainable_variables)
+    except Exception:  # an optimizer that builds differently: the first step builds it as before
+        return
+
+
 def current_learning_rate(model: Any) -> float | None:
     """The optimizer's fixed learning rate; None for a schedule (left alone)."""
     return optimizer_rate(getattr(model, "optimizer", None))

@@ -19,7 +19,7 @@ import numpy as np
 from . import encoding as enc
 from .errors import RnnCheckError
 from .geometry import Geometry, flat_layers, weight_count
-from .keras_model import DEFAULT_LEARNING_RATE, compile_default, current_learning_rate, first_line
+from .keras_model import DEFAULT_LEARNING_RATE, build_optimizer, compile_default, current_learning_rate, first_line
 from .plan import ProbePlan
 from .recorder import FlightRecorder, LayerRecord
 from .probes import ProbeData, draw, draw_values, last_step, last_steps
@@ -245,6 +245,7 @@ def train(
             model.optimizer.learning_rate = learning_rate
     else:
         sparse = compile_default(keras, model, geometry, plan, learning_rate or DEFAULT_LEARNING_RATE)
+    build_optimizer(model)
     rate = current_learning_rate(model)
     trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, z, progress)
     try:

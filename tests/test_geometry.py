@@ -101,3 +101,21 @@ def test_a_model_with_two_outputs_is_probed_on_the_one_with_a_loss_or_the_one_na
         prepare(keras, lambda: build(compiled=False), make_spec("lag", 2), 0, "gpt")
     _, named, _ = prepare(keras, lambda: build(compiled=False), make_spec("lag", 2, output="logits"), 0, "gpt")
     assert named.output_width == 12
+
+
+def test_the_optimizer_is_built_before_the_first_step_for_built_models_only():
+    from pytest_rnncheck.keras_model import build_optimizer
+
+    model = keras.Sequential([keras.Input((4, 10)), layers.GRU(4), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    assert not model.optimizer.built
+    build_optimizer(model)
+    assert model.optimizer.built
+    x, y = keras.ops.convert_to_numpy(keras.random.uniform((8, 4, 10))), keras.ops.convert_to_numpy(keras.ops.arange(8))
+    first = model.train_on_batch(x, y)
+    assert first == first  # trains as before (finite loss)
+    unbuilt = keras.Sequential([layers.GRU(4), layers.Dense(10)])  # no input: weights come at the first call
+    unbuilt.compile(optimizer="adam", loss="mse")
+    build_optimizer(unbuilt)
+    assert not unbuilt.optimizer.built
+    build_optimizer(keras.Sequential([keras.Input((4, 10)), layers.Dense(2)]))  # uncompiled: nothing to build
