@@ -152,6 +152,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS].gates = resolve_gates(config)
     resolve_outputs(config, config.stash[SETTINGS])
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
+    settings = config.stash[SETTINGS]
+    distributing = getattr(config.option, "dist", "no") != "no" and not hasattr(config, "workerinput")
+    if settings.enabled and settings.isolate and not distributing:
+        # the worker imports Keras while collection imports the test modules (and Keras) here:
+        # on two cores the two start-ups overlap instead of adding up
+        executor(config).prestart()
     if config.pluginmanager.hasplugin("xdist"):  # its hooks are unknown to pytest without it
         config.pluginmanager.register(XdistHooks(), "rnncheck-xdist")
 
@@ -346,10 +352,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the probes' worker process while the first tests run, if any probe will."""
+    """Keep the probes' worker process (started at configure) only if some probe will run."""
     settings = session.config.stash[SETTINGS]
     if settings.enabled and any(item.get_closest_marker(MARKER) for item in session.items):
         executor(session.config).prestart()
+    elif EXECUTOR in session.config.stash:
+        session.config.stash[EXECUTOR].close()  # nothing to probe: free its memory and CPU now
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
