@@ -5,7 +5,8 @@
     python benchmarks/perf.py --cases lstm --no-defaults    # a quick look
 
 For each backend and case:
-- healthy verdict, whole process: `pytest --rnncheck` on one test of
+- healthy verdict, whole process: `pytest --rnncheck` (with only this plugin loaded:
+  PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 -p pytest_rnncheck.plugin) on one test of
   benchmarks/bench_cases.py against benchmarks/hand_loop.py on the same model and
   task, both the tuned loop (Adam 0.01, batch 128, rounds of 2,048 fresh sequences,
   stop at the threshold on 1,000 held out) and the Keras-defaults loop (`--defaults`).
@@ -72,15 +73,17 @@ def healthy_ratios(backend: str, case: str, runs: int, defaults: bool) -> dict:
         report = Path(tmp) / "r.json"
         for seed in range(runs):
             hand = [sys.executable, str(HERE / "hand_loop.py"), "--case", case, "--seed", str(seed)]
+            # only this plugin loaded: other installed plugins' costs are theirs (hypothesis's
+            # terminal summary alone took 1.0 s of a run here)
             plugin = [
-                sys.executable, "-m", "pytest", "--rnncheck", "-q", "-p", "no:cacheprovider",
+                sys.executable, "-m", "pytest", "-p", "pytest_rnncheck.plugin", "--rnncheck", "-q", "-p", "no:cacheprovider",
                 f"--rnncheck-seed={seed}", f"--rnncheck-report={report}", f"{HERE / 'bench_cases.py'}::{CASES[case]}",
             ]
             commands = {"tuned": hand, "plugin": plugin}
             if defaults:
                 commands["defaults"] = hand + ["--defaults"]
             for name, cmd in commands.items():
-                seconds, done = wall(cmd, env)
+                seconds, done = wall(cmd, {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"} if name == "plugin" else env)
                 if done.returncode:
                     raise SystemExit(f"{name} run of {case} failed on {backend}:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
                 times[name].append(seconds)
