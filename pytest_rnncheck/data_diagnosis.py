@@ -56,28 +56,30 @@ class Findings(list):
         return "\n".join(lines) if lines else "no findings"
 
 
-def diagnose(model: Any, x: Any, y: Any, *, lag: int | None = None, fit: bool = True, seed: int = 0) -> Findings:
+def diagnose(
+    model: Any, x: Any, y: Any, *, lag: int | None = None, fit: bool = True, seed: int = 0, output: int | str | None = None
+) -> Findings:
     """What ``model`` trained on ``x`` -> ``y`` would run into, with evidence and a fix.
 
     ``model``: a keras.Model (never changed: a copy is fitted) or a zero-argument factory.
     ``lag``: the target at step t depends on the input ``lag`` steps back (so the window
     must hold it). ``fit``: allow a short fit on a copy when nothing certain explains the
-    data (a constant output shows only then). Bad arrays raise a DataError naming the fix.
+    data (a constant output shows only then). ``output``: which output y is for, on a model
+    with several (index or name). Bad arrays raise a DataError naming the fix.
     """
     if lag is not None and (isinstance(lag, bool) or not isinstance(lag, int) or lag < 0):
         raise DataError(f"lag={lag!r}: give how many steps back the target looks, an integer >= 0")
     summary = summarize(x, y)
     keras = import_keras()
-    built = model() if callable(model) and not isinstance(model, keras.Model) else model
-    if not isinstance(built, keras.Model):
-        raise DataError(f"diagnose() got {type(built).__qualname__}; give a keras.Model or a function that builds one")
+    built = _the_model(keras, model, output)
     geometry = read_geometry(built)
     _check_shapes(summary, geometry, np.shape(x))
     plan = describe_as_plan(summary, geometry)
     spec = DataSpec(kind="lag" if lag else "echo", n=lag or 0)
     found = diagnosis.diagnose_static(spec, plan, geometry) + data_findings(summary, geometry, plan)
     output = f"an output read as {plan.form}" if plan.form else "an output that fits neither classes nor a value"
-    notes = [f"read as {plan.encoding} inputs, {plan.vocab} symbols, {plan.timesteps} step(s) per sample, {output}"]
+    what = f"{summary.features} feature(s)" if plan.encoding == "continuous" else f"{plan.vocab} symbols"
+    notes = [f"read as {plan.encoding} inputs, {what}, {plan.timesteps} step(s) per sample, {output}"]
     if fit and not any(p.certain for p in found):
         found += _short_fit(keras, built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
     return Findings(diagnosis.rank(found), notes)
@@ -92,6 +94,28 @@ def assert_healthy(model: Any, x: Any, y: Any, *, strict: bool = False, **hints:
         codes = ", ".join(dict.fromkeys(p.code for p in bad))
         raise AssertionError(f"rnncheck: the model and its data are not healthy ({codes})\n{found.message()}")
     return found
+
+
+def _the_model(keras: Any, model: Any, output: int | str | None) -> Any:
+    """The user's model (never changed), or the one a factory builds, cut to the output y is for."""
+    from .keras_model import ModelError, fresh_model, one_output, output_names
+
+    try:
+        built = model if isinstance(model, keras.Model) else fresh_model(keras, model, getattr(model, "__name__", "model"))
+        names = output_names(built)
+        if len(names) > 1:
+            if output is None:
+                listing = ", ".join(f"{k}: {name}" for k, name in enumerate(names))
+                raise DataError(
+                    f"{built.name} has {len(names)} outputs ({listing}) and y is for one of them: pass output= "
+                    f"(its index or name), e.g. diagnose(model, x, y, output={names[-1]!r})"
+                )
+            built = one_output(keras, built, ProbeSpec(kind="echo", n=0, output=output), built.name)
+        elif output not in (None, 0, *names):
+            raise DataError(f"output={output!r}: {built.name} has one output, {names[0]!r}")
+    except ModelError as exc:
+        raise DataError(str(exc)) from None
+    return built
 
 
 def _check_shapes(summary: Any, geometry: Any, shape: tuple[int, ...]) -> None:

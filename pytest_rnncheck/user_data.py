@@ -161,7 +161,7 @@ def describe_as_plan(summary: DataSummary, geometry: Geometry) -> ProbePlan:
 def data_findings(summary: DataSummary, geometry: Geometry, plan: ProbePlan) -> list[Pathology]:
     """What only the arrays show: integers fed as magnitudes, labels that make accuracy say
     little, targets the compiled loss cannot read."""
-    return _raw_integers(summary, geometry, plan) + _loss_targets(summary, geometry) + _imbalance(summary)
+    return _per_step(summary, geometry) + _raw_integers(summary, geometry, plan) + _loss_targets(summary, geometry) + _imbalance(summary)
 
 
 def _raw_integers(summary: DataSummary, geometry: Geometry, plan: ProbePlan) -> list[Pathology]:
@@ -242,3 +242,23 @@ def _imbalance(summary: DataSummary) -> list[Pathology]:
             "class_weight= in fit or resampling",
         )
     ]
+
+
+def _per_step(summary: DataSummary, geometry: Geometry) -> list[Pathology]:
+    """y per step against one output per sequence, or the other way round: Keras broadcasts
+    the one onto the other and trains without complaint."""
+    if summary.y_per_step and geometry.output_rank == 2:
+        message = (
+            f"y has a target for each of the {summary.timesteps} steps but the model gives one output per "
+            "sequence: Keras broadcasts that one output against every step's target and trains without complaint"
+        )
+        fix = "return_sequences=True on the last recurrent layer and a per-step head, or keep one target per sequence (y[:, -1])"
+    elif not summary.y_per_step and geometry.output_rank == 3 and summary.timesteps > 1:
+        message = (
+            f"the model gives an output at each of its steps but y has one target per sequence: Keras broadcasts the "
+            "target across the steps, so every step is trained to predict what only the last one can know"
+        )
+        fix = "return_sequences=False on the last recurrent layer (one output per sequence), or give y a target per step"
+    else:
+        return []
+    return [Pathology("output-shape", ERROR, message, fix, certain=True)]

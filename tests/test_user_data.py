@@ -361,3 +361,37 @@ def test_which_outputs_count_as_regressing_integers_without_a_loss():
     assert [p.code for p in data_findings(three, g, describe_as_plan(three, g))] == ["raw-integer"]
     two = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 2)
     assert data_findings(two, g, describe_as_plan(two, g)) == []
+
+
+def test_targets_per_step_against_one_output_per_sequence_and_back_are_output_shape_errors():
+    per_step = summarize(RNG.normal(size=(40, 5, 2)), RNG.normal(size=(40, 5, 1)))
+    one_out = geometry(timesteps=5, features=2, output_width=1, output_activation="linear", loss="mse")
+    [found] = data_findings(per_step, one_out, describe_as_plan(per_step, one_out))
+    assert (found.code, found.certain) == ("output-shape", True)
+    assert found.message.startswith("y has a target for each of the 5 steps but the model gives one output per sequence")
+    per_sample = summarize(RNG.normal(size=(40, 5, 2)), RNG.normal(size=40))
+    seq_out = geometry(timesteps=5, features=2, output_rank=3, output_timesteps=5, output_width=1,
+                       output_activation="linear", loss="mse")
+    [back] = data_findings(per_sample, seq_out, describe_as_plan(per_sample, seq_out))
+    assert back.code == "output-shape" and "y has one target per sequence" in back.message
+    assert "return_sequences=False" in back.fix
+    assert data_findings(per_step, seq_out, describe_as_plan(per_step, seq_out)) == []
+
+
+@keras_marks
+def test_a_factory_that_raises_and_a_model_with_two_outputs_get_clear_errors(keras):
+    from pytest_rnncheck import diagnose
+
+    def raises():
+        raise ValueError("units must be positive")
+
+    x, y = RNG.normal(size=(40, 5, 3)), RNG.normal(size=40)
+    with pytest.raises(DataError, match=r"model factory raises\(\) raised ValueError: units must be positive"):
+        diagnose(raises, x, y)
+    inputs = keras.Input((5, 3))
+    hidden = keras.layers.LSTM(4)(inputs)
+    two = keras.Model(inputs, [keras.layers.Dense(1, name="value")(hidden), keras.layers.Dense(2, activation="softmax", name="cls")(hidden)])
+    with pytest.raises(DataError, match=r"has 2 outputs \(0: value, 1: cls\) and y is for one of them: pass output="):
+        diagnose(two, x, y)
+    found = diagnose(two, x, y, output="value", fit=False)
+    assert found.codes == [] and "an output read as value" in found.notes[0] and "3 feature(s)" in found.notes[0]
