@@ -208,7 +208,8 @@ def _loss_targets(summary: DataSummary, geometry: Geometry) -> list[Pathology]:
             message = f"y is one-hot ({summary.y_width} columns) but the loss is sparse_categorical_crossentropy, which reads class ids"
             fix = "use categorical_crossentropy, or pass y.argmax(-1)"
         elif not summary.y_integer or low < 0:
-            message = f"y holds {'negative ' if low < 0 else 'non-integer '}values ({low:g}..{high:g}) but sparse_categorical_crossentropy reads class ids 0..{width - 1}"
+            ids = f"class ids 0..{width - 1}" if width else "class ids"  # the output's width may be unknown
+            message = f"y holds {'negative ' if low < 0 else 'non-integer '}values ({low:g}..{high:g}) but sparse_categorical_crossentropy reads {ids}"
             fix = "map the targets to class ids 0..K-1, or use a regression loss for values"
         elif width > 1 and high >= width:
             message = f"y holds class ids up to {int(high)} but the output has {width} units (ids 0..{width - 1})"

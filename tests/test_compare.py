@@ -185,3 +185,25 @@ def test_a_bad_rule_lists_the_fields_and_the_seeds_line_reads_in_full():
     assert lines[1] == (
         "  the seeds differ: differences include the seed's noise (replay with --rnncheck-seed to compare like for like)"
     )
+
+
+def test_every_verdict_on_a_change_reads_in_full_in_its_line():
+    old = probe(accuracy=0.97, lower_bound=0.955, upper_bound=0.98)
+    both = one(old, probe(accuracy=0.93, lower_bound=0.91, upper_bound=0.95), "accuracy:0.01,accuracy:1%")
+    assert both.lines == ["accuracy 0.970 -> 0.930 (-0.040)  REGRESSION (accuracy:0.01, accuracy:1%)"]
+    failing = one(probe(sequences=20480), probe(sequences=61440, stopped="plateau", verdict="fail"), "sequences:2x")
+    assert failing.lines[1] == (
+        "sequences 20,480 -> 61,440 (3.00x)  not compared: sequences to pass need a pass (or the same horizon) in both runs"
+    )
+    noisy = one(probe(sequences=20480), probe(sequences=30720), "sequences:1.2x")
+    assert noisy.lines == ["sequences 20,480 -> 30,720 (1.50x)  within noise: under 1.6x or 4,096 more (seed spread)"]
+    assert noisy.regressions == []
+    old_memory = probe(probe="memory(max_lag=16)", horizon=16, stopped="profile")
+    shorter = one(old_memory, probe(probe="memory(max_lag=16)", horizon=4, stopped="profile"), "horizon:2,horizon:50%")
+    assert shorter.regressions == ["horizon -12 (horizon:2, horizon:50%)"]
+    assert shorter.lines == ["horizon 16 -> 4 (-12)  REGRESSION (horizon:2, horizon:50%)"]
+
+
+def test_a_saved_run_without_sequences_compares_none():
+    assert compare([probe(sequences=None)], [probe(sequences=50000)], parse_rules("sequences:2x")) == []
+    assert compare([probe(sequences=0, stopped="static")], [probe(sequences=50000)], parse_rules("sequences:2x")) == []

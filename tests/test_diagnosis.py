@@ -173,6 +173,17 @@ def test_undertrained_says_what_was_measured_tried_and_what_would_settle_it():
     assert "healthy models of this lag need" in stalled[0].message
 
 
+def test_undertrained_that_stalled_at_every_rate_reads_its_fix_in_full():
+    lag = make_spec("lag", 16)
+    plan = plan_probe(lag, HEALTHY["lstm_onehot"])
+    [stalled] = diagnose_undertrained(lag, plan, 0.46, 0.1, 430_080, "plateau", False, 3, True, (0.97, True))
+    assert stalled.fix == (
+        "it stalled at every learning rate tried, so more of the same is unlikely to help: give it more capacity or a "
+        "mechanism the probe needs (docs/probes.md says what each probe asks of a model); budget=286720 would settle "
+        "whether it is only slow"
+    )
+
+
 def test_undertrained_on_a_structured_probe_claims_no_lag():
     import dataclasses
 

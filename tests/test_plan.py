@@ -196,3 +196,31 @@ def test_continuous_and_binary_inputs_take_their_width_from_the_features():
 def test_a_logits_head_narrower_than_the_one_hot_input_sets_the_symbols():
     plan = plan_probe(make_spec("lag", 1), seq("clf", 8, 50, LSTM, dense(9, "linear")))
     assert (plan.vocab, plan.model_vocab, plan.form) == (9, 50, "classes")
+
+
+@pytest.mark.parametrize(
+    "spec, geometry, message",
+    [
+        (make_spec("selective_copy"), seq("narrow", None, 3, LSTM, dense(3), rank=3),
+         "selective_copy(1) on narrow: the model takes 3 symbols but selective_copy(1) needs at least 4 "
+         "(docs/probes.md); widen the input and the head, or set vocab= if the model takes more"),
+        (make_spec("recall", pairs=3), seq("short", 6, 12, LSTM, dense(12), rank=3),
+         "recall(pairs=3) on short: the window has 6 steps but recall(pairs=3) needs at least 7; give the model "
+         "more timesteps (or keras.Input((None, ...)))"),
+        (make_spec("selective_copy", 2), seq("last", None, 12, LSTM, dense(12)),
+         "selective_copy(2) on last: selective_copy(2) needs 2 answers per window, one per output step, but the "
+         "model gives one output per sequence; ask for fewer (selective_copy(1)), or use return_sequences=True "
+         "and a per-step head"),
+    ],
+)
+def test_a_structured_probe_that_does_not_fit_says_what_to_change_in_full(spec, geometry, message):
+    with pytest.raises(FitError) as error:
+        plan_probe(spec, geometry)
+    assert str(error.value) == message
+
+
+def test_a_structured_probe_fits_a_window_of_exactly_its_least_length():
+    plan = plan_probe(make_spec("recall", pairs=3), seq("short", 7, 12, LSTM, dense(12), rank=3))
+    assert (plan.timesteps, plan.vocab, plan.effort) == (7, 12, 7)
+    plan = plan_probe(make_spec("selective_copy", 2), seq("exact", 5, 4, LSTM, dense(4), rank=3))
+    assert (plan.timesteps, plan.vocab, plan.many_to_many) == (5, 4, True)

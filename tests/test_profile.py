@@ -98,3 +98,20 @@ def test_a_capped_lag_that_fails_for_another_reason_is_not_cut_short():
     search.record(2, True, 8_000, "passed")
     assert search.horizon == 2
     assert not any("stopped at the share" in note for note in search.closing_notes())
+
+
+def test_the_search_starts_at_the_farthest_lag_the_receptive_field_allows():
+    from pytest_rnncheck.profile import Search
+
+    search = Search(16, 5, lambda n: 64_000)  # the model sees 5 steps back: lags 6..16 cannot pass
+    assert search.next() == (5, None)
+    search.record(5, False, 64_000, "plateau")
+    assert search.next() == (2, None)
+    search.record(2, True, 10_000, "passed")
+    assert search.next() == (3, None)
+    search.record(3, True, 12_000, "passed")
+    assert search.next() == (4, None)
+    search.record(4, True, 20_000, "passed")
+    assert search.next() is None and search.horizon == 4
+    assert sorted(search.tried) == [2, 3, 4, 5]
+    assert Search(16, 0, lambda n: 64_000).next() is None  # nothing reachable: nothing to train

@@ -157,3 +157,14 @@ def test_an_unknown_probe_lists_every_probe_there_is():
         "unknown probe 'repeat': rnncheck knows echo(), lag(n), invert(n=1), xor(n), memory(max_lag=K, min_horizon=None), "
         "selective_copy(k=1), recall(pairs=4), flipflop()"
     )
+
+
+@pytest.mark.parametrize(
+    "expression, timesteps, name",
+    [("selective_copy(4, timesteps=9)", 9, "selective_copy(4, timesteps=9)"),
+     ("recall(pairs=3, timesteps=7)", 7, "recall(pairs=3, timesteps=7)"),
+     ("flipflop(timesteps=3)", 3, "flipflop(timesteps=3)")],
+)
+def test_a_structured_probe_accepts_exactly_its_shortest_window(expression, timesteps, name):
+    spec = parse_expression(expression)  # the least window: k markers after k data, one query after the pairs
+    assert (spec.timesteps, spec.name) == (timesteps, name)

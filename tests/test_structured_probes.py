@@ -40,6 +40,14 @@ def test_selective_copy_places_the_symbols_anywhere_so_no_fixed_delay_finds_them
     assert most < 0.2
 
 
+def test_selective_copy_draws_every_data_symbol_and_never_noise_or_marker():
+    # vocab 6: data symbols 0..3, noise 4, marker 5; with 2000 windows each data symbol appears
+    data = draw(make_spec("selective_copy", 2), np.random.default_rng(0), 6, 2000, 10)
+    answers = data.targets[0][data.scored[0]]
+    assert sorted(set(answers.tolist())) == [0, 1, 2, 3]
+    assert np.bincount(answers).min() / answers.size > 0.2  # uniform over the four
+
+
 @settings(max_examples=60, deadline=None)
 @given(seed=seeds, vocab=st.integers(4, 40), pairs=st.integers(1, 8), queries=st.integers(1, 10))
 def test_recall_answers_each_query_with_the_value_paired_to_its_key(seed, vocab, pairs, queries):
@@ -54,6 +62,25 @@ def test_recall_answers_each_query_with_the_value_paired_to_its_key(seed, vocab,
         assert list(scored) == [False] * (2 * pairs) + [True] * queries
         for step in range(2 * pairs, timesteps):
             assert symbols[step] in table and targets[step] == table[symbols[step]]
+
+
+def test_recall_queries_ask_different_keys_within_a_window():
+    data = draw(make_spec("recall", pairs=4), np.random.default_rng(0), 16, 500, 20)
+    queries = data.symbols[0][:, 8:]
+    asked = np.array([len(set(row.tolist())) for row in queries])
+    assert asked.min() >= 2 and asked.mean() > 3.5  # 12 queries over 4 keys: nearly always all four
+
+
+@pytest.mark.parametrize("expression, vocab", [("selective_copy(2)", 7), ("recall(pairs=3)", 9), ("flipflop()", 5)])
+def test_structured_windows_are_integer_symbols_that_one_hot_encode(expression, vocab):
+    from pytest_rnncheck.encoding import encode
+
+    spec = parse_expression(expression)
+    data = draw(spec, np.random.default_rng(0), vocab, 30, 12)
+    assert data.symbols.dtype.kind == "i" and data.targets.dtype.kind == "i"
+    onehot = encode("onehot", data.symbols, vocab)
+    assert onehot.shape == (1, 30, 12, vocab)
+    np.testing.assert_array_equal(onehot.argmax(-1), data.symbols)
 
 
 def reference_flipflop(symbols):

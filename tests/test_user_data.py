@@ -395,3 +395,96 @@ def test_a_factory_that_raises_and_a_model_with_two_outputs_get_clear_errors(ker
         diagnose(two, x, y)
     found = diagnose(two, x, y, output="value", fit=False)
     assert found.codes == [] and "an output read as value" in found.notes[0] and "3 feature(s)" in found.notes[0]
+
+def test_the_shapes_of_y_say_per_step_or_per_sample_and_the_label_width():
+    tokens = RNG.integers(0, 9, (20, 6))
+    per_sequence = summarize(tokens, np.eye(3)[np.arange(20) % 3])  # one one-hot label per token sequence
+    assert (per_sequence.y_per_step, per_sequence.y_width, per_sequence.y_onehot, per_sequence.y_distinct) == (False, 3, True, 3)
+    one_step = summarize(RNG.integers(0, 9, (20, 1)), RNG.integers(0, 9, (20, 1)))  # one token, one label
+    assert (one_step.y_per_step, one_step.y_width) == (False, 1)
+    two_steps = summarize(RNG.integers(0, 9, (20, 2)), RNG.integers(0, 9, (20, 2)))
+    assert (two_steps.y_per_step, two_steps.y_width) == (True, 1)
+    per_step = np.eye(4)[np.r_[np.zeros((10, 6), int), np.tile([0, 1, 2, 3, 3, 3], (10, 1))]]  # (20, 6, 4) one-hot
+    s = summarize(RNG.normal(size=(20, 6, 2)), per_step)
+    assert (s.y_per_step, s.y_width, s.y_onehot, s.y_distinct, s.y_range) == (True, 4, True, 4, (0.0, 3.0))
+    assert s.majority == pytest.approx((60 + 10) / 120)
+
+
+def test_two_symbols_one_hot_are_one_hot_and_multi_hot_or_soft_rows_are_not():
+    bits = summarize(np.eye(2)[RNG.integers(0, 2, (30, 5))], np.eye(2)[np.arange(30) % 2])
+    assert (bits.x_onehot, bits.x_distinct, bits.x_range, bits.y_onehot, bits.y_distinct) == (True, 2, (0.0, 1.0), True, 2)
+    multi = summarize(np.ones((30, 5, 3)), np.arange(30) % 2)  # every feature on: not one-hot
+    assert (multi.x_onehot, multi.x_distinct) == (False, 1)
+    soft = summarize(RNG.normal(size=(30, 5, 2)), np.full((30, 4), 0.25))  # probabilities, not labels
+    assert (soft.y_onehot, soft.y_integer, soft.y_width) == (False, False, 4)
+
+
+def test_a_nan_in_the_arrays_is_refused_with_the_whole_reason():
+    with pytest.raises(DataError) as error:
+        summarize(np.zeros((3, 2, 1)), np.array([0.0, np.nan, 1.0]))
+    assert str(error.value) == (
+        "y holds 1 NaN or infinite value(s) (first at index (1,)): drop or fill them before training; every loss "
+        "turns NaN from the first one"
+    )
+
+
+@pytest.mark.parametrize(
+    "x, y, fields, expected",
+    [
+        # token ids, though the model's input is not declared integer: still fed as ids
+        (RNG.integers(0, 10, (60, 5)), RNG.integers(0, 10, 60),
+         dict(input_rank=2, features=None, timesteps=5, integer_input=False, output_width=10, output_activation="softmax"),
+         ("index", 10, 10, 5, False, "classes")),
+        # one-hot features of a model with an integer input layer: fed as ids
+        (ONEHOT_X, RNG.integers(0, 12, 60), dict(timesteps=5, features=12, integer_input=True, output_width=12, output_activation="softmax"),
+         ("index", 12, 12, 5, False, "classes")),
+        # three integers in one feature are magnitudes (raw), two are bits
+        (np.arange(60).reshape(60, 1, 1) % 3 + np.zeros((60, 5, 1), int), np.arange(60) % 3,
+         dict(timesteps=5, output_width=3, output_activation="softmax"), ("raw", 3, 3, 5, False, "classes")),
+        # integer counts on several features are values, not bits
+        (RNG.integers(0, 2, (60, 5, 3)), RNG.normal(size=60), dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
+         ("continuous", 3, 3, 5, False, "value")),
+        # bits in, four classes read from two sigmoid bits
+        (RNG.integers(0, 2, (60, 5, 1)), np.arange(60) % 4, dict(timesteps=5, output_width=2, output_activation="sigmoid"),
+         ("binary", 4, 4, 5, False, "bits")),
+        # one-hot over 12 symbols in, labels 0..4 out of a 12-unit softmax: still classes
+        (ONEHOT_X, np.arange(60) % 5, dict(timesteps=5, features=12, output_width=12, output_activation="softmax"),
+         ("onehot", 5, 12, 5, False, "classes")),
+        # a y of one class still reads as two symbols
+        (RNG.normal(size=(60, 5, 3)), np.zeros(60, int), dict(timesteps=5, features=3, output_width=2, output_activation="softmax"),
+         ("continuous", 2, 2, 5, False, "classes")),
+    ],
+)
+def test_more_data_read_as_a_plan(x, y, fields, expected):
+    g = geometry(**{"output_layer": "Dense", "loss": None, "compiled": False, **fields})
+    plan = describe_as_plan(summarize(x, y), g)
+    assert (plan.encoding, plan.vocab, plan.model_vocab, plan.timesteps, plan.many_to_many, plan.form) == expected
+
+
+def test_integer_inputs_with_targets_not_taken_from_them_are_a_warning_and_the_fix_covers_every_input():
+    x = RNG.integers(0, 100, (60, 4, 1))
+    x[:, 0, 0], x[0, 1, 0] = np.arange(60), 99  # inputs 0..99, every one of 0..59 among them
+    y = np.arange(60) % 10  # ten classes taken from the inputs' values; shifted by 200 they are not
+    s = summarize(x, 200 + y)
+    g = geometry(timesteps=4, output_width=1, output_activation="linear", loss="mean_squared_error")
+    [raw] = data_findings(s, g, describe_as_plan(s, g))
+    assert raw.severity == "warning" and "with a mean_squared_error loss: if these integers name things" in raw.message
+    s = summarize(x, y)
+    [raw] = data_findings(s, g, describe_as_plan(s, g))
+    assert raw.severity == "error" and describe_as_plan(s, g).vocab == 10
+    assert raw.fix.startswith("one-hot the inputs (keras.utils.to_categorical(x, 100) with keras.Input((timesteps, 100))) or feed the integer ids to an Embedding(100, 16)")
+
+
+@pytest.mark.parametrize(
+    "y, width, message",
+    [
+        (np.arange(30) % 3, 2, "y holds class ids up to 2 but the output has 2 units (ids 0..1)"),
+        (np.arange(30) % 4, 3, "y holds class ids up to 3 but the output has 3 units (ids 0..2)"),
+        (np.linspace(0, 1, 30), None, "y holds non-integer values (0..1) but sparse_categorical_crossentropy reads class ids"),
+    ],
+)
+def test_class_ids_one_past_the_output_units_are_a_loss_mismatch(y, width, message):
+    s = summarize(RNG.normal(size=(30, 4, 2)), y)
+    g = geometry(timesteps=4, features=2, output_width=width, output_activation="softmax", loss="sparse_categorical_crossentropy")
+    found = [p.message for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"]
+    assert found == [message]
