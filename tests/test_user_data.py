@@ -367,14 +367,31 @@ def test_targets_per_step_against_one_output_per_sequence_and_back_are_output_sh
     per_step = summarize(RNG.normal(size=(40, 5, 2)), RNG.normal(size=(40, 5, 1)))
     one_out = geometry(timesteps=5, features=2, output_width=1, output_activation="linear", loss="mse")
     [found] = data_findings(per_step, one_out, describe_as_plan(per_step, one_out))
-    assert (found.code, found.certain) == ("output-shape", True)
-    assert found.message.startswith("y has a target for each of the 5 steps but the model gives one output per sequence")
+    assert (found.code, found.severity, found.certain) == ("output-shape", "error", True)
+    assert found.message == (
+        "y has a target for each of the 5 steps but the model gives one output per sequence: Keras broadcasts that "
+        "one output against every step's target and trains without complaint"
+    )
+    assert found.fix == (
+        "return_sequences=True on the last recurrent layer and a per-step head, or keep one target per sequence (y[:, -1])"
+    )
     per_sample = summarize(RNG.normal(size=(40, 5, 2)), RNG.normal(size=40))
     seq_out = geometry(timesteps=5, features=2, output_rank=3, output_timesteps=5, output_width=1,
                        output_activation="linear", loss="mse")
     [back] = data_findings(per_sample, seq_out, describe_as_plan(per_sample, seq_out))
-    assert back.code == "output-shape" and "y has one target per sequence" in back.message
-    assert "return_sequences=False" in back.fix
+    assert (back.code, back.severity) == ("output-shape", "error") and back.message == (
+        "the model gives an output at each of its steps but y has one target per sequence: Keras broadcasts the "
+        "target across the steps, so every step is trained to predict what only the last one can know"
+    )
+    assert back.fix == "return_sequences=False on the last recurrent layer (one output per sequence), or give y a target per step"
+    two_steps = summarize(RNG.normal(size=(40, 2, 2)), RNG.normal(size=40))  # two steps: still a broadcast
+    two_out = geometry(timesteps=2, features=2, output_rank=3, output_timesteps=2, output_width=1,
+                       output_activation="linear", loss="mse")
+    assert [p.code for p in data_findings(two_steps, two_out, describe_as_plan(two_steps, two_out))] == ["output-shape"]
+    one_step = summarize(RNG.normal(size=(40, 1, 2)), RNG.normal(size=40))  # one step: per step is per sequence
+    one_out_seq = geometry(timesteps=1, features=2, output_rank=3, output_timesteps=1, output_width=1,
+                           output_activation="linear", loss="mse")
+    assert data_findings(one_step, one_out_seq, describe_as_plan(one_step, one_out_seq)) == []
     assert data_findings(per_step, seq_out, describe_as_plan(per_step, seq_out)) == []
 
 
