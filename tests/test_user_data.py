@@ -208,41 +208,35 @@ def test_one_step_per_sample_on_a_stateful_model_is_missing_context(keras):
 ONEHOT_X = np.eye(12)[RNG.integers(0, 12, (60, 5))]
 
 
-@pytest.mark.parametrize(
-    "x, y, fields, expected",
-    [
-        # token ids in, a class per step out
-        (RNG.integers(0, 10, (60, 5)), RNG.integers(0, 10, (60, 5)),
-         dict(input_rank=2, features=None, timesteps=5, integer_input=True, embedding_vocab=10, output_rank=3,
-              output_timesteps=5, output_width=10, output_activation="softmax"),
-         ("index", 10, 10, 5, True, "classes")),
-        # one-hot in, one label per sequence out
-        (ONEHOT_X, RNG.integers(0, 12, 60), dict(timesteps=5, features=12, output_width=12, output_activation="softmax"),
-         ("onehot", 12, 12, 5, False, "classes")),
-        # one-hot in over 12 symbols, 5 labels out
-        (ONEHOT_X, np.arange(60) % 5, dict(timesteps=5, features=12, output_width=5, output_activation="softmax"),
-         ("onehot", 5, 12, 5, False, "classes")),
-        # bits in, a bit out through one sigmoid
-        (RNG.integers(0, 2, (60, 5, 1)), RNG.integers(0, 2, 60), dict(timesteps=5, output_width=1, output_activation="sigmoid"),
-         ("binary", 2, 2, 5, False, "scalar")),
-        # real values in, classes out
-        (RNG.normal(size=(60, 5, 3)), np.arange(60) % 3, dict(timesteps=5, features=3, output_width=3, output_activation="softmax"),
-         ("continuous", 3, 3, 5, False, "classes")),
-        # real values in, a value out
-        (RNG.normal(size=(60, 5, 3)), RNG.normal(size=60), dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
-         ("continuous", 3, 3, 5, False, "value")),
-        # negative integers are values, not class ids
-        (RNG.normal(size=(60, 5, 3)), np.arange(60) % 7 - 3, dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
-         ("continuous", 3, 3, 5, False, "value")),
-        # one-hot labels over 6 classes, of which only 0..3 occur
-        (ONEHOT_X, np.eye(6)[np.arange(60) % 4], dict(timesteps=5, features=12, output_width=6, output_activation="softmax"),
-         ("onehot", 6, 12, 5, False, "classes")),
-    ],
-)
-def test_the_data_read_as_a_plan(x, y, fields, expected):
-    g = geometry(**{"output_layer": "Dense", "loss": None, "compiled": False, **fields})
-    plan = describe_as_plan(summarize(x, y), g)
-    assert (plan.encoding, plan.vocab, plan.model_vocab, plan.timesteps, plan.many_to_many, plan.form) == expected
+#: How the data read as a plan, case by case: x, y, the geometry fields, what the plan says.
+PLANS = [
+    # token ids in, a class per step out
+    (RNG.integers(0, 10, (60, 5)), RNG.integers(0, 10, (60, 5)),
+     dict(input_rank=2, features=None, timesteps=5, integer_input=True, embedding_vocab=10, output_rank=3,
+          output_timesteps=5, output_width=10, output_activation="softmax"),
+     ("index", 10, 10, 5, True, "classes")),
+    # one-hot in, one label per sequence out
+    (ONEHOT_X, RNG.integers(0, 12, 60), dict(timesteps=5, features=12, output_width=12, output_activation="softmax"),
+     ("onehot", 12, 12, 5, False, "classes")),
+    # one-hot in over 12 symbols, 5 labels out
+    (ONEHOT_X, np.arange(60) % 5, dict(timesteps=5, features=12, output_width=5, output_activation="softmax"),
+     ("onehot", 5, 12, 5, False, "classes")),
+    # bits in, a bit out through one sigmoid
+    (RNG.integers(0, 2, (60, 5, 1)), RNG.integers(0, 2, 60), dict(timesteps=5, output_width=1, output_activation="sigmoid"),
+     ("binary", 2, 2, 5, False, "scalar")),
+    # real values in, classes out
+    (RNG.normal(size=(60, 5, 3)), np.arange(60) % 3, dict(timesteps=5, features=3, output_width=3, output_activation="softmax"),
+     ("continuous", 3, 3, 5, False, "classes")),
+    # real values in, a value out
+    (RNG.normal(size=(60, 5, 3)), RNG.normal(size=60), dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
+     ("continuous", 3, 3, 5, False, "value")),
+    # negative integers are values, not class ids
+    (RNG.normal(size=(60, 5, 3)), np.arange(60) % 7 - 3, dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
+     ("continuous", 3, 3, 5, False, "value")),
+    # one-hot labels over 6 classes, of which only 0..3 occur
+    (ONEHOT_X, np.eye(6)[np.arange(60) % 4], dict(timesteps=5, features=12, output_width=6, output_activation="softmax"),
+     ("onehot", 6, 12, 5, False, "classes")),
+]
 
 
 def test_a_stateful_fixed_batch_model_keeps_its_batch_in_the_plan():
@@ -447,7 +441,7 @@ def test_a_nan_in_the_arrays_is_refused_with_the_whole_reason():
 
 @pytest.mark.parametrize(
     "x, y, fields, expected",
-    [
+    PLANS + [
         # token ids, though the model's input is not declared integer: still fed as ids
         (RNG.integers(0, 10, (60, 5)), RNG.integers(0, 10, 60),
          dict(input_rank=2, features=None, timesteps=5, integer_input=False, output_width=10, output_activation="softmax"),
@@ -472,7 +466,7 @@ def test_a_nan_in_the_arrays_is_refused_with_the_whole_reason():
          ("continuous", 2, 2, 5, False, "classes")),
     ],
 )
-def test_more_data_read_as_a_plan(x, y, fields, expected):
+def test_the_data_read_as_a_plan(x, y, fields, expected):
     g = geometry(**{"output_layer": "Dense", "loss": None, "compiled": False, **fields})
     plan = describe_as_plan(summarize(x, y), g)
     assert (plan.encoding, plan.vocab, plan.model_vocab, plan.timesteps, plan.many_to_many, plan.form) == expected
