@@ -80,10 +80,10 @@ def summary_table(results: list[dict[str, Any]]) -> str:
             f'<a href="#probe-{index}">{_e(r["nodeid"] or r["model"])}</a>',
             _e(r["probe"]),
             f'<span class="{r["verdict"]}">{r["verdict"]}</span>',
-            _num(r.get("accuracy")),
-            _num(r.get("lower_bound")),
-            _num(r.get("threshold")),
-            _num(r.get("chance")),
+            report._num(r.get("accuracy")),
+            report._num(r.get("lower_bound")),
+            report._num(r.get("threshold")),
+            report._num(r.get("chance")),
             f"{r.get('total_sequences') or r.get('sequences') or 0:,}",
             horizon,
             _e(", ".join(p["code"] for p in r["pathologies"])),
@@ -224,8 +224,8 @@ def _img(png: bytes, alt: str) -> str:
 
 def _profile_table(profile: list[dict[str, Any]]) -> str:
     rows = "".join(
-        f"<tr><td class=\"num\">{p['lag']}</td><td class=\"num\">{_num(p['accuracy'])}</td>"
-        f"<td class=\"num\">{_num(p['lower_bound'])}</td><td>{'pass' if p['passed'] else 'fail'}</td>"
+        f"<tr><td class=\"num\">{p['lag']}</td><td class=\"num\">{report._num(p['accuracy'])}</td>"
+        f"<td class=\"num\">{report._num(p['lower_bound'])}</td><td>{'pass' if p['passed'] else 'fail'}</td>"
         f"<td class=\"num\">{p.get('sequences', 0):,}</td><td>{_e(p.get('stopped', ''))}</td></tr>"
         for p in sorted(profile, key=lambda entry: entry["lag"])
     )
@@ -236,16 +236,12 @@ def _profile_table(profile: list[dict[str, Any]]) -> str:
 def _attempts_table(attempts: list[dict[str, Any]]) -> str:
     rows = "".join(
         f"<tr><td>{_dash(a.get('learning_rate'))}</td><td class=\"num\">{a['sequences']:,}</td>"
-        f"<td class=\"num\">{_num(a['accuracy'])}</td><td class=\"num\">{_num(a['lower_bound'])}</td>"
+        f"<td class=\"num\">{report._num(a['accuracy'])}</td><td class=\"num\">{report._num(a['lower_bound'])}</td>"
         f"<td>{_e(a['stopped'])}</td></tr>"
         for a in attempts
     )
     return ("<table><thead><tr><th>learning rate</th><th>sequences</th><th>accuracy</th><th>lower bound</th>"
             f"<th>stopped</th></tr></thead><tbody>{rows}</tbody></table>")
-
-
-def _num(value: Any) -> str:
-    return "-" if value is None else f"{value:.3f}"
 
 
 def _dash(value: Any) -> str:

@@ -509,8 +509,9 @@ class ResultCollector:
         if hasattr(self.config, "workerinput"):
             return
         settings = self.settings
+        document = report.document(settings.seed, backend_name(), self.results)
         if settings.report_path:
-            report.write_json(settings.report_path, settings.seed, backend_name(), self.results)
+            report.write_document(settings.report_path, document)
             self.written.append(f"rnncheck JSON report: {settings.report_path}")
         if settings.compare_path is not None:
             regressions = self.compare()
@@ -519,13 +520,12 @@ class ResultCollector:
         if settings.save_name is not None:
             from . import storage
 
-            document = report.document(settings.seed, backend_name(), self.results)
             path = storage.save(settings.rootdir / storage.FOLDER, settings.save_name or None, document)
             self.written.append(f"rnncheck run saved: {path.relative_to(settings.rootdir)}")
         if settings.html_path and self.results:
             from .html_report import write_html
 
-            write_html(settings.html_path, report.document(settings.seed, backend_name(), self.results))
+            write_html(settings.html_path, document)
             self.written.append(f"rnncheck HTML report: {settings.html_path}")
 
     def compare(self) -> int:

@@ -164,11 +164,16 @@ def document(seed: int, backend: str, results: list[dict[str, Any]]) -> dict[str
 
 
 def write_json(path: str | Path, seed: int, backend: str, results: list[dict[str, Any]]) -> None:
+    write_document(path, document(seed, backend, results))
+
+
+def write_document(path: str | Path, doc: dict[str, Any]) -> None:
+    """``doc`` as indented JSON (numpy scalars as numbers, anything else odd as text), its
+    folder made if missing: the JSON report and every saved run."""
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     plain = lambda value: value.item() if hasattr(value, "item") else str(value)  # noqa: E731 - numpy scalars
-    path.write_text(json.dumps(document(seed, backend, results), indent=2, default=plain) + "\n")
+    path.write_text(json.dumps(doc, indent=2, default=plain) + "\n")
 
 
 def junit_properties(result: dict[str, Any]) -> list[tuple[str, Any]]:

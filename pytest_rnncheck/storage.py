@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RnnCheckError
+from .report import write_document
 
 FOLDER = ".rnncheck"
 _NUMBERED = re.compile(r"^(\d{4,})_(.+)\.json$")
@@ -45,11 +46,8 @@ def save(folder: Path, name: str | None, document: dict[str, Any], now: datetime
     name = check_name(name) if name else now.strftime("%Y%m%dT%H%M%SZ")
     runs = saved_runs(folder)
     number = int(_NUMBERED.match(runs[-1].name).group(1)) + 1 if runs else 1
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{number:04d}_{name}.json"
-    saved = dict(document, saved={"name": name, "number": number, "at": now.isoformat(timespec="seconds")})
-    plain = lambda value: value.item() if hasattr(value, "item") else str(value)  # noqa: E731 - numpy scalars
-    path.write_text(json.dumps(saved, indent=2, default=plain) + "\n")
+    write_document(path, dict(document, saved={"name": name, "number": number, "at": now.isoformat(timespec="seconds")}))
     return path
 
 
