@@ -19,7 +19,7 @@ from .plan import ProbePlan
 from .profile import Search
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
-from .stopping import default_budget, other_rates, progressing
+from .stopping import StopPolicy, other_rates, progressing
 from .training import HeldOut, Outcome, Progress, train
 from .verdict import Z_FIRST, Z_REMEDY
 
@@ -131,7 +131,7 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
         # finding explains the horizon of 0
         reachable = max(result.receptive_field - 1, 1)
     del model
-    search = Search(spec.n, reachable, lambda n: options.get("budget") or 2 * default_budget(n))
+    search = Search(spec.n, reachable, lambda n: StopPolicy.for_lag(n, options.get("budget")).most)
     lags: dict[int, ProbeResult] = {}
     while (step := search.next()) is not None:
         n, budget = step

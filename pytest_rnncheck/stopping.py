@@ -52,11 +52,16 @@ class StopPolicy:
         budget = default_budget(lag)
         return cls(budget=budget, flat_allowance=FLAT_PER_LAG * lag, extension=budget)
 
+    @property
+    def most(self) -> int:
+        """The most sequences one attempt can train: the budget and its extension."""
+        return self.budget + self.extension
+
     def keep_going(self, curve: Curve, seen: int) -> bool:
         """Train on: within the budget, or past it (up to the extension) while the curve climbs."""
         if seen < self.budget:
             return True
-        return seen < self.budget + self.extension and bool(curve) and progressing(curve)
+        return seen < self.most and bool(curve) and progressing(curve)
 
     def plateaued(self, curve: Curve, seen: int) -> bool:
         """Stuck: enough looks, past the lag's flat allowance, and no progress over the last half."""

@@ -197,7 +197,7 @@ class ProbeTrainer:
                 stopped, bad = "non-finite", loss
                 break
             crossed_budget = seen - count < budget <= seen
-            if since_look < EVAL_EVERY and not crossed_budget and seen < budget + policy.extension:
+            if since_look < EVAL_EVERY and not crossed_budget and seen < policy.most:
                 continue
             watch, held = self.evaluate(monitor)
             curve.append((seen, watch.accuracy, float(np.mean(pending))))
