@@ -99,9 +99,10 @@ def assert_healthy(model: Any, x: Any, y: Any, *, strict: bool = False, **hints:
 def _the_model(keras: Any, model: Any, output: int | str | None) -> Any:
     """The user's model (never changed), or the one a factory builds, cut to the output y is for."""
     from .keras_model import ModelError, fresh_model, one_output, output_names
+    from .runner import source_label
 
     try:
-        built = model if isinstance(model, keras.Model) else fresh_model(keras, model, getattr(model, "__name__", "model"))
+        built = model if isinstance(model, keras.Model) else fresh_model(keras, model, source_label(model))
         names = output_names(built)
         if len(names) > 1:
             if output is None:
