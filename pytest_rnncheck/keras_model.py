@@ -20,8 +20,12 @@ from .geometry import Geometry, declared_io, optimizer_rate, read_geometry
 from .plan import FitError, ProbePlan, plan_probe
 from .spec import ProbeSpec
 
-#: Learning rate given to models that arrive uncompiled.
-DEFAULT_LEARNING_RATE = 0.01
+#: Learning rate given to models that arrive uncompiled (with clipnorm=1.0, batches of 128).
+#: Measured against 0.01 on 100 one-hot symbols, sequences until 0.9-0.95 held-out accuracy,
+#: seeds 1-3: GRU(128) lag 16: 20-27k instead of 43-47k; LSTM(32) lag 2: 14k instead of 18-20k;
+#: LSTM(64) lag 12: 25-35k instead of 35-45k; LSTM(256) lag 8: 14k instead of 20-25k.
+#: 0.03 was a little faster still; 0.02 keeps a margin below where steps start to overshoot.
+DEFAULT_LEARNING_RATE = 0.02
 
 
 def first_line(exc: BaseException) -> str:
