@@ -20,6 +20,7 @@ child. What cannot be sent at all runs in-process, with a note saying so.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import pickle
@@ -310,6 +311,7 @@ def worker_main(conn: Any, path: list[str]) -> None:
     from .runner import run_probe
 
     import_keras()  # while the parent is still collecting or running other tests
+    gc.freeze()  # Keras's objects live as long as the worker: the collection after each probe skips them
     while True:
         try:
             payload = conn.recv_bytes()

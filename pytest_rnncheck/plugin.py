@@ -7,6 +7,7 @@ the probe engine (``runner``) is imported when a probe runs.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import warnings
 import zlib
@@ -34,6 +35,11 @@ HELP_MODEL = (
 HELP_TIMEOUT = (
     "stop a probe that runs longer than this many seconds and report it as an error (default 900; 0: no limit; "
     "needs the worker process, so not with --rnncheck-in-process)"
+)
+HELP_GC_FREEZE = (
+    "after collection, move the objects then alive (Keras's modules among them) out of the garbage "
+    "collector's sight with gc.freeze(), so its full collections, pytest's five at exit included, "
+    "stop rescanning them (about 1-2 s a run with Keras loaded); false keeps the collector as it comes"
 )
 HELP_IN_PROCESS = "run probes in the test's own process instead of a recycled worker process (memory then grows with every probe)"
 DEFAULT_TIMEOUT = 900.0
@@ -98,6 +104,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("rnncheck_strict", HELP_STRICT, type="bool", default=False)
     parser.addini("rnncheck_timeout", HELP_TIMEOUT, default="")
     parser.addini("rnncheck_in_process", HELP_IN_PROCESS, type="bool", default=False)
+    parser.addini("rnncheck_gc_freeze", HELP_GC_FREEZE, type="bool", default=True)
     parser.addini("rnncheck_models", HELP_MODEL, type="linelist", default=[])
     parser.addini("rnncheck_probes", HELP_PROBE, type="linelist", default=[])
 
@@ -356,6 +363,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     settings = session.config.stash[SETTINGS]
     if settings.enabled and any(item.get_closest_marker(MARKER) for item in session.items):
         executor(session.config).prestart()
+        if ini_value(session.config, "rnncheck_gc_freeze"):
+            # what is alive now (test modules, Keras) lives until exit; objects the tests create
+            # later are still collected, and pytest's unraisable-exception check still sees them
+            gc.freeze()
     elif EXECUTOR in session.config.stash:
         session.config.stash[EXECUTOR].close()  # nothing to probe: free its memory and CPU now
 

@@ -116,6 +116,43 @@ def test_ctrl_c_stops_the_run_and_keeps_the_finished_results(pytester):
     assert rows[0]["pathologies"][0]["code"] == "missing-context"
 
 
+FROZEN = """
+import gc
+import pathlib
+
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def one_step():
+    pathlib.Path("worker_frozen").write_text(str(gc.get_freeze_count()))
+    return keras.Sequential([keras.Input((1, 10)), layers.LSTM(8), layers.Dense(10, activation="softmax")])
+
+
+@rnncheck.lag(1)
+def test_probe(rnncheck):
+    pathlib.Path("main_frozen").write_text(str(gc.get_freeze_count()))
+    rnncheck(one_step)
+
+
+def test_plain():
+    pathlib.Path("plain_frozen").write_text(str(gc.get_freeze_count()))
+"""
+
+
+def test_what_is_alive_after_collection_is_frozen_out_of_the_collectors_sight_unless_turned_off(pytester):
+    pytester.makepyfile(test_frozen=FROZEN)
+    pytester.runpytest_subprocess("--rnncheck", "-p", "no:randomly").assert_outcomes(failed=1, passed=1)  # lag(1) on one step
+    frozen = int((pytester.path / "main_frozen").read_text())
+    assert frozen > 10_000, frozen  # Keras, imported by the test module, among them
+    assert int((pytester.path / "worker_frozen").read_text()) > 10_000  # the worker freezes Keras too
+    pytester.runpytest_subprocess("--rnncheck", "-p", "no:randomly", "-o", "rnncheck_gc_freeze=false").assert_outcomes(failed=1, passed=1)
+    assert int((pytester.path / "main_frozen").read_text()) == 0
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(skipped=1, passed=1)  # probes off: nothing frozen
+    assert int((pytester.path / "plain_frozen").read_text()) == 0
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_worker_does_not_outlive_a_killed_pytest(pytester):
     pytester.makepyfile(test_interrupted=INTERRUPTED)
