@@ -12,9 +12,9 @@ from keras import layers
 from pytest_rnncheck import rnncheck
 
 
-def recurrent(cell, units, timesteps, dropout=0.0):
+def recurrent(cell, units, timesteps, dropout=0.0, trainable=True):
     body = [layers.Dropout(dropout)] if dropout else []
-    body += [cell(units)] + ([layers.Dropout(dropout)] if dropout else [])
+    body += [cell(units, trainable=trainable)] + ([layers.Dropout(dropout)] if dropout else [])
     return lambda: keras.Sequential([keras.Input((timesteps, 100)), *body, layers.Dense(100, activation="softmax")])
 
 
@@ -80,6 +80,16 @@ def test_lstm64_dropout09_broken(rnncheck):
     rnncheck(recurrent(layers.LSTM, 64, 24, dropout=0.9))
 
 
+# GRU(8) on lag(16) used to stand here as "too small to remember": it is not. At Adam 0.02
+# it passed 2 seeds of 10 (0.954, 0.961), and trained by hand it scored 0.914 and 0.963
+# on 10,000 fresh sequences. A one-unit GRU cannot hold one of 100 symbols through 16 more.
 @rnncheck.lag(16)
-def test_gru8_lag16_broken(rnncheck):
-    rnncheck(recurrent(layers.GRU, 8, 24))
+def test_gru1_lag16_broken(rnncheck):
+    rnncheck(recurrent(layers.GRU, 1, 24))
+
+
+@rnncheck.lag(16)
+def test_gru128_frozen_lag16_broken(rnncheck):
+    """A frozen (random) recurrent layer: only the output layer learns, and what the random
+    state keeps of a symbol 16 steps back is drowned by the 15 after it."""
+    rnncheck(recurrent(layers.GRU, 128, 24, trainable=False))
