@@ -21,7 +21,7 @@ from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .stopping import StopPolicy, other_rates, progressing
 from .training import HeldOut, Outcome, Progress, train
-from .verdict import Z_FIRST, Z_REMEDY
+from .verdict import ALPHA_REMEDY
 
 
 def source_label(source: Any) -> str:
@@ -67,7 +67,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     if model is source:  # never train the user's own instance
         model = clone(keras, source, label)
     outcome, rate = train(keras, model, geometry, plan, spec, seed, label, progress=progress)
-    result.attempts.append(attempt_record(outcome, rate, Z_FIRST))
+    result.attempts.append(attempt_record(outcome, rate))
     del model
     gc.collect()  # free the trained model's memory before the next probe
     verdict = outcome.verdict
@@ -173,7 +173,7 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
         )
 
 
-def attempt_record(outcome: Outcome, rate: float | None, z: float) -> dict[str, Any]:
+def attempt_record(outcome: Outcome, rate: float | None) -> dict[str, Any]:
     verdict = outcome.verdict
     return {
         "learning_rate": rate,
@@ -182,7 +182,7 @@ def attempt_record(outcome: Outcome, rate: float | None, z: float) -> dict[str, 
         "lower_bound": round(verdict.lower, 4),
         "passed": verdict.passed,
         "stopped": outcome.stopped,
-        "z": round(z, 4),
+        "z": round(verdict.z, 4),  # of the final look the verdict rests on
     }
 
 
@@ -202,9 +202,9 @@ def remedy(
     best = first
     for attempt, factor in enumerate(factors, start=1):
         model, geometry, plan = prepare(keras, source, spec, seed + attempt, label)
-        outcome, _ = train(keras, model, geometry, plan, spec, seed + attempt, label, rate * factor, Z_REMEDY, progress)
+        outcome, _ = train(keras, model, geometry, plan, spec, seed + attempt, label, rate * factor, ALPHA_REMEDY, progress)
         verdict = outcome.verdict
-        result.attempts.append(attempt_record(outcome, rate * factor, Z_REMEDY))
+        result.attempts.append(attempt_record(outcome, rate * factor))
         if verdict.passed:
             return outcome
         if verdict.accuracy > best.verdict.accuracy:

@@ -2,7 +2,9 @@
 
 Fresh probe data every round (nothing is memorised), a monitoring set to decide
 when to stop, and a separate final set, never trained on or used for stopping,
-for the verdict. Training stops as soon as the final set shows a pass, when the
+for the verdict. A final set is drawn (afresh each time) when the monitor's accuracy would
+pass on a set of its size, each such look spending half of what is left of the attempt's
+error budget (verdict.look_z). Training stops as soon as a final set shows a pass, when the
 learning curve has flattened for longer than healthy models of the lag need
 (``plateau``, see stopping.py), when the loss stops being finite, or at the
 budget.
@@ -25,7 +27,7 @@ from .recorder import FlightRecorder, LayerRecord
 from .probes import ProbeData, draw, draw_values, last_step, last_steps
 from .spec import ProbeSpec
 from .stopping import StopPolicy
-from .verdict import Z_FIRST, Verdict, judge, judge_values
+from .verdict import ALPHA_FIRST, Verdict, judge, judge_values, look_z, would_pass
 
 #: Windows per training batch when the model does not fix its batch size.
 DEFAULT_BATCH = 128
@@ -74,10 +76,10 @@ class ProbeTrainer:
         plan: ProbePlan,
         rng: np.random.Generator,
         sparse: bool,
-        z: float = Z_FIRST,
+        alpha: float = ALPHA_FIRST,
         progress: Progress | None = None,
     ):
-        self.model, self.spec, self.plan, self.rng, self.sparse, self.z = model, spec, plan, rng, sparse, z
+        self.model, self.spec, self.plan, self.rng, self.sparse, self.alpha = model, spec, plan, rng, sparse, alpha
         self.progress = progress or (lambda sequences, accuracy: None)
         self.batch = plan.batch_size or DEFAULT_BATCH
         self.weighted = [layer for layer in flat_layers(model) if getattr(layer, "weights", None)]
@@ -152,7 +154,7 @@ class ProbeTrainer:
             outs.append(np.stack(row))
         return np.concatenate(outs, axis=1).astype("float64")
 
-    def evaluate(self, data: ProbeData) -> tuple[Verdict, HeldOut]:
+    def evaluate(self, data: ProbeData, z: float) -> tuple[Verdict, HeldOut]:
         raw = self.predict(data)
 
         def by_stream(a: np.ndarray) -> np.ndarray:  # (chunks, streams, steps) -> (streams, chunks*steps)
@@ -161,7 +163,7 @@ class ProbeTrainer:
         if self.plan.form == "value":
             values, targets, scored = by_stream(raw[..., 0]), by_stream(data.targets), by_stream(data.scored)
             held = HeldOut(values, targets, scored, values, targets)
-            verdict = judge_values(values, targets, scored, self.plan.tolerance, self.spec.min_accuracy, self.z)
+            verdict = judge_values(values, targets, scored, self.plan.tolerance, self.spec.min_accuracy, z)
             return verdict, held
         predicted = enc.decode(self.plan.form, raw, self.plan.encoding, self.output_vocab)
 
@@ -169,7 +171,7 @@ class ProbeTrainer:
         if self.plan.form == "scalar":
             held.values = by_stream(raw[..., 0])
             held.target_values = by_stream(enc.scalar_value(self.plan.encoding, data.targets, self.plan.vocab))
-        verdict = judge(held.predicted, held.targets, held.scored, self.spec.min_accuracy, self.z)
+        verdict = judge(held.predicted, held.targets, held.scored, self.spec.min_accuracy, z)
         return verdict, held
 
     # -- the loop -----------------------------------------------------------
@@ -181,7 +183,7 @@ class ProbeTrainer:
         monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES * scale)
         final_size = FIXED_BATCH_FINAL if fixed else (self.plan.final_sequences or FINAL_SEQUENCES)
         curve: list[tuple[int, float, float]] = []
-        seen, pending, since_look, final = 0, [], 0, None
+        seen, pending, since_look, final, looks = 0, [], 0, None, 0
         stopped, bad = "budget", None
         record = FlightRecorder(
             [LayerRecord(lay.name, type(lay).__name__, bool(lay.trainable), weight_count(lay)) for lay in self.weighted]
@@ -199,13 +201,14 @@ class ProbeTrainer:
             crossed_budget = seen - count < budget <= seen
             if since_look < EVAL_EVERY and not crossed_budget and seen < policy.most:
                 continue
-            watch, held = self.evaluate(monitor)
+            watch, held = self.evaluate(monitor, look_z(self.alpha, looks + 1))
             curve.append((seen, watch.accuracy, float(np.mean(pending))))
             distinct = 0 if self.plan.form == "value" else int(np.unique(held.predicted[held.scored]).size)
             record.look(seen, watch.accuracy, curve[-1][2], distinct, self.weights())
             since_look, pending = 0, []
-            if watch.passed:
-                final = self.evaluate(self.draw(final_size))
+            if would_pass(watch.accuracy, final_size, watch.threshold, watch.z):
+                looks += 1
+                final = self.evaluate(self.draw(final_size), watch.z)
                 if final[0].passed:
                     stopped = "passed"
                     break
@@ -213,7 +216,7 @@ class ProbeTrainer:
                 stopped = "plateau"
                 break
         if final is None or stopped != "passed":
-            final = self.evaluate(self.draw(final_size))
+            final = self.evaluate(self.draw(final_size), look_z(self.alpha, looks + 1))
         return Outcome(final[0], final[1], seen, stopped, curve, bad, record)
 
     def weights(self) -> dict[str, np.ndarray]:
@@ -235,7 +238,7 @@ def train(
     seed: int,
     label: str,
     learning_rate: float | None = None,
-    z: float = Z_FIRST,
+    alpha: float = ALPHA_FIRST,
     progress: Progress | None = None,
 ) -> tuple[Outcome, float | None]:
     """Train and judge; return the outcome and the learning rate used (None if unknown)."""
@@ -247,7 +250,7 @@ def train(
         sparse = compile_default(keras, model, geometry, plan, learning_rate or DEFAULT_LEARNING_RATE)
     build_optimizer(model)
     rate = current_learning_rate(model)
-    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, z, progress)
+    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, alpha, progress)
     try:
         return trainer.run(StopPolicy.for_lag(plan.effort or spec.n, spec.budget)), rate
     except RnnCheckError:

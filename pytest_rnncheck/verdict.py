@@ -13,6 +13,12 @@ times (the first run, then two learning rates for a model still learning), so
 the 1% error budget is split: half for the first attempt, a quarter for each
 remedy (Bonferroni), and a probe that cannot remember passes by luck at most 1%
 of the time whatever happens.
+
+Within one attempt the trainer may look at a fresh final set more than once (it stops
+at the first that shows a pass). Look k spends a^(k) = a / 2^k of the attempt's budget a
+(``look_z``), so all its looks together spend at most a: each final set is drawn afresh,
+so whatever led to the look, a model below the threshold passes look k with probability
+at most a / 2^k.
 """
 
 from __future__ import annotations
@@ -33,8 +39,24 @@ def one_sided_z(alpha: float) -> float:
 #: Error budget of a verdict, and how it is split between attempts.
 ALPHA = 0.01
 Z_99 = one_sided_z(ALPHA)
-Z_FIRST = one_sided_z(ALPHA / 2)
-Z_REMEDY = one_sided_z(ALPHA / 4)
+ALPHA_FIRST = ALPHA / 2
+ALPHA_REMEDY = ALPHA / 4
+Z_FIRST = one_sided_z(ALPHA_FIRST)
+Z_REMEDY = one_sided_z(ALPHA_REMEDY)
+
+
+def look_z(alpha: float, look: int) -> float:
+    """z of the ``look``-th (from 1) final look of an attempt whose error budget is ``alpha``."""
+    if look < 1:
+        raise ValueError(f"looks count from 1, not {look}")
+    return one_sided_z(alpha / 2**look)
+
+
+def would_pass(accuracy: float, sequences: int, threshold: float, z: float) -> bool:
+    """Whether ``accuracy`` seen on ``sequences`` would show ``threshold`` at ``z``: the
+    monitoring set's accuracy read as if it were a final set's, to decide whether a
+    final look is worth taking (a gate, not a verdict: it spends nothing)."""
+    return wilson_bounds(accuracy, sequences, z)[0] >= threshold
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +67,7 @@ class Verdict:
     chance: float
     threshold: float
     sequences: int
+    z: float = Z_99  # of the lower bound
 
     @property
     def passed(self) -> bool:
@@ -108,4 +131,4 @@ def judge_correct(correct: np.ndarray, scored: np.ndarray, threshold: float, z: 
     n = int(per_sequence.size)
     accuracy = float(per_sequence.mean()) if n else 0.0
     lower, upper = wilson_bounds(accuracy, n, z)
-    return Verdict(accuracy=accuracy, lower=lower, upper=upper, chance=chance, threshold=threshold, sequences=n)
+    return Verdict(accuracy=accuracy, lower=lower, upper=upper, chance=chance, threshold=threshold, sequences=n, z=z)

@@ -11,13 +11,38 @@ import pytest
 from pytest_rnncheck.diagnosis import ERROR, WARNING, Pathology, rank
 from pytest_rnncheck.diagnosis.constant_output import Spread, is_constant
 from pytest_rnncheck.encoding import decode
-from pytest_rnncheck.verdict import ALPHA, Z_FIRST, Z_REMEDY, Verdict, chance_accuracy, judge, wilson_bounds
+from pytest_rnncheck.verdict import (
+    ALPHA,
+    ALPHA_FIRST,
+    ALPHA_REMEDY,
+    Z_FIRST,
+    Z_REMEDY,
+    Verdict,
+    chance_accuracy,
+    judge,
+    look_z,
+    wilson_bounds,
+    would_pass,
+)
 
 
 def test_the_error_budget_and_its_one_sided_quantiles():
     assert ALPHA == 0.01
     assert Z_FIRST == pytest.approx(2.575829, abs=1e-6)  # one-sided 0.5%
     assert Z_REMEDY == pytest.approx(2.807034, abs=1e-6)  # one-sided 0.25%
+
+
+def test_the_final_looks_of_an_attempt_spend_half_of_what_is_left_each():
+    assert [round(look_z(ALPHA_FIRST, k), 6) for k in (1, 2, 3)] == [2.807034, 3.023341, 3.227218]
+    assert [round(look_z(ALPHA_REMEDY, k), 6) for k in (1, 2)] == [3.023341, 3.227218]
+    with pytest.raises(ValueError):
+        look_z(ALPHA_FIRST, 0)
+
+
+def test_a_final_look_opens_when_the_monitors_accuracy_would_pass_on_a_final_set():
+    # 1,024 sequences at z 2.807 show 0.95 from 0.96912 up (Wilson), whatever the monitor's size
+    assert would_pass(0.9692, 1024, 0.95, look_z(ALPHA_FIRST, 1))
+    assert not would_pass(0.9690, 1024, 0.95, look_z(ALPHA_FIRST, 1))
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pytest_rnncheck.plan import ProbePlan
 from pytest_rnncheck.spec import make_spec
 from pytest_rnncheck.stopping import StopPolicy
 from pytest_rnncheck.training import EVAL_EVERY, FINAL_SEQUENCES, MONITOR_SEQUENCES, ProbeTrainer
-from pytest_rnncheck.verdict import Z_FIRST
+from pytest_rnncheck.verdict import ALPHA_FIRST, look_z
 
 VOCAB, STEPS = 10, 24
 
@@ -41,11 +41,11 @@ class ScriptedModel:
         return np.eye(VOCAB)[np.where(knows, right, wrong)]
 
 
-def run(lag, skill, budget=None, **kwargs):
+def run(lag, skill, budget=None, alpha=ALPHA_FIRST, **kwargs):
     spec = make_spec("lag", lag, budget=budget)
     plan = ProbePlan("onehot", VOCAB, STEPS, False, "classes", model_vocab=VOCAB)
     model = ScriptedModel(lag, skill, **kwargs)
-    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(1), sparse=True)
+    trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(1), sparse=True, alpha=alpha)
     return trainer.run(StopPolicy.for_lag(lag, budget)), model
 
 
@@ -103,20 +103,44 @@ def test_a_non_finite_loss_stops_at_once():
 def test_each_attempt_of_the_remedies_is_recorded_with_its_rate_and_z(monkeypatch):
     runner = pytest.importorskip("pytest_rnncheck.runner")
     from pytest_rnncheck.result import ProbeResult
-    from pytest_rnncheck.verdict import Z_REMEDY
+    from pytest_rnncheck.verdict import ALPHA_REMEDY
 
     first, _ = run(2, lambda seen: 0.5, budget=8_192)
     rates = []
 
-    def fake_train(keras, model, geometry, plan, spec, seed, label, learning_rate=None, z=Z_FIRST, progress=None):
-        rates.append((learning_rate, z))
-        outcome, _ = run(2, step(2_000) if learning_rate > 0.02 else (lambda seen: 0.5), budget=8_192)
+    def fake_train(keras, model, geometry, plan, spec, seed, label, learning_rate=None, alpha=ALPHA_FIRST, progress=None):
+        rates.append((learning_rate, alpha))
+        outcome, _ = run(2, step(2_000) if learning_rate > 0.02 else (lambda seen: 0.5), budget=8_192, alpha=alpha)
         return outcome, learning_rate
 
     monkeypatch.setattr(runner, "prepare", lambda *args, **kwargs: (None, None, None))
     monkeypatch.setattr(runner, "train", fake_train)
     result = ProbeResult("m", "lag(2)", 0, 0.9)
     best = runner.remedy(None, None, make_spec("lag", 2), 0, "m", first, 0.01, (0.3, 3.0), result)
-    assert rates == [(pytest.approx(0.003), Z_REMEDY), (pytest.approx(0.03), Z_REMEDY)]
+    assert rates == [(pytest.approx(0.003), ALPHA_REMEDY), (pytest.approx(0.03), ALPHA_REMEDY)]
     assert best.verdict.passed and [a["passed"] for a in result.attempts] == [False, True]
-    assert [a["z"] for a in result.attempts] == [round(Z_REMEDY, 4)] * 2
+    # each rests on its first final look, which spends half of a remedy's quarter of the budget
+    assert [a["z"] for a in result.attempts] == [round(look_z(ALPHA_REMEDY, 1), 4)] * 2
+
+
+def test_each_final_look_is_on_fresh_data_at_a_z_that_spends_half_of_what_is_left(monkeypatch):
+    """A model just below the threshold whose every monitor look opens a final look: the
+    looks' z grow as a / 2^k, so together they spend at most the attempt's budget, and it
+    never passes."""
+    import pytest_rnncheck.training as training
+
+    monkeypatch.setattr(training, "would_pass", lambda *args: True)
+    outcome, model = run(2, lambda seen: 0.85, budget=8_192)  # threshold 0.9
+    assert outcome.stopped == "budget" and not outcome.verdict.passed
+    looks = 8_192 // EVAL_EVERY  # one final look after each monitor look
+    per_look = (MONITOR_SEQUENCES + FINAL_SEQUENCES) // 128
+    assert len(model.predicted_rows) == looks * per_look + FINAL_SEQUENCES // 128  # and one at the end
+    assert outcome.verdict.z == pytest.approx(look_z(ALPHA_FIRST, looks + 1))
+    finals = [np.concatenate(model.predicted_rows[i * per_look + 2 : (i + 1) * per_look]) for i in range(looks)]
+    assert all(not (a == b).all() for i, a in enumerate(finals) for b in finals[i + 1 :])  # a fresh set each look
+
+
+def test_a_final_look_is_taken_only_when_the_monitor_would_pass_on_a_final_sized_set():
+    outcome, model = run(2, lambda seen: 0.8, budget=8_192)  # the monitor never reads 0.93 on 256 at 0.8
+    assert len(model.predicted_rows) == (8_192 // EVAL_EVERY) * (MONITOR_SEQUENCES // 128) + FINAL_SEQUENCES // 128
+    assert outcome.verdict.z == pytest.approx(look_z(ALPHA_FIRST, 1))

@@ -29,7 +29,8 @@ HUGE_UPDATE = 0.5
 CONTROL_GAIN = 0.25
 #: A first loss this many times the loss of a uniform guess: the steps overshoot.
 OVERSHOOT = 3.0
-#: Learning rate of the control for a rate that is too small (the rate probes use for uncompiled models).
+#: Learning rate of the control for a rate that is too small: one every probe kind trains at (uncompiled
+#: models get keras_model.DEFAULT_LEARNING_RATE, 0.02; this control keeps the more conservative 0.01).
 SANE_RATE = 0.01
 
 
