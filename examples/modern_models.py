@@ -34,8 +34,8 @@ def causal_transformer(symbols, timesteps, width=64, blocks=2, heads=4):
         x = layers.LayerNormalization()(x + layers.Dense(width)(layers.Dense(2 * width, activation="relu")(x)))
     outputs = layers.Dense(symbols, activation="softmax")(x)
     model = keras.Model(inputs, outputs, name="causal_transformer")
-    # Transformers want a smaller step than the plugin's default for uncompiled models (0.01):
-    # at 0.01 this one predicts a constant on flipflop()
+    # Transformers want a smaller step than the plugin's default for uncompiled models (0.02):
+    # at 0.01 already this one predicts a constant on flipflop()
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
     return model
 
