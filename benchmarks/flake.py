@@ -1,8 +1,8 @@
 """False-fail and false-pass rates over many seeds.
 
 Runs `pytest --rnncheck --runxfail` on a suite once per base seed (under xdist)
-and reads the JSON report: a probe in a test named `*broken*` should fail, every
-other probe should pass with no finding. Prints one line per seed, then the rates.
+and reads the JSON report: a probe in a test named `*broken*`, or marked
+`pytest.mark.xfail`, should fail; every other probe should pass with no finding. Prints one line per seed, then the rates.
 
     python benchmarks/flake.py                 # the examples, seeds 1..10
     python benchmarks/flake.py --suite hard    # long lags, TCN, attention (benchmarks/hard_cases.py)
@@ -12,6 +12,7 @@ other probe should pass with no finding. Prints one line per seed, then the rate
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import subprocess
 import sys
@@ -21,6 +22,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = {"examples": ROOT / "examples", "hard": ROOT / "benchmarks" / "hard_cases.py"}
+
+
+def expected_to_fail(nodeid: str) -> bool:
+    """``*broken*`` in the name, or an ``xfail`` mark on the test function (read from its source)."""
+    if "broken" in nodeid:
+        return True
+    path, _, name = nodeid.partition("::")
+    name = name.split("[", 1)[0]
+    tree = ast.parse((ROOT / path).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return any("xfail" in ast.unparse(d) for d in node.decorator_list)
+    return False
 
 
 def run_seed(seed: int, workers: int, suite: Path) -> list[dict]:
@@ -50,7 +64,7 @@ def main() -> None:
         results = run_seed(seed, args.workers, SUITES[args.suite])
         misses = []
         for r in results:
-            expect_fail = "broken" in r["nodeid"]
+            expect_fail = expected_to_fail(r["nodeid"])
             if expect_fail:
                 broken += 1
                 if r["passed"]:

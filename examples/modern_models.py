@@ -1,6 +1,6 @@
 """Models for the modern probes: an LSTM and a small causal Transformer that pass
-selective_copy, recall, flipflop and xor, and a time-invariant convolution that passes
-lag(n) but cannot copy selectively."""
+selective_copy, flipflop and xor (recall: the Transformer), and a time-invariant
+convolution that passes lag(n) but cannot copy selectively."""
 
 import keras
 from keras import layers
@@ -53,10 +53,6 @@ def copy_lstm():
 
 def copy_transformer():
     return causal_transformer(12, 16)
-
-
-def recall_lstm():
-    return per_step_lstm(12)
 
 
 def recall_transformer():
