@@ -35,7 +35,7 @@ def test_the_error_budget_and_its_one_sided_quantiles():
 def test_the_final_looks_of_an_attempt_spend_half_of_what_is_left_each():
     assert [round(look_z(ALPHA_FIRST, k), 6) for k in (1, 2, 3)] == [2.807034, 3.023341, 3.227218]
     assert [round(look_z(ALPHA_REMEDY, k), 6) for k in (1, 2)] == [3.023341, 3.227218]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="looks count from 1, not 0"):
         look_z(ALPHA_FIRST, 0)
 
 
@@ -43,6 +43,8 @@ def test_a_final_look_opens_when_the_monitors_accuracy_would_pass_on_a_final_set
     # 1,024 sequences at z 2.807 show 0.95 from 0.96912 up (Wilson), whatever the monitor's size
     assert would_pass(0.9692, 1024, 0.95, look_z(ALPHA_FIRST, 1))
     assert not would_pass(0.9690, 1024, 0.95, look_z(ALPHA_FIRST, 1))
+    at_the_bound = wilson_bounds(0.97, 1024, Z_FIRST)[0]
+    assert would_pass(0.97, 1024, at_the_bound, Z_FIRST)  # a bound exactly at the threshold passes, as a verdict does
 
 
 @pytest.mark.parametrize(
