@@ -79,6 +79,7 @@ class Settings:
         self.rootdir, self.timeout, self.isolate = rootdir, timeout, isolate
         self.save_name: str | None = None  # --rnncheck-save: "" for the default name
         self.compare_path: Path | None = None
+        self.compare_run: dict[str, Any] = {}  # the saved run at compare_path, read once at configure
         self.compare_rules: list[Any] = []
         self.html_path: str | None = None
         self.gates: list[tuple[ModelRef, Any, list[ProbeSpec]]] = []  # --rnncheck-model x --rnncheck-probe
@@ -184,7 +185,7 @@ def resolve_outputs(config: pytest.Config, settings: Settings) -> None:
             settings.save_name = storage.check_name(save) if save else ""
         if which is not None and not hasattr(config, "workerinput"):
             settings.compare_path = storage.find(settings.rootdir / storage.FOLDER, which)
-            storage.load(settings.compare_path)
+            settings.compare_run = storage.load(settings.compare_path)
     except RnnCheckError as exc:
         raise pytest.UsageError(f"rnncheck: {exc}") from None
     if settings.html_path and settings.enabled:
@@ -541,11 +542,9 @@ class ResultCollector:
 
     def compare(self) -> int:
         """Fill ``self.compared``; return how many probes regressed under the rules."""
-        from . import storage
         from .compare import compare, summary_lines
 
-        path = self.settings.compare_path
-        saved = storage.load(path)
+        path, saved = self.settings.compare_path, self.settings.compare_run
         changes = compare(saved["results"], self.results, self.settings.compare_rules)
         common = {(r.get("nodeid"), r.get("probe")) for r in saved["results"]} & {(r["nodeid"], r["probe"]) for r in self.results}
         unchanged = len(common) - sum(1 for c in changes if c.old is not None and c.new is not None)
