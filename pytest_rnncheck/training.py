@@ -178,10 +178,9 @@ class ProbeTrainer:
     def run(self, policy: StopPolicy) -> Outcome:
         budget = policy.budget
         fixed = self.plan.batch_size is not None
-        # a kind judged on a larger final set gets a monitor in proportion, so it can show a pass
-        scale = (self.plan.final_sequences or FINAL_SEQUENCES) // FINAL_SEQUENCES
-        monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES * scale)
         final_size = FIXED_BATCH_FINAL if fixed else (self.plan.final_sequences or FINAL_SEQUENCES)
+        # a kind judged on a larger final set gets a monitor in proportion, so it can show a pass
+        monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES * (final_size // FINAL_SEQUENCES))
         curve: list[tuple[int, float, float]] = []
         seen, pending, since_look, final, looks = 0, [], 0, None, 0
         stopped, bad = "budget", None
