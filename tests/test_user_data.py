@@ -130,16 +130,22 @@ def keras():
     return pytest.importorskip("keras")
 
 
-@keras_marks
-def test_the_first_question_comes_back_with_its_four_findings(keras):
-    from pytest_rnncheck import diagnose
+def question_model(keras):
+    """The first question's model: a SimpleRNN(2) fed one step per sample, fitted by squared error."""
 
-    def model():
+    def build():
         m = keras.Sequential([keras.Input((1, 1)), keras.layers.SimpleRNN(2)])
         m.compile(optimizer="adam", loss="mse")
         return m
 
-    found = diagnose(model, QUESTION_X, QUESTION_Y, lag=2)
+    return build
+
+
+@keras_marks
+def test_the_first_question_comes_back_with_its_four_findings(keras):
+    from pytest_rnncheck import diagnose
+
+    found = diagnose(question_model(keras), QUESTION_X, QUESTION_Y, lag=2)
     assert set(found.codes) == {"raw-integer", "activation-range", "output-shape", "missing-context"}
     text = found.message()
     assert "the data (y from x[t-2]) needs x[t-2]: 3 steps in one sample" in text
@@ -152,13 +158,8 @@ def test_the_first_question_comes_back_with_its_four_findings(keras):
 def test_assert_healthy_raises_with_the_findings_and_passes_a_healthy_setup(keras):
     from pytest_rnncheck import rnncheck
 
-    def broken():
-        m = keras.Sequential([keras.Input((1, 1)), keras.layers.SimpleRNN(2)])
-        m.compile(optimizer="adam", loss="mse")
-        return m
-
     with pytest.raises(AssertionError, match=r"not healthy \(output-shape, activation-range, missing-context, raw-integer\)"):
-        rnncheck.assert_healthy(broken, QUESTION_X, QUESTION_Y, lag=2)
+        rnncheck.assert_healthy(question_model(keras), QUESTION_X, QUESTION_Y, lag=2)
     windows = np.lib.stride_tricks.sliding_window_view(SERIES, 3)[:, :, None]
     x, y = np.eye(100)[windows[..., 0]], windows[:, 0, 0]  # one-hot windows of 3, y = the oldest
     healthy = keras.Sequential([keras.Input((3, 100)), keras.layers.LSTM(8), keras.layers.Dense(100, activation="softmax")])
