@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# A new user's install: `pip install .` alone (no extras, so no pytest-xdist) in a fresh
-# virtual environment. A plain test file must pass, and one probe must give its verdict.
+# A new user's install: the built wheel (`bash .ci/fresh_install.sh dist/*.whl`), or this
+# tree with `pip install .` when no wheel is named, alone (no extras, so no pytest-xdist) in
+# a fresh virtual environment. A plain test file must pass, and one probe must give its verdict.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+package="$(realpath "${1:-$repo}")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-python -m venv "$tmp/venv"
+python3 -m venv "$tmp/venv"
 py="$tmp/venv/bin/python"
-"$py" -m pip install -q --disable-pip-version-check "$repo"
+echo "fresh install: pip install $(basename "$package")"
+"$py" -m pip install -q --disable-pip-version-check "$package"
+"$py" -c "import pytest_rnncheck as p, sys; print('fresh install: pytest-rnncheck', p.__version__); sys.exit(p.__version__ == '0+unknown')"
 if "$py" -c "import xdist" 2>/dev/null; then
   echo "fresh install: pytest-xdist is installed, so this check proves nothing" >&2
   exit 1

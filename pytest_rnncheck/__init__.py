@@ -7,12 +7,16 @@
 does not import Keras.
 """
 
+from importlib import metadata
 from typing import Any
 
 from .markers import ProbeMarkers
 from .spec import ProbeSpec, ProbeSpecError, make_spec, parse_expression
 
-__version__ = "0.1.0"
+try:  # one version string: pyproject.toml's, as installed
+    __version__ = metadata.version("pytest-rnncheck")
+except metadata.PackageNotFoundError:  # a source tree on sys.path, never installed
+    __version__ = "0+unknown"
 
 rnncheck = ProbeMarkers()
 

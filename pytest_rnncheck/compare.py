@@ -174,12 +174,19 @@ def _horizon(change: Change, rules: list[Rule]) -> None:
     if hit:
         ends = [p for p in change.new.get("profile") or [] if p.get("lag", 0) > new and not p.get("passed")]
         end = min(ends, key=lambda p: p["lag"]) if ends else None
+        upper = change.new.get("horizon_upper")
         if end is not None and end.get("budget") and end.get("stopped") == "budget":
             line += f"  undecided: lag({end['lag']}) stopped at the profile's shared budget (horizon at least {new})"
+        elif upper is not None and upper > new and not _beyond_any(rules, old, upper):
+            line += f"  undecided: the profile's budget ran out with lags up to {upper} untrained (horizon {new} to {upper})"
         else:
             change.regressions.append(f"horizon {new - old:+d} ({', '.join(hit)})")
             line += f"  REGRESSION ({', '.join(hit)})"
     change.lines.append(line)
+
+
+def _beyond_any(rules: list[Rule], old: int, new: int) -> bool:
+    return any(_beyond(r, old, new, worse_if_lower=True) for r in rules)
 
 
 def summary_lines(changes: list[Change], source: str, saved: dict[str, Any], seeds: tuple[Any, Any], unchanged: int) -> list[str]:

@@ -15,9 +15,17 @@ from .spec import ProbeSpec
 from .training import Outcome, train
 
 
-def edited_config(config: Any, control: str) -> Any:
-    """A model config with every layer trainable (``trainable``) or every dropout rate 0 (``no-dropout``)."""
+def edited_config(config: Any, control: str, window: int | None = None) -> Any:
+    """A model config with every layer trainable (``trainable``), every dropout rate 0
+    (``no-dropout``), or every layer stateless and fed ``window`` steps a sample with any batch
+    size (``stateless-window``)."""
     config = copy.deepcopy(config)
+
+    def windowed(shape: Any) -> Any:
+        return [None, window, *list(shape)[2:]] if isinstance(shape, (list, tuple)) and len(shape) >= 3 else shape
+
+    if control == "stateless-window" and "build_input_shape" in config:
+        config["build_input_shape"] = windowed(config["build_input_shape"])
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
@@ -25,6 +33,12 @@ def edited_config(config: Any, control: str) -> Any:
             if isinstance(inner, dict):
                 if control == "trainable" and "trainable" in inner:
                     inner["trainable"] = True
+                if control == "stateless-window":
+                    if inner.get("stateful") is True:
+                        inner["stateful"] = False
+                    for key in ("batch_shape", "batch_input_shape"):
+                        if key in inner:
+                            inner[key] = windowed(inner[key])
                 if control == "no-dropout":
                     if node.get("class_name") in DROPOUT_LAYERS and "rate" in inner:
                         inner["rate"] = 0.0
@@ -41,12 +55,12 @@ def edited_config(config: Any, control: str) -> Any:
     return config
 
 
-def ablated(keras: Any, source: Any, label: str, control: str) -> Any:
+def ablated(keras: Any, source: Any, label: str, control: str, window: int | None = None) -> Any:
     """A factory of the model with the suspected part removed; None if it cannot be rebuilt."""
 
     def build() -> Any:
         model = fresh_model(keras, source, label)
-        rebuilt = type(model).from_config(edited_config(model.get_config(), control))
+        rebuilt = type(model).from_config(edited_config(model.get_config(), control, window))
         compile_like(keras, model, rebuilt)
         return rebuilt
 
@@ -58,7 +72,8 @@ def ablated(keras: Any, source: Any, label: str, control: str) -> Any:
 
 
 def run_control(keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, suspect: Suspect) -> Control | None:
-    factory = source if suspect.control == "rate" else ablated(keras, source, label, suspect.control)
+    window = spec.n + 1 if suspect.control == "stateless-window" else None
+    factory = source if suspect.control == "rate" else ablated(keras, source, label, suspect.control, window)
     if factory is None:
         return None
     model, geometry, plan = prepare(keras, factory, spec, seed, label)

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from . import diagnosis
-from .backend import import_keras, seed_everything
+from .backend import import_keras, quiet_native_stderr, seed_everything
+from .diagnosis.missing_context import stateful_suspect
 from .diagnosis.pathology import ERROR, Pathology
 from .errors import RnnCheckError
 from .geometry import read_geometry
@@ -77,6 +78,7 @@ def diagnose(
     plan = describe_as_plan(summary, geometry)
     spec = DataSpec(kind="lag" if lag else "echo", n=lag or 0)
     found = diagnosis.diagnose_static(spec, plan, geometry) + data_findings(summary, geometry, plan)
+    found += stateful_suspect(spec, plan)  # a probe settles this with a control run; here it stays a suspect
     output = f"an output read as {plan.form}" if plan.form else "an output that fits neither classes nor a value"
     what = f"{summary.features} feature(s)" if plan.encoding == "continuous" else f"{plan.vocab} symbols"
     notes = [f"read as {plan.encoding} inputs, {what}, {plan.timesteps} step(s) per sample, {output}"]
@@ -153,9 +155,10 @@ def _short_fit(keras: Any, model: Any, geometry: Any, x: np.ndarray, y: np.ndarr
         epochs = max(1, min(FIT_EPOCHS, FIT_SAMPLES // max(len(train), 1)))
         batch = geometry.batch_size or 32
         usable = len(train) - len(train) % batch if geometry.batch_size else len(train)
-        copy.fit(x[train][:usable], y[train][:usable], epochs=epochs, batch_size=batch, verbose=0, shuffle=not geometry.stateful)
         held_n = len(held) - len(held) % batch if geometry.batch_size else len(held)
-        predicted = np.asarray(copy.predict(x[held][: max(held_n, batch if geometry.batch_size else 1)], batch_size=batch, verbose=0))
+        with quiet_native_stderr():  # the runtime's own lines on each fit (tf.data's NodeDef notices)
+            copy.fit(x[train][:usable], y[train][:usable], epochs=epochs, batch_size=batch, verbose=0, shuffle=not geometry.stateful)
+            predicted = np.asarray(copy.predict(x[held][: max(held_n, batch if geometry.batch_size else 1)], batch_size=batch, verbose=0))
     except Exception as exc:  # the user's model and data: say so, never a traceback
         notes.append(f"the short fit could not run: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         return []

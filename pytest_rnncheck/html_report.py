@@ -75,7 +75,7 @@ def summary_table(results: list[dict[str, Any]]) -> str:
     head = ["test", "probe", "verdict", "accuracy", "lower bound", "threshold", "chance", "sequences", "horizon", "findings"]
     rows = []
     for index, r in enumerate(results):
-        horizon = "" if r.get("horizon") is None else f"{r['horizon']}/{_dash(r.get('receptive_field'))}"
+        horizon = "" if r.get("horizon") is None else f"{report.horizon_text(r)}/{_dash(r.get('receptive_field'))}"
         cells = [
             f'<a href="#probe-{index}">{_e(r["nodeid"] or r["model"])}</a>',
             _e(r["probe"]),
@@ -182,7 +182,7 @@ def profile_figure(r: dict[str, Any]) -> bytes:
     axes.set_ylim(-0.02, 1.08)
     axes.set_xlabel("lag")
     axes.set_ylabel("held-out accuracy")
-    axes.set_title(f"memory profile: horizon {r.get('horizon')}", fontsize=10)
+    axes.set_title(f"memory profile: horizon {report.horizon_text(r)}", fontsize=10)
     axes.legend(loc="lower left", fontsize=8)
     return _png(figure)
 

@@ -20,7 +20,7 @@ from . import report
 from .backend import backend_name, quiet_native_stderr
 from .markers import MARKER, MARKER_HELP, marker_text, specs_of
 from .model_refs import ModelRef, ModelRefError, load_model_ref, parse_model_ref
-from .progress import LiveProgress
+from .progress import LiveProgress, is_terminal
 from .result import setup_error_result
 from .spec import ProbeSpec, ProbeSpecError, parse_expression
 
@@ -82,6 +82,7 @@ class Settings:
         self.compare_run: dict[str, Any] = {}  # the saved run at compare_path, read once at configure
         self.compare_rules: list[Any] = []
         self.html_path: str | None = None
+        self.gc_freeze = True  # ini rnncheck_gc_freeze
         self.gates: list[tuple[ModelRef, Any, list[ProbeSpec]]] = []  # --rnncheck-model x --rnncheck-probe
 
 
@@ -157,6 +158,7 @@ def pytest_configure(config: pytest.Config) -> None:
         timeout=resolve_timeout(config),
         isolate=not (ini_value(config, "rnncheck_in_process") if in_process is None else in_process),
     )
+    config.stash[SETTINGS].gc_freeze = bool(ini_value(config, "rnncheck_gc_freeze"))  # checked now, used later
     config.stash[SETTINGS].gates = resolve_gates(config)
     resolve_outputs(config, config.stash[SETTINGS])
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
@@ -207,7 +209,7 @@ def option_or_ini(config: pytest.Config, name: str, parse: Any, default: Any) ->
     value = config.getoption(name)
     if value is not None:
         return value
-    text = config.getini(name).strip()
+    text = str(ini_value(config, name)).strip()
     if not text:
         return default
     try:
@@ -226,12 +228,23 @@ def executor(config: pytest.Config) -> Any:
     return config.stash[EXECUTOR]
 
 
+#: The ini settings pytest reads as booleans, and how to write the other typed ones.
+INI_BOOLS = ("rnncheck", "rnncheck_strict", "rnncheck_in_process", "rnncheck_gc_freeze")
+INI_HOW = {"rnncheck_models": "give one MODULE:FACTORY per line", "rnncheck_probes": "give one probe per line"}
+
+
 def ini_value(config: pytest.Config, name: str) -> Any:
-    """An ini setting; a value pytest cannot read is a one-line usage error, not a crash."""
+    """An ini setting; a value pytest cannot read is a one-line usage error naming the setting.
+
+    pytest up to 9.1 raises ValueError (TypeError for a TOML value of the wrong type) from
+    ``getini``; 9.2 raises its own UsageError, which would print without the setting's name.
+    """
     try:
         return config.getini(name)
-    except ValueError as exc:
-        raise pytest.UsageError(f"rnncheck: ini setting {name}: {exc}; use true or false") from None
+    except (ValueError, TypeError, pytest.UsageError) as exc:
+        how = "use true or false" if name in INI_BOOLS else INI_HOW.get(name, "give it as text")
+        reason = str(exc).removeprefix("ERROR: ")
+        raise pytest.UsageError(f"rnncheck: ini setting {name}: {reason}; {how}") from None
 
 
 def resolve_gates(config: pytest.Config) -> list[tuple[ModelRef, Any, list[ProbeSpec]]]:
@@ -288,10 +301,12 @@ class XdistHooks:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
+    from . import __version__
+
     settings = config.stash[SETTINGS]
     if not settings.enabled:
-        return "rnncheck: probes off (run with --rnncheck to run them)"
-    return f"rnncheck: probes on, --rnncheck-seed={settings.seed}, backend {backend_name()}"
+        return f"rnncheck {__version__}: probes off (run with --rnncheck to run them)"
+    return f"rnncheck {__version__}: probes on, --rnncheck-seed={settings.seed}, backend {backend_name()}"
 
 
 # -- collection ------------------------------------------------------------
@@ -364,7 +379,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     settings = session.config.stash[SETTINGS]
     if settings.enabled and any(item.get_closest_marker(MARKER) for item in session.items):
         executor(session.config).prestart()
-        if ini_value(session.config, "rnncheck_gc_freeze"):
+        if settings.gc_freeze:
             # what is alive now (test modules, Keras) lives until exit; objects the tests create
             # later are still collected, and pytest's unraisable-exception check still sees them
             gc.freeze()
@@ -435,12 +450,13 @@ class ProbeRunner:
         for spec in specs:
             task = ProbeTask(spec, self.probe_seed(spec), label, factory=None if ref else model, ref=ref, rootdir=str(self.settings.rootdir))
             try:
-                result = executor(self.item.config).run(task, live.reporter(spec.name))
+                result = executor(self.item.config).run(task, live.reporter(spec.name, label))
             finally:
                 live.close()
             result.nodeid = self.item.nodeid
             result.reproduce = reproduce_command(self.settings, self.item)
             self.record(result)
+            live.ended(report.outcome_line(result.to_dict(), self.settings.strict))
             results.append(result)
         self.finish(results)
         return results
@@ -505,7 +521,7 @@ class ResultCollector:
         if not self.results and not self.compared:
             return
         terminalreporter.write_sep("=", "rnncheck")
-        width = min(report.TABLE_WIDTH, terminalreporter._tw.fullwidth) if terminalreporter.isatty() else report.TABLE_WIDTH
+        width = min(report.TABLE_WIDTH, terminalreporter._tw.fullwidth) if is_terminal(terminalreporter) else report.TABLE_WIDTH
         if self.results:
             for line in report.table_lines(self.results, self.settings.strict, width):
                 terminalreporter.write_line(line)

@@ -101,8 +101,28 @@ class Search:
     def horizon(self) -> int:
         return horizon(self.tried)
 
+    @property
+    def upper(self) -> int:
+        """The largest lag the search has not shown the model failing: the horizon itself once
+        settled. A lag that failed only at a budget the profile cut short shows nothing, and
+        lags never trained are not results: while they lie above the horizon, it is a bound."""
+        top = self.max_lag if self.reachable is None else min(self.max_lag, self.reachable)
+        failed = [n for n, ok in self.tried.items() if not ok and n not in self.short and n > self.horizon]
+        return max(self.horizon, min(failed, default=top + 1) - 1)
+
+    def untrained(self) -> list[int]:
+        """Lags between the horizon and ``upper`` that no probe trained."""
+        return [n for n in range(self.horizon + 1, self.upper + 1) if n not in self.tried]
+
     def closing_notes(self) -> list[str]:
         notes = list(self.notes)
+        if self.upper > self.horizon:
+            untrained = self.untrained()
+            notes.append(
+                f"the horizon is {self.horizon} to {self.upper}, not settled: "
+                + (f"{_spans(untrained)} not trained" if untrained else "no lag in between failed on its own budget")
+                + " (the profile's budget was spent); a larger budget= settles it"
+            )
         if self.short:
             n = min(self.short)
             notes.append(
@@ -111,3 +131,15 @@ class Search:
                 f"{self.horizon}, and a larger budget may show more"
             )
         return notes
+
+
+def _spans(lags: list[int]) -> str:
+    """[1, 2, 3, 5] -> 'lags 1-3, 5'."""
+    spans: list[list[int]] = []
+    for n in lags:
+        if spans and n == spans[-1][-1] + 1:
+            spans[-1].append(n)
+        else:
+            spans.append([n])
+    text = ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else f"{run[0]}" for run in spans)
+    return ("lag " if len(lags) == 1 else "lags ") + text

@@ -36,6 +36,32 @@ def verdict_label(result: dict[str, Any], strict: bool = False) -> str:
     return "pass"
 
 
+def unsettled(r: dict[str, Any]) -> bool:
+    """memory(): lags above the horizon were neither passed nor shown failing (the budget ran out)."""
+    upper = r.get("horizon_upper")
+    return r.get("horizon") is not None and upper is not None and upper > r["horizon"]
+
+
+def horizon_text(r: dict[str, Any]) -> str:
+    """``12``, or ``12-17`` when the search could not settle it."""
+    return f"{r['horizon']}-{r['horizon_upper']}" if unsettled(r) else f"{r['horizon']}"
+
+
+def outcome_line(r: dict[str, Any], strict: bool = False) -> str:
+    """One probe's outcome on one line, for a log that is not a terminal."""
+    what = f"rnncheck: {r['probe']} on {r['model']}: {verdict_label(r, strict)}"
+    if r.get("error"):
+        return f"{what} ({r['error'].splitlines()[0][:80]}), {_num(r['seconds'], 1)} s"
+    numbers = [f"acc {_num(r['accuracy'])}"]
+    if r.get("threshold") is not None:
+        numbers.append(f"need {_num(r['threshold'], 2)}")
+    if r.get("horizon") is not None:
+        numbers.append(f"horizon {horizon_text(r)}")
+    numbers.append(f"{r.get('total_sequences') or r['sequences']:,} seq")
+    findings = ", ".join(p["code"] for p in r["pathologies"])
+    return f"{what}, {', '.join(numbers)}, {_num(r['seconds'], 1)} s" + (f" [{findings}]" if findings else "")
+
+
 def table_row(r: dict[str, Any], strict: bool) -> dict[str, str]:
     findings = ", ".join(p["code"] for p in r["pathologies"])
     return {
@@ -44,7 +70,7 @@ def table_row(r: dict[str, Any], strict: bool) -> dict[str, str]:
         "acc": _num(r["accuracy"]),
         "need": _num(r["threshold"], 2),
         "chance": _num(r["chance"]),
-        "horizon": "-" if r.get("horizon") is None else f"{r['horizon']}/{r.get('receptive_field') or '?'}",
+        "horizon": "-" if r.get("horizon") is None else f"{horizon_text(r)}/{r.get('receptive_field') or '?'}",
         "verdict": verdict_label(r, strict),
         "findings": findings or ("(could not run)" if r.get("error") else "-"),
         "secs": _num(r["seconds"], 1),
@@ -109,7 +135,7 @@ def profile_lines(r: dict[str, Any]) -> list[str]:
     field = r.get("receptive_field")
     need = "" if "min_horizon=" not in r["probe"] else f" (needed: {r['probe'].split('min_horizon=')[1].rstrip(')')})"
     lines = [
-        f"  horizon {r['horizon']}{need}: the largest lag that passed; receptive field "
+        f"  horizon {horizon_text(r)}{need}: {'the largest lag that passed' if not unsettled(r) else 'the largest lag that passed, up to the largest not shown failing'}; receptive field "
         f"{field if field is not None else 'not measured'}; {r['sequences']:,} sequences in {r['seconds']:.1f} s"
     ]
     for entry in r.get("profile", []):

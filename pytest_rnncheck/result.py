@@ -29,6 +29,8 @@ class ProbeResult:
     receptive_field: int | None = None
     #: memory(): the largest lag that passed, and every lag tried.
     horizon: int | None = None
+    #: memory(): the largest lag not shown failing; above ``horizon`` when the search was cut short.
+    horizon_upper: int | None = None
     profile: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     #: The flight recorder of the decisive training run: {"curve": [...], "layers": [...]}.
     record: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -76,6 +78,7 @@ class ProbeResult:
             "stopped": self.stopped,
             "receptive_field": self.receptive_field,
             "horizon": self.horizon,
+            "horizon_upper": self.horizon_upper,
             "profile": [dict(entry) for entry in self.profile],
             "curve": list(self.record.get("curve", [])),
             "layers": list(self.record.get("layers", [])),

@@ -96,10 +96,10 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
             suspects = diagnosis.suspects(spec, geometry, outcome.record, rate, plan)
             causes, notes = check_suspects(keras, source, spec, seed, label, suspects, outcome)
             result.notes.extend(notes)
-            if causes:  # the cause is shown: the symptom becomes a note
-                result.notes.extend(f"symptom: {p.message}" for p in symptoms)
-                symptoms = []
             found += causes
+        if any(p.severity == diagnosis.ERROR for p in found):  # a cause is named: the symptom is its consequence
+            result.notes.extend(f"symptom: {p.message}" for p in symptoms)
+            symptoms = []
         found += symptoms
         if not any(p.severity == diagnosis.ERROR for p in found):
             echo = control_echo(source, spec, seed, label, result) if spec.n > 0 else None
@@ -140,7 +140,7 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
         if lags[n].error:
             raise RnnCheckError(f"lag({n}) of {spec.name} could not run: {lags[n].error}")
         search.record(n, lags[n].passed, lags[n].total_sequences, lags[n].stopped)
-    result.horizon = search.horizon
+    result.horizon, result.horizon_upper = search.horizon, search.upper
     result.profile = [
         {
             "lag": n,

@@ -61,6 +61,19 @@ def test_a_horizon_cut_short_by_the_profile_budget_is_undecided_not_a_regression
     assert one(old, probe(probe="memory(max_lag=16)", horizon=8, profile=profile), "horizon:1").regressions != []
 
 
+def test_a_horizon_left_as_a_bound_by_untrained_lags_is_undecided_unless_even_its_upper_end_regresses():
+    old = probe(probe="memory(max_lag=16)", horizon=8, stopped="profile")
+    profile = [{"lag": 16, "passed": False, "stopped": "plateau", "budget": None},
+               {"lag": 8, "passed": False, "stopped": "plateau", "budget": None}]
+    bound = probe(probe="memory(max_lag=16)", horizon=0, horizon_upper=7, stopped="profile", profile=profile)
+    change = one(old, bound, "horizon:2")
+    assert change.regressions == []
+    assert change.lines == ["horizon 8 -> 0 (-8)  undecided: the profile's budget ran out with lags up to 7 untrained (horizon 0 to 7)"]
+    assert one(old, bound, "horizon:1").regressions == ["horizon -8 (horizon:1)"]  # even 7 is a drop of 1
+    settled = dict(bound, horizon_upper=0)
+    assert one(old, settled, "horizon:2").regressions == ["horizon -8 (horizon:2)"]
+
+
 def test_sequences_regress_only_past_the_rule_the_seed_spread_and_two_looks_with_both_passing():
     old = probe(sequences=20480)
     assert one(old, probe(sequences=40960), "sequences:2x").regressions == ["sequences 2.00x (sequences:2x)"]

@@ -76,11 +76,23 @@ def test_activation_range_sigmoid_and_relu():
     assert "activation-range" not in codes(make_spec("echo", vocab=10, encoding="scaled"), seq("sig", 4, 1, LSTM, dense(1, "sigmoid")))
 
 
-def test_softmax_over_one_unit_is_both_range_and_constant():
+def test_softmax_over_one_unit_is_a_range_error_and_its_constant_output_only_its_consequence():
     for geometry in (seq("a", 4, 1, LSTM, dense(1, "softmax")), seq("b", 8, 1, GRU, dense(1, "softmax"), rank=3)):
         found = static(make_spec("invert", 1), geometry)
-        assert {"activation-range", "constant-output"} <= {p.code for p in found}
-        assert all(p.certain for p in found)
+        assert [p.code for p in found] == ["activation-range"] and found[0].certain
+
+
+def test_a_reach_measured_through_a_head_that_no_input_changes_is_not_a_missing_context_finding():
+    from pytest_rnncheck.reach import ReachMap
+
+    spec = make_spec("lag", 2)
+    one_unit = seq("a", 8, 1, LSTM, dense(1, "softmax"))
+    constant = ReachMap(np.zeros((1, 8), bool), np.zeros((1, 8)), np.array([7]), 2)  # no step reaches the output
+    assert constant.receptive_field() == 0
+    assert [p.code for p in diagnose_static(spec, plan_probe(spec, one_unit), one_unit, constant)] == ["activation-range"]
+    healthy_head = seq("b", 8, 1, LSTM, dense(1, "sigmoid"))  # the same reach without a head error is a finding
+    found = diagnose_static(spec, plan_probe(spec, healthy_head), healthy_head, constant)
+    assert "missing-context" in [p.code for p in found]
 
 
 def test_missing_context_window_shorter_than_the_lag():
@@ -92,11 +104,23 @@ def test_missing_context_window_shorter_than_the_lag():
         assert found and found[0].certain and "sliding_window_view" in found[0].fix
 
 
-def test_missing_context_stateful_one_step_is_an_error_but_still_trained():
+def test_a_stateful_one_step_model_is_no_static_finding_but_a_suspect_with_a_control_run():
+    """The state does carry the past, and some such models learn the lag (a plain train_on_batch loop
+    takes a stateful GRU(32) fed one step per batch to 1.000 on lag(1)): only a control shows the cause."""
+    from pytest_rnncheck.diagnosis import suspects
+    from pytest_rnncheck.diagnosis.missing_context import stateful_suspect
+
     geometry = seq("stateful", 1, 100, STATEFUL_LSTM, dense(100), batch=5)
-    found = static(make_spec("lag", 1), geometry)
-    assert [p.code for p in found] == ["missing-context"]
-    assert not found[0].certain and "gradients stop at every batch boundary" in found[0].message
+    spec = make_spec("lag", 1)
+    assert static(spec, geometry) == []  # nothing blocks the learning-rate remedies or the controls
+    (suspect,) = suspects(spec, geometry, None, 0.01, plan_probe(spec, geometry))
+    assert (suspect.code, suspect.control, suspect.window) == ("missing-context", "stateless-window", 2)
+    assert "never back-propagates into it" in suspect.evidence
+    (warning,) = stateful_suspect(spec, plan_probe(spec, geometry))  # diagnose() has no control: a suspect
+    assert warning.severity == "warning" and not warning.certain and " may not " in warning.message
+    assert suspects(make_spec("echo"), geometry, None, 0.01, plan_probe(make_spec("echo"), geometry)) == []
+    long = seq("stateful", 4, 100, STATEFUL_LSTM, dense(100), batch=5)  # the window holds the lag
+    assert suspects(spec, long, None, 0.01, plan_probe(spec, long)) == [] == stateful_suspect(spec, plan_probe(spec, long))
 
 
 def test_missing_context_when_no_layer_mixes_time():
@@ -467,6 +491,20 @@ def test_a_control_model_is_the_same_config_with_the_suspected_part_removed():
     assert no_dropout["layers"][1]["config"]["trainable"] is False  # only what was asked changes
     assert edited_config(config, "trainable")["layers"][1]["config"]["trainable"] is True
     assert config["layers"][0]["config"]["rate"] == 0.9  # the original is untouched
+    stateful = {
+        "build_input_shape": [5, 1, 100],
+        "layers": [
+            {"class_name": "InputLayer", "config": {"batch_shape": [5, 1, 100]}},
+            {"class_name": "Bidirectional", "config": {"layer": {"class_name": "GRU", "config": {"stateful": True}}}},
+            {"class_name": "LSTM", "config": {"units": 8, "stateful": True}},
+            {"class_name": "Dense", "config": {"units": 4}},
+        ],
+    }
+    windowed = edited_config(stateful, "stateless-window", window=2)
+    assert windowed["build_input_shape"] == [None, 2, 100] == windowed["layers"][0]["config"]["batch_shape"]
+    assert windowed["layers"][1]["config"]["layer"]["config"]["stateful"] is False
+    assert windowed["layers"][2]["config"] == {"units": 8, "stateful": False}
+    assert stateful["layers"][2]["config"]["stateful"] is True and edited_config(stateful, "trainable") == stateful
 
 
 def test_an_order_blind_model_is_position_blind_not_short_of_capacity():
@@ -709,10 +747,7 @@ def test_a_softmax_over_one_unit_explains_why_and_the_widths_to_use():
     assert found["activation-range"].fix == (
         "use sigmoid or no activation for a one-unit output, or softmax over 10 units (one per symbol)"
     )
-    assert found["constant-output"].message == (
-        "the output is softmax over one unit: it is 1.0 for every input, so the model predicts the same symbol always"
-    )
-    assert found["constant-output"].fix == "give softmax one unit per symbol, or use sigmoid/linear for a scalar output"
+    assert list(found) == ["activation-range"]  # the constant output it implies is not a second cause
     assert all(p.severity == "error" and p.certain for p in found.values())
 
 
@@ -1131,15 +1166,25 @@ def test_a_window_shorter_than_the_lag_says_how_many_steps_to_feed():
     assert two.message.startswith("each sample holds 2 timesteps, but")
 
 
-def test_a_stateful_model_trained_step_by_step_is_told_why_its_state_does_not_learn():
-    (found,) = context_finding(make_spec("lag", 1), seq("stateful", 1, 100, STATEFUL_LSTM, dense(100), batch=5))
-    assert not found.certain
+def test_a_stateful_model_trained_step_by_step_is_blamed_only_when_the_stateless_control_learns():
+    from pytest_rnncheck.diagnosis.training_causes import Control, Suspect, confirm, not_confirmed
+
+    spec = make_spec("lag", 1)
+    evidence = "a stateful model trained 1 timestep(s) per batch: Keras carries the state to the next batch but never back-propagates into it"
+    suspect = Suspect("missing-context", "stateless-window", evidence, window=2)
+    (found,) = confirm(spec, suspect, Control(0.994, True, 6144), 0.012, 0.01)
+    assert not found.certain and found.severity == "error"
     assert found.message == (
-        "stateful model trained 1 timestep per batch on lag(1): the state carries x[t-1] forward, but gradients stop "
-        "at every batch boundary (Keras carries state from sample i to sample i of the next batch, never "
-        "back-propagates into it), so nothing teaches the model to keep the past"
+        "training one step at a time is what fails: " + evidence + ", so nothing teaches it to keep x[t-1] for "
+        "lag(1); the same model made stateless and fed 2-step windows reached 0.994 on lag(1) and passed "
+        "(this model: 0.012, chance 0.010)"
     )
     assert found.fix.endswith("keras.Input((None, features)); keep stateful=True for step-by-step inference only")
+    assert confirm(spec, suspect, Control(0.02, False, 64000), 0.012, 0.01) == []  # the control did not learn either
+    assert not_confirmed(suspect, Control(0.02, False, 64000)).endswith(
+        "the same model made stateless and fed 2-step windows did not learn either (0.020 after 64,000 sequences), "
+        "so it is not blamed"
+    )
 
 
 def test_a_measured_reach_that_is_too_short_proves_the_probe_impossible():
@@ -1150,9 +1195,9 @@ def test_a_measured_reach_that_is_too_short_proves_the_probe_impossible():
         "initialisation(s)); lag(4) needs x[t-4]: 0 of 8 scored outputs can see it, so accuracy can be at most 0.10"
     )
     assert found.fix == (
-        "let the output see at least 5 steps (it sees 3): stack or dilate causal convolutions until kernel sizes x "
-        "dilations cover 5 steps, or add a recurrent layer or attention over the whole window; check that nothing "
-        "crops or pools the sequence first"
+        "let the output see at least 5 steps (it sees 3): stack or dilate the Conv1D layers (padding='causal') until "
+        "kernel sizes x dilations cover 5 steps; or add a recurrent layer (LSTM, GRU) or attention over the window "
+        "before the read-out"
     )
     assert context_finding(make_spec("lag", 1), PER_STEP, banded(12, 0))  # lag(1) too
     from pytest_rnncheck.reach import ReachMap

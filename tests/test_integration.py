@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.integration  # leave out with -m "not integration"
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 MODELS = """
@@ -59,6 +61,7 @@ def accuracies(path):
     return {(r["nodeid"], r["probe"]): r["accuracy"] for r in doc["results"]}
 
 
+@pytest.mark.smoke  # also in the lowest-versions CI job
 def test_the_readme_example_passes_and_one_timestep_fails(pytester, mode):
     pytester.makepyfile(test_models=MODELS)
     result = run(pytester, "--rnncheck-report=report.json", *mode)
@@ -81,6 +84,14 @@ def test_the_readme_example_passes_and_one_timestep_fails(pytester, mode):
             "test_models.py::test_two_probes*lag(1)*pass*",
         ]
     )
+    if not mode:  # the output is a pipe, as in a CI log: a line per probe as it ends (xdist's workers print none)
+        result.stdout.fnmatch_lines_random(
+            [
+                "rnncheck: lag(2) on build_model: pass, acc *, need 0.90, * seq, * s",
+                "rnncheck: echo() on build_model: pass, acc *",
+                "rnncheck: lag(1) on one_step: FAIL, acc -, need 0.90, 0 seq, * s [[]missing-context[]]",
+            ]
+        )
     doc = json.loads((pytester.path / "report.json").read_text())
     assert doc["version"] == 1 and doc["seed"] == 0 and doc["backend"] == os.environ.get("KERAS_BACKEND", "tensorflow")
     assert len(doc["results"]) == 4
@@ -95,7 +106,8 @@ def test_same_seed_same_accuracies_plain_or_parallel(pytester):
     pytester.makepyfile(test_models=MODELS)
     run(pytester, "--rnncheck-seed=5", "--rnncheck-report=a.json", "-k", "two_steps")
     run(pytester, "--rnncheck-seed=last", "--rnncheck-report=b.json", "-k", "two_steps", "-n", "2")
-    run(pytester, "--rnncheck-seed=6", "--rnncheck-report=c.json", "-k", "two_steps")
+    quiet = run(pytester, "--rnncheck-seed=6", "--rnncheck-report=c.json", "-k", "two_steps", "-q")
+    assert "rnncheck: lag(2) on build_model" not in quiet.stdout.str()  # -q: a log line only on a long probe
     a, b, c = (accuracies(pytester.path / name) for name in ("a.json", "b.json", "c.json"))
     assert a == b
     seeds = [json.loads((pytester.path / name).read_text())["seed"] for name in ("a.json", "b.json", "c.json")]
@@ -194,19 +206,62 @@ def test_healthy_examples_pass_with_no_finding_under_three_seeds(pytester):
 
 def test_broken_examples_fail_naming_their_causes(pytester):
     result = pytester.runpytest_subprocess(
-        "--rnncheck", "-k", "broken", "-p", "no:cacheprovider", "--runxfail", *SEED_FILES
+        "--rnncheck", "-k", "broken", "-p", "no:cacheprovider", "--runxfail", "--rnncheck-report=r.json", *SEED_FILES
     )
     result.assert_outcomes(failed=3, deselected=8)
     out = result.stdout.str()
+    found = {r["model"]: r["pathologies"] for r in json.loads((pytester.path / "r.json").read_text())["results"]}
     # seed 000: SimpleRNN(2) on raw integers, one timestep, lag 2
     assert "output width is 2 (SimpleRNN)" in out
     assert "tanh output of SimpleRNN spans (-1, 1); targets span 0..99" in out
     assert "each sample holds 1 timestep, but lag(2, vocab=100, encoding='raw') needs x[t-2]" in out
-    # seed 001: the GRU state as output, stateful, one bit per batch
+    # seed 001: the GRU state as output, stateful, one bit per batch: the head is the proven cause,
+    # and the one-step training (never tested behind a proven head error) is not claimed
     assert "output width is 16 (GRU)" in out
-    assert "stateful model trained 1 timestep per batch on invert(1)" in out
-    # seed 002: stateful LSTM, one timestep per batch, trained and failed
-    assert "stateful model trained 1 timestep per batch on lag(1)" in out
+    assert not any("one step at a time" in p["message"] for p in found["stateful_bit_gru"])
+    # seed 002: stateful LSTM, one timestep per batch, trained and failed; a control run shows why
+    assert "training one step at a time is what fails" in out
+    assert "the same model made stateless and fed 2-step windows reached" in out
+    assert [p["code"] for p in found["stateful_one_step_lstm"]][0] == "missing-context"
+
+
+STATEFUL = """
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def stateful_gru(rate):
+    def build():
+        model = keras.Sequential([keras.Input((1, 10), batch_size=16), layers.GRU(32, stateful=True),
+                                  layers.Dense(10, activation="softmax")])
+        model.compile(keras.optimizers.Adam(rate), "categorical_crossentropy")
+        return model
+    return build
+
+
+@rnncheck.lag(1)
+def test_at_1e3(rnncheck):
+    rnncheck(stateful_gru(0.001))
+
+
+@rnncheck.lag(1)
+def test_at_1e2(rnncheck):
+    rnncheck(stateful_gru(0.01))
+"""
+
+
+def test_a_stateful_model_fed_one_step_per_batch_that_can_learn_passes_without_a_missing_context_claim(pytester):
+    """A plain train_on_batch loop takes this model to 0.99 at Adam(1e-3) (and collapses at 0.01, a rate
+    problem): the one-step training is no proof, and a remedy at a lower rate is what 0.01 needs."""
+    pytester.makepyfile(test_stateful=STATEFUL)
+    result = run(pytester, "--rnncheck-report=report.json")
+    result.assert_outcomes(passed=2)
+    assert "missing-context" not in result.stdout.str() and "batch boundary" not in result.stdout.str()
+    rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
+    assert rows["test_at_1e3"]["pathologies"] == [] == rows["test_at_1e2"]["pathologies"]
+    first, *remedies = rows["test_at_1e2"]["attempts"]
+    assert not first["passed"] and remedies and remedies[-1]["passed"] and remedies[-1]["learning_rate"] < 0.01
 
 
 WARNED = """
@@ -253,6 +308,7 @@ def test_findings_on_a_passing_probe_warn_and_strict_fails_them(pytester):
     strict.stdout.fnmatch_lines(["*FAIL (strict)*activation-range*"])
 
 
+@pytest.mark.smoke  # also in the lowest-versions CI job
 def test_a_model_that_drops_the_past_inside_a_lambda_fails_on_its_measured_reach(pytester):
     pytester.makepyfile(
         test_control="""
@@ -275,7 +331,7 @@ def test_a_model_that_drops_the_past_inside_a_lambda_fails_on_its_measured_reach
         [
             "*not trained: proven impossible from the configuration and the measured reach*",
             "*missing-context: the output at t depends on x?t? only (measured by changing one input step at a "
-            "time on 1 fresh initialisation(s)); lag(2, budget=20000) needs x?t-2?*",
+            "time on * fresh initialisation(s)); lag(2, budget=20000) needs x?t-2?*",
         ]
     )
     (row,) = json.loads((pytester.path / "report.json").read_text())["results"]
@@ -521,3 +577,39 @@ def test_a_time_invariant_model_passes_lag_but_fails_selective_copy(pytester):
     assert rows["lag(2)"]["verdict"] == "pass"
     copy = rows["selective_copy(4, budget=40000)"]
     assert copy["verdict"] == "fail" and copy["accuracy"] < 0.7 and copy["chance"] < 0.15
+
+
+DIAGNOSE_SCRIPT = """
+import numpy as np
+from pytest_rnncheck import diagnose
+
+
+def build():
+    import keras
+
+    model = keras.Sequential([keras.Input((6, 1)), keras.layers.LSTM(8), keras.layers.Dense(1)])
+    model.compile("adam", "mse")
+    return model
+
+
+x = np.random.default_rng(0).normal(size=(256, 6, 1)).astype("float32")
+found = diagnose(build, x, x[:, -2, :])
+print("notes:", found.notes)
+"""
+
+
+@pytest.mark.smoke  # also in the lowest-versions CI job
+def test_diagnose_in_a_script_prints_no_native_tensorflow_lines(tmp_path):
+    import subprocess
+    import sys
+
+    from pytest_rnncheck.backend import NATIVE_LOG
+
+    script = tmp_path / "script.py"
+    script.write_text(DIAGNOSE_SCRIPT)
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "short fit on a copy" in done.stdout  # the fit that prints the runtime's lines did run
+    native = [line for line in done.stderr.splitlines() if NATIVE_LOG.match(line) or "absl::InitializeLog" in line]
+    assert native == []

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.integration  # leave out with -m "not integration"
+
 FAULTS = """
 import os
 import signal

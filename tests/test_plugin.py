@@ -21,7 +21,7 @@ def test_marked_tests_are_skipped_without_the_flag(pytester):
     pytester.makepyfile(MARKED)
     result = pytester.runpytest("-rs")
     result.assert_outcomes(passed=1, skipped=1)
-    result.stdout.fnmatch_lines(["*rnncheck: probes off*", "SKIPPED*run with --rnncheck*"])
+    result.stdout.fnmatch_lines(["rnncheck *: probes off*", "SKIPPED*run with --rnncheck*"])
 
 
 def test_markers_are_registered_for_strict_markers_and_listed(pytester):
@@ -73,7 +73,9 @@ def test_ini_turns_the_probes_on_and_the_header_shows_the_seed(pytester):
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["rnncheck: probes on, --rnncheck-seed=17, backend *"])
+    from importlib.metadata import version
+
+    result.stdout.fnmatch_lines([f"rnncheck {version('pytest-rnncheck')}: probes on, --rnncheck-seed=17, backend *"])
 
 
 def test_seed_last_replays_and_random_draws(pytester):
@@ -161,11 +163,12 @@ def test_without_xdist_installed_pytest_still_starts(pytester):
     [
         ("rnncheck_seed = abc", "ini setting rnncheck_seed: 'abc' is not a seed"),
         ("rnncheck_seed = -1", "ini setting rnncheck_seed: '-1' is not a seed"),
-        ("rnncheck = maybe", "ini setting rnncheck: *use true or false"),
-        ("rnncheck_strict = often", "ini setting rnncheck_strict: *use true or false"),
+        ("rnncheck = maybe", "ini setting rnncheck: *'maybe'*; use true or false"),
+        ("rnncheck_strict = often", "ini setting rnncheck_strict: *'often'*; use true or false"),
         ("rnncheck_timeout = soon", "ini setting rnncheck_timeout: 'soon' is not a time limit*"),
         ("rnncheck_timeout = -5", "ini setting rnncheck_timeout: '-5' is not a time limit*"),
-        ("rnncheck_in_process = perhaps", "ini setting rnncheck_in_process: *use true or false"),
+        ("rnncheck_in_process = perhaps", "ini setting rnncheck_in_process: *'perhaps'*; use true or false"),
+        ("rnncheck_gc_freeze = sometimes", "ini setting rnncheck_gc_freeze: *'sometimes'*; use true or false"),
     ],
 )
 def test_a_bad_ini_value_is_a_one_line_usage_error_even_with_probes_off(pytester, ini, words):
@@ -175,6 +178,17 @@ def test_a_bad_ini_value_is_a_one_line_usage_error_even_with_probes_off(pytester
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: rnncheck: {words}*"])
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+@pytest.mark.skipif(int(pytest.__version__.split(".")[0]) < 9, reason="[tool.pytest] native TOML is pytest 9's")
+def test_native_toml_settings_are_read_and_a_wrong_type_names_the_setting(pytester):
+    pytester.makepyfile("def test_plain():\n    pass\n")
+    pytester.makefile(".toml", pyproject='[tool.pytest]\nrnncheck_strict = true\nrnncheck_timeout = "60"\n')
+    pytester.runpytest().assert_outcomes(passed=1)
+    pytester.makefile(".toml", pyproject='[tool.pytest]\nrnncheck = "maybe"\n')
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: rnncheck: ini setting rnncheck: *expects a bool*'maybe'*; use true or false"])
 
 
 def test_setup_errors_get_error_rows_in_the_table_and_the_json(pytester):

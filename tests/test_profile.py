@@ -78,10 +78,44 @@ def test_the_search_shares_the_budget_and_says_when_it_cut_a_lag_short():
     search.record(12, False, 140_000, "budget")
     assert search.next() is None  # nothing left to start lag 10
     assert search.horizon == 8 and search.capped == {12: 140_000}
+    assert search.upper == 15  # lag 12 failed only at its cut budget: only lag 16 was shown failing
     notes = search.closing_notes()
     assert notes[0] == "lag(10) was not trained: the profile had spent 3x the sequences of its first lag"
-    assert "lag(12) stopped at the share of the profile's budget left to it (140,000 sequences" in notes[1]
-    assert "the horizon is at least 8" in notes[1]
+    assert notes[1] == (
+        "the horizon is 8 to 15, not settled: lags 9-11, 13-15 not trained (the profile's budget was spent); "
+        "a larger budget= settles it"
+    )
+    assert "lag(12) stopped at the share of the profile's budget left to it (140,000 sequences" in notes[2]
+    assert "the horizon is at least 8" in notes[2]
+
+
+def test_a_profile_that_ran_out_before_the_short_lags_reports_a_bound_not_a_horizon_of_0():
+    from pytest_rnncheck.profile import Search
+
+    search = Search(16, None, lambda n: 64_000)
+    assert search.next() == (16, None)
+    search.record(16, False, 64_000, "plateau")
+    assert search.next() == (8, None)
+    search.record(8, False, 100_000, "plateau")
+    assert search.next() == (4, 28_000)
+    search.record(4, False, 28_000, "budget")  # cut at the profile's last 28,000: not shown failing
+    assert search.next() is None
+    assert (search.horizon, search.upper, search.untrained()) == (0, 7, [1, 2, 3, 5, 6, 7])
+    assert "the horizon is 0 to 7, not settled: lags 1-3, 5-7 not trained" in search.closing_notes()[1]
+
+
+def test_a_settled_search_has_its_horizon_as_the_upper_bound_and_no_bound_note():
+    from pytest_rnncheck.profile import Search
+
+    search = Search(4, None, lambda n: 64_000)
+    for lag, passed in ((4, False), (2, True), (3, False)):
+        assert search.next()[0] == lag
+        search.record(lag, passed, 10_000, "passed" if passed else "plateau")
+    assert search.next() is None and search.horizon == search.upper == 2 and search.untrained() == []
+    assert not any("not settled" in note for note in search.closing_notes())
+    everything = Search(4, None, lambda n: 64_000)
+    everything.record(*everything.next()[:1], True, 10_000, "passed")
+    assert everything.horizon == everything.upper == 4
 
 
 def test_a_capped_lag_that_fails_for_another_reason_is_not_cut_short():

@@ -35,12 +35,22 @@ STATIC_RULES = (
 REACH_RULES = (diagnose_reach, diagnose_position_blind)
 
 
+#: Proven errors of the read-out: what the output can express, whatever the layers before it learn.
+HEAD_CODES = ("output-shape", "activation-range", "loss-mismatch")
+
+
 def diagnose_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None = None) -> list[Pathology]:
-    """Every static rule, all of them, most likely cause first."""
-    found: list[Pathology] = list(diagnose_constant_static(spec, plan, geometry))
+    """Every static rule, most likely cause first, less the findings that only follow from
+    another: a head proven unable to express the target makes its output constant and, when
+    no input step changes it at all, the reach measured the head, not the layers before it."""
+    found: list[Pathology] = []
     for rule in STATIC_RULES:
         found.extend(rule(spec, plan, geometry, reach))
-    if not any(p.code == "masking-collision" for p in found):
+    head = any(p.certain and p.code in HEAD_CODES for p in found)
+    if not head:  # a constant output by construction is the head's consequence, named there
+        found.extend(diagnose_constant_static(spec, plan, geometry))
+    blind_head = head and reach is not None and reach.receptive_field() <= 0
+    if not any(p.code == "masking-collision" for p in found) and not blind_head:
         for rule in REACH_RULES:
             found.extend(rule(spec, plan, geometry, reach))
     return rank(found)

@@ -6,7 +6,7 @@ from ..geometry import Geometry
 from ..plan import ProbePlan
 from ..reach import ReachMap, describe_reach
 from ..spec import ProbeSpec
-from .pathology import ERROR, Pathology
+from .pathology import ERROR, WARNING, Pathology
 
 
 def window_fix(spec: ProbeSpec) -> str:
@@ -21,8 +21,8 @@ def window_fix(spec: ProbeSpec) -> str:
 def diagnose_missing_context(
     spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None = None
 ) -> list[Pathology]:
-    """From the configuration: a window too short, a stateful model trained step by step, and
-    (only where the reach could not be measured) no layer that mixes time."""
+    """From the configuration: a window too short (for a stateless model), and (only where the
+    reach could not be measured) no layer that mixes time."""
     if spec.lag == 0:
         return []
     found = []
@@ -39,32 +39,45 @@ def diagnose_missing_context(
                 certain=True,
             )
         )
-    if plan.timesteps <= spec.n:
+    if plan.timesteps <= spec.n and not plan.stateful:  # a carried state may hold the past: stateful_suspect
         steps = f"{plan.timesteps} timestep{'s' if plan.timesteps > 1 else ''}"
-        if plan.stateful:
-            found.append(
-                Pathology(
-                    "missing-context",
-                    ERROR,
-                    f"stateful model trained {steps} per batch on {spec.name}: the state carries "
-                    f"x[t-{spec.n}] forward, but gradients stop at every batch boundary (Keras carries "
-                    f"state from sample i to sample i of the next batch, never back-propagates into "
-                    f"it), so nothing teaches the model to keep the past",
-                    window_fix(spec) + "; keep stateful=True for step-by-step inference only",
-                )
+        found.append(
+            Pathology(
+                "missing-context",
+                ERROR,
+                f"each sample holds {steps}, but {spec.name} needs x[t-{spec.n}]: "
+                f"{spec.n + 1} steps in one sample; the target is never inside the window",
+                window_fix(spec),
+                certain=True,
             )
-        else:
-            found.append(
-                Pathology(
-                    "missing-context",
-                    ERROR,
-                    f"each sample holds {steps}, but {spec.name} needs x[t-{spec.n}]: "
-                    f"{spec.n + 1} steps in one sample; the target is never inside the window",
-                    window_fix(spec),
-                    certain=True,
-                )
-            )
+        )
     return found
+
+
+def stateful_suspect(spec: ProbeSpec, plan: ProbePlan) -> list[Pathology]:
+    """A stateful model trained on fewer steps per batch than the lag: a suspect, never a proof.
+
+    Keras carries the state from sample i to sample i of the next batch but never
+    back-propagates into it, so the weights get no gradient from x[t-n]. Some such models
+    learn the lag anyway (a plain ``train_on_batch`` loop takes a stateful GRU(32) fed one step
+    per batch to 1.000 on lag(1) at Adam(1e-3)), so this only says what may go wrong. A probe
+    settles it with a control run (the same model stateless on n+1-step windows; see
+    training_causes.suspects); ``diagnose()``, which has no such control, reports this warning.
+    """
+    if spec.lag == 0 or not plan.stateful or plan.timesteps > spec.n:
+        return []
+    steps = f"{plan.timesteps} timestep{'s' if plan.timesteps > 1 else ''}"
+    return [
+        Pathology(
+            "missing-context",
+            WARNING,
+            f"stateful model trained {steps} per batch with a target {spec.n} step(s) back: the state carries "
+            f"x[t-{spec.n}] forward, but gradients stop at every batch boundary (Keras never back-propagates "
+            f"into the carried state), so training may not teach the model to keep the past; some such models "
+            f"learn it anyway, and a probe (rnncheck.lag({spec.n})) runs the control run that shows which",
+            window_fix(spec) + "; keep stateful=True for step-by-step inference only",
+        )
+    ]
 
 
 def diagnose_reach(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None) -> list[Pathology]:
@@ -83,9 +96,28 @@ def diagnose_reach(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: 
             f"the output at t depends on {describe_reach(reach)} (measured by changing one input step at a "
             f"time on {reach.initialisations} fresh initialisation(s)); {spec.name} needs x[t-{spec.n}]: "
             f"{seen} of {scored} scored outputs can see it, so accuracy can be at most {ceiling:.2f}",
-            f"let the output see at least {spec.n + 1} steps (it sees {field}): stack or dilate causal "
-            f"convolutions until kernel sizes x dilations cover {spec.n + 1} steps, or add a recurrent layer "
-            f"or attention over the whole window; check that nothing crops or pools the sequence first",
+            f"let the output see at least {spec.n + 1} steps (it sees {field}): " + reach_fix(spec, geometry),
             certain=True,
         )
     ]
+
+
+def reach_fix(spec: ProbeSpec, geometry: Geometry) -> str:
+    """What would widen the reach, naming only layers the model has (and what to add otherwise)."""
+    kinds = {layer.kind for layer in geometry.layers}
+    convs = sorted(kinds & {"Conv1D", "SeparableConv1D", "DepthwiseConv1D"})
+    cuts = sorted(kinds & {"Cropping1D", "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D", "Lambda"})
+    memory = sorted(kinds & {"LSTM", "GRU", "SimpleRNN", "Bidirectional", "MultiHeadAttention", "Attention"})
+    parts = []
+    if convs:
+        parts.append(
+            f"stack or dilate the {'/'.join(convs)} layers (padding='causal') until kernel sizes x dilations "
+            f"cover {spec.n + 1} steps"
+        )
+    if cuts:
+        parts.append(f"check what the {'/'.join(cuts)} layer(s) keep of the sequence")
+    if memory:
+        parts.append(f"check that the {'/'.join(memory)} layer's output over the whole window reaches the read-out")
+    else:
+        parts.append(f"{'or ' if parts else ''}add a recurrent layer (LSTM, GRU) or attention over the window before the read-out")
+    return "; ".join(parts)

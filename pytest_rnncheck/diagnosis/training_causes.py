@@ -17,6 +17,7 @@ from ..geometry import Geometry
 from ..plan import ProbePlan
 from ..recorder import FlightRecorder
 from ..spec import ProbeSpec
+from .missing_context import window_fix
 from .pathology import ERROR, Pathology
 
 #: Dropout at or above this rate is heavy enough to suspect.
@@ -36,13 +37,15 @@ SANE_RATE = 0.01
 
 @dataclasses.dataclass(frozen=True)
 class Suspect:
-    """A cause to test: which control to run (``trainable``, ``no-dropout`` or ``rate``) and why."""
+    """A cause to test: which control to run (``trainable``, ``no-dropout``, ``stateless-window``
+    or ``rate``) and why."""
 
     code: str
     control: str
     evidence: str
     rate: float | None = None  # the control's learning rate, for ``rate``
     direction: str = ""  # too small | too large
+    window: int | None = None  # the control's steps per sample, for ``stateless-window``
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +91,16 @@ def suspects(
         found.append(
             Suspect("dropout", "no-dropout", ", ".join(f"{layer.kind} '{layer.name}' at {layer.dropout:g}" for layer in heavy))
         )
+    if plan is not None and plan.stateful and spec.lag and plan.timesteps <= spec.n:
+        found.append(
+            Suspect(
+                "missing-context",
+                "stateless-window",
+                f"a stateful model trained {plan.timesteps} timestep(s) per batch: Keras carries the state to the "
+                f"next batch but never back-propagates into it",
+                window=spec.n + 1,
+            )
+        )
     if record is not None and rate:
         moved = record.median_update_of_trainable()
         trend = record.loss_trend()
@@ -132,7 +145,7 @@ def confirm(spec: ProbeSpec, suspect: Suspect, control: Control, accuracy: float
     if not learned(control, accuracy, chance):
         return []
     outcome = (
-        f"the same model {CONTROL_WORDS[suspect.control].format(rate=suspect.rate)} reached {control.accuracy:.3f} "
+        f"the same model {control_words(suspect)} reached {control.accuracy:.3f} "
         f"on {spec.name}{' and passed' if control.passed else ''} (this model: {accuracy:.3f}, chance {chance:.3f})"
     )
     if suspect.code == "frozen-layer":
@@ -141,6 +154,12 @@ def confirm(spec: ProbeSpec, suspect: Suspect, control: Control, accuracy: float
             "make the layer trainable (layer.trainable = True, or drop trainable=False) before compile(): Keras "
             "reads trainable when the model is compiled"
         )
+    elif suspect.code == "missing-context":
+        message = (
+            f"training one step at a time is what fails: {suspect.evidence}, so nothing teaches it to keep "
+            f"x[t-{spec.n}] for {spec.name}; {outcome}"
+        )
+        fix = window_fix(spec) + "; keep stateful=True for step-by-step inference only"
     elif suspect.code == "dropout":
         message = f"dropout is heavy enough to stop learning: {suspect.evidence}; {outcome}"
         fix = "lower the Dropout rate (0.1-0.3 is usual for sequence models), or drop dropout=/recurrent_dropout= on the recurrent layers"
@@ -158,7 +177,7 @@ def not_confirmed(suspect: Suspect, control: Control) -> str:
     """A note for a suspect the control did not bear out."""
     return (
         f"checked {suspect.code} ({suspect.evidence}): the same model "
-        f"{CONTROL_WORDS[suspect.control].format(rate=suspect.rate)} did not learn either "
+        f"{control_words(suspect)} did not learn either "
         f"({control.accuracy:.3f} after {control.sequences:,} sequences), so it is not blamed"
     )
 
@@ -166,5 +185,10 @@ def not_confirmed(suspect: Suspect, control: Control) -> str:
 CONTROL_WORDS = {
     "trainable": "with every layer trainable",
     "no-dropout": "with every dropout rate set to 0",
+    "stateless-window": "made stateless and fed {window}-step windows",
     "rate": "at learning rate {rate:.3g}",
 }
+
+
+def control_words(suspect: Suspect) -> str:
+    return CONTROL_WORDS[suspect.control].format(rate=suspect.rate, window=suspect.window)
