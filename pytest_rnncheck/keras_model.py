@@ -7,6 +7,7 @@ trains and predicts; ``geometry.py`` reads attributes).
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from typing import Any
 
@@ -16,7 +17,7 @@ from . import reach
 from .backend import seed_everything
 from .encoding import encode
 from .errors import ModelError, RnnCheckError
-from .geometry import Geometry, declared_io, optimizer_rate, read_geometry
+from .geometry import Geometry, all_sublayers, declared_io, optimizer_rate, read_geometry
 from .plan import FitError, ProbePlan, plan_probe
 from .spec import ProbeSpec
 
@@ -64,9 +65,54 @@ def prepare(
         if not geometry.declared:
             geometry = forward_geometry(keras, model, plan, label)
             plan = plan_probe(spec, geometry)
+        tokens = token_table(keras, model, plan)
+        if tokens is not None and tokens != geometry.embedding_vocab:
+            geometry = dataclasses.replace(geometry, embedding_vocab=tokens)
+            plan = plan_probe(spec, geometry)
     except FitError as exc:
         raise RnnCheckError(str(exc)) from None
     return model, geometry, plan
+
+
+def token_table(keras: Any, model: Any, plan: ProbePlan) -> int | None:
+    """The size of the Embedding that the input's tokens reach, measured; None when there is
+    one Embedding or none (nothing to tell apart) or the forward passes cannot show it.
+
+    A model may hold several tables: the tokens', and positional ones fed ``arange(T)`` (as
+    wide as the window, which may be wider than the vocabulary). Two forward passes, all
+    tokens 0 and then all tokens 1, record what each Embedding receives: the table whose
+    indices follow the input is the tokens'; a positional table gets the same indices both times.
+    """
+    tables = [layer for layer in all_sublayers(model) if type(layer).__name__ == "Embedding"]
+    if len(tables) < 2 or plan.encoding != "index" or not plan.timesteps:
+        return None
+    seen: dict[int, list[np.ndarray]] = {id(table): [] for table in tables}
+
+    def spy(table: Any) -> Any:
+        call = table.call
+
+        def recorded(inputs: Any, *args: Any, **kwargs: Any) -> Any:
+            seen[id(table)].append(np.asarray(keras.ops.convert_to_numpy(inputs)))
+            return call(inputs, *args, **kwargs)
+
+        return recorded
+
+    try:
+        for table in tables:
+            table.call = spy(table)
+        for token in (0, 1):
+            model(np.full((1, plan.timesteps), token, dtype="int32"), training=False)
+    except Exception:  # a model that cannot run this way: keep what its configuration says
+        return None
+    finally:
+        for table in tables:
+            table.__dict__.pop("call", None)
+    following = [
+        table for table in tables
+        if len(seen[id(table)]) == 2 and seen[id(table)][0].shape == seen[id(table)][1].shape
+        and not np.array_equal(seen[id(table)][0], seen[id(table)][1])
+    ]
+    return int(following[0].input_dim) if len(following) == 1 else None
 
 
 def output_names(model: Any) -> list[str]:

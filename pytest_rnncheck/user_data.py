@@ -15,6 +15,7 @@ import numpy as np
 
 from .diagnosis.loss_fit import canonical
 from .diagnosis.pathology import ERROR, WARNING, Pathology
+from .diagnosis.ranges import activation_range, describe
 from .errors import RnnCheckError
 from .geometry import Geometry
 from .plan import ProbePlan, read_output
@@ -161,7 +162,34 @@ def describe_as_plan(summary: DataSummary, geometry: Geometry) -> ProbePlan:
 def data_findings(summary: DataSummary, geometry: Geometry, plan: ProbePlan) -> list[Pathology]:
     """What only the arrays show: integers fed as magnitudes, labels that make accuracy say
     little, targets the compiled loss cannot read."""
-    return _per_step(summary, geometry) + _raw_integers(summary, geometry, plan) + _loss_targets(summary, geometry) + _imbalance(summary)
+    return (
+        _per_step(summary, geometry) + _output_range(summary, geometry) + _raw_integers(summary, geometry, plan)
+        + _loss_targets(summary, geometry) + _imbalance(summary)
+    )
+
+
+def _output_range(summary: DataSummary, geometry: Geometry) -> list[Pathology]:
+    """Values to regress outside what the output activation can produce (a softmax or sigmoid
+    asked for audio samples, a tanh for prices): no weights reach them."""
+    loss = canonical(geometry.loss).replace("_", "")
+    regression = loss in REGRESSION_LOSSES or (not loss and not summary.y_integer)
+    span = activation_range(geometry.output_activation)
+    if not regression or span is None or summary.y_onehot:
+        return []
+    low, high = summary.y_range
+    if span[0] <= low and high <= span[1]:
+        return []
+    name, layer = geometry.output_activation, geometry.output_layer or "the output layer"
+    return [
+        Pathology(
+            "activation-range",
+            ERROR,
+            f"the {name} output of {layer} spans {describe(span)}, but y spans {low:g}..{high:g}: "
+            f"the targets outside that range cannot be produced by any weights",
+            f"use a linear output (activation=None) for values, or scale y into {describe(span)} and back",
+            certain=True,
+        )
+    ]
 
 
 def _raw_integers(summary: DataSummary, geometry: Geometry, plan: ProbePlan) -> list[Pathology]:

@@ -119,3 +119,31 @@ def test_the_optimizer_is_built_before_the_first_step_for_built_models_only():
     build_optimizer(unbuilt)
     assert not unbuilt.optimizer.built
     build_optimizer(keras.Sequential([keras.Input((4, 10)), layers.Dense(2)]))  # uncompiled: nothing to build
+
+
+def test_a_positional_table_wider_than_the_vocabulary_is_told_apart_from_the_token_table():
+    """Token Embedding(10) on the input, positional Embedding(12) on arange(T) inside one custom layer:
+    the widest table is the positions', and two forward passes show which one the tokens reach."""
+    from pytest_rnncheck.keras_model import prepare
+    from pytest_rnncheck.spec import make_spec
+
+    class TokenAndPosition(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.tokens, self.positions = layers.Embedding(10, 8), layers.Embedding(12, 8)
+
+        def call(self, x):
+            return self.tokens(x) + self.positions(keras.ops.arange(0, keras.ops.shape(x)[-1]))
+
+    def build(head):
+        x = keras.Input((12,), dtype="int32")
+        h = TokenAndPosition()(x)
+        h = layers.MultiHeadAttention(2, 4)(h, h, use_causal_mask=True)
+        return keras.Model(x, layers.Dense(head, activation="softmax" if head > 1 else "sigmoid")(h))
+
+    for head, vocab in ((10, 10), (1, 2), (4, 4)):  # one sigmoid unit reads as bits
+        model, geometry, plan = prepare(keras, lambda: build(head), make_spec("lag", 2), 0, "transformer")
+        assert geometry.embedding_vocab == 10 and plan.vocab == vocab and plan.model_vocab == 10
+        assert not any("the input takes 12" in note for note in plan.notes)
+        tables = (model.layers[1].tokens, model.layers[1].positions)
+        assert all("call" not in vars(table) for table in tables)  # the measurement left no trace

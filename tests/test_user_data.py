@@ -97,6 +97,46 @@ def test_a_loss_that_cannot_read_the_targets_is_a_loss_mismatch(loss, y, width, 
     assert len(found) == 1 and message in found[0].message and found[0].certain
 
 
+@pytest.mark.parametrize(
+    "activation, loss, y, shown",
+    [
+        ("softmax", "mse", np.linspace(-27, 27, 40), "the softmax output of Dense spans (0, 1), but y spans -27..27"),
+        ("sigmoid", "mae", np.linspace(0, 3, 40), "the sigmoid output of Dense spans (0, 1), but y spans 0..3"),
+        ("tanh", None, np.linspace(-2.5, 0.5, 40), "the tanh output of Dense spans (-1, 1), but y spans -2.5..0.5"),
+        ("relu", "mse", np.linspace(-1, 1, 40), "the relu output of Dense spans (0, inf), but y spans -1..1"),
+    ],
+)
+def test_values_to_regress_outside_what_the_output_activation_produces_are_an_activation_range_error(activation, loss, y, shown):
+    s = summarize(RNG.normal(size=(40, 16, 1)), y)
+    g = geometry(timesteps=16, output_width=2 if activation == "softmax" else 1, output_activation=activation,
+                 output_layer="Dense", loss=loss, compiled=loss is not None)
+    (found,) = [p for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "activation-range"]
+    assert found.message.startswith(shown) and found.certain and "activation=None" in found.fix
+
+
+def test_targets_inside_the_output_range_or_class_ids_for_a_classifier_are_no_range_finding():
+    x = RNG.normal(size=(40, 16, 1))
+    inside = summarize(x, np.linspace(0.05, 0.95, 40))
+    sigmoid = geometry(timesteps=16, output_width=1, output_activation="sigmoid", output_layer="Dense")
+    assert not [p for p in data_findings(inside, sigmoid, describe_as_plan(inside, sigmoid)) if p.code == "activation-range"]
+    ids = summarize(x, np.arange(40) % 4)
+    classifier = geometry(timesteps=16, output_width=4, output_activation="softmax", output_layer="Dense",
+                          loss="sparse_categorical_crossentropy")
+    assert not [p for p in data_findings(ids, classifier, describe_as_plan(ids, classifier)) if p.code == "activation-range"]
+
+
+def test_real_valued_targets_against_a_wide_head_ask_for_one_value_not_symbols():
+    from pytest_rnncheck.diagnosis import diagnose_static
+    from pytest_rnncheck.data_diagnosis import DataSpec
+
+    s = summarize(RNG.normal(size=(40, 16, 1)), np.linspace(-27, 27, 40))
+    g = geometry(timesteps=16, output_width=2, output_activation="softmax", output_layer="Dense")
+    plan = describe_as_plan(s, g)
+    (shape,) = [p for p in diagnose_static(DataSpec(kind="echo", n=0), plan, g) if p.code == "output-shape"]
+    assert "needs width 1 (one value per target);" in shape.message and "symbol" not in shape.message
+    assert shape.fix == "end the model with one linear unit for the value: Dense(1) with no activation"
+
+
 def test_a_majority_label_makes_accuracy_say_little():
     y = np.r_[np.zeros(90, int), np.ones(10, int)]
     s = summarize(RNG.normal(size=(100, 4, 2)), y)
@@ -146,7 +186,7 @@ def test_the_first_question_comes_back_with_its_four_findings(keras):
     from pytest_rnncheck import diagnose
 
     found = diagnose(question_model(keras), QUESTION_X, QUESTION_Y, lag=2)
-    assert set(found.codes) == {"raw-integer", "activation-range", "output-shape", "missing-context"}
+    assert sorted(found.codes) == ["activation-range", "missing-context", "output-shape", "raw-integer"]  # once each
     text = found.message()
     assert "the data (y from x[t-2]) needs x[t-2]: 3 steps in one sample" in text
     assert "tanh output of SimpleRNN spans (-1, 1); targets span 0..99" in text

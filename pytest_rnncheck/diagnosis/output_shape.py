@@ -14,7 +14,8 @@ def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, 
         return []
     rank, width = geometry.output_rank, geometry.output_width
     sequence = rank == 3
-    widths = f"{plan.vocab} (one unit per symbol) or 1 (a scalar)"
+    values = plan.encoding == "continuous"  # real-valued targets (the user's data): no symbols to name
+    widths = "1 (one value per target)" if values else f"{plan.vocab} (one unit per symbol) or 1 (a scalar)"
     if plan.encoding == "binary" and plan.vocab > 2:
         widths += f" or {n_bits(plan.vocab)} (one unit per bit)"
     if rank not in (2, 3):
@@ -35,7 +36,9 @@ def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, 
         )
     head = "Conv1D(W, 1) or TimeDistributed(Dense(W))" if sequence else "Dense(W)"
     last = (geometry.output_layer or "").split("(")[0]
-    if last in ("Dense", "EinsumDense", "Conv1D", "TimeDistributed"):  # a head is there: fix its width
+    if values:
+        fix = f"end the model with one linear unit for the value: {head.replace('W', '1')} with no activation"
+    elif last in ("Dense", "EinsumDense", "Conv1D", "TimeDistributed"):  # a head is there: fix its width
         fix = f"give the last {geometry.output_layer} a width W = {plan.vocab} with softmax for classes, or W = 1 for a scalar"
     else:
         fix = (
