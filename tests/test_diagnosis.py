@@ -115,7 +115,10 @@ def test_a_stateful_one_step_model_is_no_static_finding_but_a_suspect_with_a_con
     assert static(spec, geometry) == []  # nothing blocks the learning-rate remedies or the controls
     (suspect,) = suspects(spec, geometry, None, 0.01, plan_probe(spec, geometry))
     assert (suspect.code, suspect.control, suspect.window) == ("missing-context", "stateless-window", 2)
-    assert "never back-propagates into it" in suspect.evidence
+    assert suspect.evidence == (
+        "a stateful model trained 1 timestep per batch: Keras carries the state to the next batch but never "
+        "back-propagates into it"
+    )
     (warning,) = stateful_suspect(spec, plan_probe(spec, geometry))  # diagnose() has no control: a suspect
     assert warning.severity == "warning" and not warning.certain and " may not " in warning.message
     assert suspects(make_spec("echo"), geometry, None, 0.01, plan_probe(make_spec("echo"), geometry)) == []
@@ -1170,7 +1173,7 @@ def test_a_stateful_model_trained_step_by_step_is_blamed_only_when_the_stateless
     from pytest_rnncheck.diagnosis.training_causes import Control, Suspect, confirm, not_confirmed
 
     spec = make_spec("lag", 1)
-    evidence = "a stateful model trained 1 timestep(s) per batch: Keras carries the state to the next batch but never back-propagates into it"
+    evidence = "a stateful model trained 1 timestep per batch: Keras carries the state to the next batch but never back-propagates into it"
     suspect = Suspect("missing-context", "stateless-window", evidence, window=2)
     (found,) = confirm(spec, suspect, Control(0.994, True, 6144), 0.012, 0.01)
     assert not found.certain and found.severity == "error"
@@ -1380,3 +1383,52 @@ def test_a_log_loss_on_an_output_without_activation_and_a_ratio_loss_on_scaled_t
     scaled = make_spec("lag", 1, vocab=10, encoding="scaled")
     (ratio,) = loss_findings(scaled, seq("m", 8, 1, LSTM, dense(1, "linear")), "mape")
     assert "divides by the target, but 1 of 10 target values are zero (the scaled encoding of symbol 0)" in ratio.message
+
+
+#: Every finding a rule may call certain ("proven impossible", no training), and the proof it rests on.
+#: A configuration alone is never enough: each is arithmetic on the head and targets, the window
+#: against the lag, or a measured reach. Causes that need training come from a control run instead.
+CERTAIN_EVIDENCE = {
+    "output-shape": "the output's width or rank against what the targets need (Keras would broadcast)",
+    "activation-range": "the activation's range against the target values (softmax over one unit is 1.0)",
+    "constant-output": "softmax over one unit is 1.0 for every input",
+    "missing-context": "a stateless window shorter than the lag, the measured reach, or only per-step layers",
+    "position-blind": "the measured reach: reordering the steps leaves every output unchanged",
+    "future-leak": "the measured reach: outputs depend on later steps, under causal=True",
+    "loss-mismatch": "the loss's arithmetic against the targets (it cannot read them)",
+}
+
+
+def certain_codes(path):
+    """Codes of the Pathology(...) calls in a module that pass certain= something other than False."""
+    import ast
+
+    codes = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Pathology":
+            certain = [k.value for k in node.keywords if k.arg == "certain"]
+            if certain and not (isinstance(certain[0], ast.Constant) and certain[0].value is False):
+                code = node.args[0]
+                codes.add(code.value if isinstance(code, ast.Constant) else ast.unparse(code))
+    return codes
+
+
+def test_every_rule_that_can_claim_certainty_has_a_proof_listed_and_training_causes_never_do():
+    from pathlib import Path
+
+    import pytest_rnncheck
+
+    package = Path(pytest_rnncheck.__file__).parent
+    claimed = {}
+    for path in sorted([*(package / "diagnosis").glob("*.py"), package / "user_data.py"]):
+        for code in certain_codes(path):
+            claimed.setdefault(code, []).append(path.name)
+    assert set(claimed) == set(CERTAIN_EVIDENCE), claimed
+    assert not certain_codes(package / "diagnosis" / "training_causes.py")  # control-run causes: shown, not proven
+    assert "stateful_suspect" in (package / "diagnosis" / "missing_context.py").read_text()
+    # the one rule that reads the configuration of a stateful model only raises a suspect
+    from pytest_rnncheck.diagnosis.missing_context import stateful_suspect
+
+    geometry = seq("stateful", 1, 100, STATEFUL_LSTM, dense(100), batch=5)
+    (suspect,) = stateful_suspect(make_spec("lag", 1), plan_probe(make_spec("lag", 1), geometry))
+    assert not suspect.certain and suspect.severity == "warning"

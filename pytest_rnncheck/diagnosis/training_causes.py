@@ -96,7 +96,8 @@ def suspects(
             Suspect(
                 "missing-context",
                 "stateless-window",
-                f"a stateful model trained {plan.timesteps} timestep(s) per batch: Keras carries the state to the "
+                f"a stateful model trained {plan.timesteps} timestep{'s' if plan.timesteps > 1 else ''} per batch: "
+                f"Keras carries the state to the "
                 f"next batch but never back-propagates into it",
                 window=spec.n + 1,
             )
