@@ -155,7 +155,8 @@ def explain(r: dict[str, Any]) -> list[str]:
     else:
         if r["stopped"] == "static":
             chance = "" if r["chance"] is None else f"; chance {r['chance']:.3f}"
-            lines.append(f"  not trained: proven impossible from the configuration and the measured reach{chance}")
+            source = "the configuration" if r.get("receptive_field") is None else "the configuration and the measured reach"
+            lines.append(f"  not trained: proven impossible from {source}{chance}")
         elif r.get("horizon") is not None:
             lines.extend(profile_lines(r))
         else:
