@@ -1,6 +1,7 @@
 """Harder cases for benchmarks/flake.py --suite hard: long lags, a dilated causal
 convolution stack (TCN) within and beyond its receptive field, causal attention with
-positions, and models that must fail although their past is reachable.
+positions, models that must fail although their past is reachable, and slow starters and
+refutations: healthy models a rule's trigger or a slowly falling loss could fail.
 
 A test whose name contains ``broken`` must fail; every other probe must pass with
 no finding. Collected only when named (not a test of the project).
@@ -93,3 +94,38 @@ def test_gru128_frozen_lag16_broken(rnncheck):
     """A frozen (random) recurrent layer: only the output layer learns, and what the random
     state keeps of a symbol 16 steps back is drowned by the 15 after it."""
     rnncheck(recurrent(layers.GRU, 128, 24, trainable=False))
+
+
+# Slow starters and refutations (issue #22): healthy models on which a rule's trigger is present
+# or the loss falls slowly near chance before the climb.
+def stacked_bidirectional_regressor():
+    """Three stacked Bidirectional LSTMs and a linear head, mse: measured at 0.19-0.25 for 8-10k
+    sequences, loss falling, before passing at 18-23k."""
+    model = keras.Sequential([
+        keras.Input((60, 1)),
+        layers.Bidirectional(layers.LSTM(100, return_sequences=True)),
+        layers.Bidirectional(layers.LSTM(100, return_sequences=True)),
+        layers.Bidirectional(layers.LSTM(50)),
+        layers.Dense(1),
+    ])
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def stateful_one_step_gru():
+    """Stateful GRU(32) fed one step per batch: a plain train_on_batch loop takes it to 0.99 on
+    lag(1) at Adam(1e-3) and collapses at 0.01; the probe passes it after a rate remedy."""
+    model = keras.Sequential([keras.Input((1, 10), batch_size=16), layers.GRU(32, stateful=True),
+                              layers.Dense(10, activation="softmax")])
+    model.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy")
+    return model
+
+
+@rnncheck.lag(1, causal=True, encoding="continuous")
+def test_stacked_bidirectional_regressor_slow_start(rnncheck):
+    rnncheck(stacked_bidirectional_regressor)
+
+
+@rnncheck.lag(1)
+def test_stateful_one_step_gru_learns(rnncheck):
+    rnncheck(stateful_one_step_gru)

@@ -20,6 +20,7 @@ nothing else explains, is reported as ``undertrained``, never as a made-up cause
 from __future__ import annotations
 
 import dataclasses
+import math
 
 #: Sequences a healthy model may sit at chance per step of lag, before a plateau may stop it.
 FLAT_PER_LAG = 4_000
@@ -67,10 +68,11 @@ class StopPolicy:
         return seen < self.most and bool(curve) and progressing(curve)
 
     def plateaued(self, curve: Curve, seen: int) -> bool:
-        """Stuck: enough looks, past the lag's flat allowance, and no progress over the last half."""
+        """Stuck: enough looks, past the lag's flat allowance, no progress over the last half, and
+        a loss that is not still falling beyond its own noise."""
         if len(curve) < PLATEAU_MIN_LOOKS or seen < max(PLATEAU_MIN_SHARE * self.budget, self.flat_allowance):
             return False
-        return not progressing(curve)
+        return not progressing(curve) and not loss_falling(curve)
 
 
 def progressing(curve: Curve) -> bool:
@@ -83,6 +85,38 @@ def progressing(curve: Curve) -> bool:
     best_loss = min(loss for _, _, loss in before)
     dropped = best_loss - min(loss for _, _, loss in last)
     return gained >= MIN_ACCURACY_GAIN or dropped >= MIN_LOSS_DROP * abs(best_loss)
+
+
+#: A loss still falls when the slope of a line through its last looks is this many standard errors
+#: below zero (about a 1% one-sided chance for a flat, noisy loss over 5-8 looks) ...
+FALLING_T = 3.0
+#: ... and the line drops by at least this share of the loss over those looks.
+FALLING_MIN_DROP = 0.01
+
+
+def loss_falling(curve: Curve) -> bool:
+    """The training loss still falls, by a margin measured against its own noise.
+
+    Slow starters (a stacked Bidirectional regressor on continuous inputs, say) sit near chance
+    while their loss falls slowly and steadily, less than ``MIN_LOSS_DROP`` a look, before
+    they climb. A least-squares line through the last half of the looks (at least 5) tells
+    such a fall from a flat loss that only wobbles: its slope must be ``FALLING_T`` standard
+    errors below zero, and the line must drop by ``FALLING_MIN_DROP`` of the loss.
+    """
+    recent = curve[-max(5, len(curve) // 2):]
+    if len(recent) < 5:
+        return False
+    xs = [float(seen) for seen, _, _ in recent]
+    ys = [float(loss) for _, _, loss in recent]
+    n, mx, my = len(xs), sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx <= 0 or not all(math.isfinite(y) for y in ys):
+        return False
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    residual = sum((y - my - slope * (x - mx)) ** 2 for x, y in zip(xs, ys)) / (n - 2)
+    error = math.sqrt(residual / sxx)
+    drop = -slope * (xs[-1] - xs[0])
+    return slope < 0 and -slope > FALLING_T * error and drop >= FALLING_MIN_DROP * abs(my)
 
 
 #: Learning-rate multiples tried on a model stuck above chance, and on one still climbing at the budget.

@@ -46,6 +46,25 @@ def test_plateau_needs_enough_looks_and_budget_then_flat_accuracy_and_loss():
     assert not echo.plateaued(rising, 16_384)
 
 
+def test_a_loss_still_falling_beyond_its_noise_is_no_plateau_though_it_falls_under_two_percent_a_look():
+    """The slow starter of the issue: accuracy near chance, the loss falling 0.90 -> 0.68 over 24k sequences
+    (under 1% a look) before it climbs. A loss that only wobbles around a level still plateaus."""
+    import numpy as np
+
+    from pytest_rnncheck.stopping import loss_falling, progressing
+
+    policy = StopPolicy.for_lag(1)
+    noise = np.random.default_rng(6).normal(0, 0.006, 10)  # a noisy loss: an early low look hides the fall
+    slow = [(2048 * (i + 1), 0.21, float(0.80 * 0.994**i + noise[i])) for i in range(10)]
+    assert not progressing(slow)  # the minimum-based rule alone calls this a plateau at 20k
+    assert loss_falling(slow) and not policy.plateaued(slow, 20_480)
+    wobbling = [(2048 * (i + 1), 0.21, 0.70 + 0.01 * (-1) ** i + noise[i]) for i in range(10)]
+    assert not loss_falling(wobbling) and policy.plateaued(wobbling, 20_480)
+    creeping = [(2048 * (i + 1), 0.21, 0.70 - 1e-5 * i) for i in range(10)]  # steady, but a drop of 0.01%
+    assert not loss_falling(creeping) and policy.plateaued(creeping, 20_480)
+    assert not loss_falling(slow[:4]) and not loss_falling([(1, 0.1, float("nan"))] * 6)
+
+
 def test_a_long_lag_gets_the_flat_phase_healthy_models_of_that_lag_need():
     lag16 = StopPolicy.for_lag(16)
     assert lag16.budget == default_budget(16) == 128_000 and lag16.flat_allowance == 16 * FLAT_PER_LAG
