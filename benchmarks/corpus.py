@@ -932,9 +932,76 @@ HEALTHY = [
     Case("tanh_scaled_regressor_lag1", partial(raw_regressor, activation="tanh"), "lag(1, vocab=5, encoding='scaled')", None),
 ]
 
+# =============================================================================
+# refutations: a rule's trigger is present, yet the model learns (or the cause is another)
+# =============================================================================
+def stateful_one_step_gru(rate=0.01):
+    """Stateful GRU(32) fed one step per batch: Keras never back-propagates into the carried
+    state, yet a plain train_on_batch loop takes it to 0.99 on lag(1) at Adam(1e-3)."""
+    model = keras.Sequential([keras.Input((1, 10), batch_size=16), layers.GRU(32, stateful=True),
+                              layers.Dense(10, activation="softmax")])
+    model.compile(keras.optimizers.Adam(rate), "categorical_crossentropy")
+    return model
+
+
+@keras.saving.register_keras_serializable(package="rnncheck_corpus")
+class TokensAndPositions(layers.Layer):
+    """A token table (10) and a positional table (12, the window): the wider one is not the vocabulary."""
+
+    def __init__(self, vocab=10, window=12, width=32, **kwargs):
+        super().__init__(**kwargs)
+        self.vocab, self.window, self.width = vocab, window, width
+        self.tokens, self.positions = layers.Embedding(vocab, width), layers.Embedding(window, width)
+
+    def call(self, x):
+        return self.tokens(x) + self.positions(keras.ops.arange(0, keras.ops.shape(x)[-1]))
+
+    def get_config(self):
+        return {**super().get_config(), "vocab": self.vocab, "window": self.window, "width": self.width}
+
+
+def positional_table_wider_than_vocab():
+    tokens = keras.Input((12,), dtype="int32")
+    x = TokensAndPositions()(tokens)
+    x = layers.LayerNormalization()(x + layers.MultiHeadAttention(2, 16)(x, x, use_causal_mask=True))
+    x = layers.LayerNormalization()(x + layers.Dense(32, activation="relu")(x))
+    return keras.Model(tokens, layers.Dense(10, activation="softmax")(x))
+
+
+def one_unit_head_lstm(activation="softmax"):
+    """A softmax over one unit (always 1.0): its output depends on no input, which is the head's
+    doing, not a missing context."""
+    model = keras.Sequential([keras.Input((8, 1)), layers.LSTM(16), layers.Dense(1, activation=activation)])
+    model.compile("adam", "binary_crossentropy")
+    return model
+
+
+def stacked_bidirectional_regressor():
+    """A slow starter: near chance for 8-10k sequences while its loss falls, then it passes."""
+    model = keras.Sequential([
+        keras.Input((60, 1)),
+        layers.Bidirectional(layers.LSTM(100, return_sequences=True)),
+        layers.Bidirectional(layers.LSTM(100, return_sequences=True)),
+        layers.Bidirectional(layers.LSTM(50)),
+        layers.Dense(1),
+    ])
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+REFUTATIONS = [
+    Case("stateful_one_step_gru_at_1e-2_lag1", stateful_one_step_gru, "lag(1)", None),
+    Case("stateful_one_step_gru_at_1e-3_lag1", partial(stateful_one_step_gru, rate=0.001), "lag(1)", None),
+    Case("positional_table_wider_than_vocab_lag2", positional_table_wider_than_vocab, "lag(2)", None),
+    Case("one_unit_softmax_head_lag2", one_unit_head_lstm, "lag(2)", "activation-range",
+         partial(one_unit_head_lstm, activation="sigmoid")),
+    Case("stacked_bidirectional_regressor_lag1", stacked_bidirectional_regressor,
+         "lag(1, causal=True, encoding='continuous')", None),
+]
+
 from corpus_examples import CASES as PUBLIC_EXAMPLES  # noqa: E402 - it imports Case from here
 
-CASES = BROKEN + HEALTHY + PUBLIC_EXAMPLES
+CASES = BROKEN + HEALTHY + REFUTATIONS + PUBLIC_EXAMPLES
 
 BY_NAME = {case.name: case for case in CASES}
 assert len(BY_NAME) == len(CASES), "case names must be unique"
