@@ -88,7 +88,7 @@ def progressing(curve: Curve) -> bool:
 
 
 #: A loss still falls when the slope of a line through its last looks is this many standard errors
-#: below zero (about a 1% one-sided chance for a flat, noisy loss over 5-8 looks) ...
+#: below zero (a one-sided chance of about 3% down to 1% for a flat, noisy loss over 5 to 8 looks) ...
 FALLING_T = 3.0
 #: ... and the line drops by at least this share of the loss over those looks.
 FALLING_MIN_DROP = 0.01
