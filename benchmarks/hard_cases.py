@@ -97,28 +97,8 @@ def test_gru128_frozen_lag16_broken(rnncheck):
 
 
 # Slow starters and refutations (issue #22): healthy models on which a rule's trigger is present
-# or the loss falls slowly near chance before the climb.
-def stacked_bidirectional_regressor():
-    """Three stacked Bidirectional LSTMs and a linear head, mse: measured at 0.19-0.25 for 8-10k
-    sequences, loss falling, before passing at 18-23k."""
-    model = keras.Sequential([
-        keras.Input((60, 1)),
-        layers.Bidirectional(layers.LSTM(100, return_sequences=True)),
-        layers.Bidirectional(layers.LSTM(100, return_sequences=True)),
-        layers.Bidirectional(layers.LSTM(50)),
-        layers.Dense(1),
-    ])
-    model.compile(optimizer="adam", loss="mse")
-    return model
-
-
-def stateful_one_step_gru():
-    """Stateful GRU(32) fed one step per batch: a plain train_on_batch loop takes it to 0.99 on
-    lag(1) at Adam(1e-3) and collapses at 0.01; the probe passes it after a rate remedy."""
-    model = keras.Sequential([keras.Input((1, 10), batch_size=16), layers.GRU(32, stateful=True),
-                              layers.Dense(10, activation="softmax")])
-    model.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy")
-    return model
+# or the loss falls slowly near chance before the climb; built as in the labelled corpus.
+from corpus import stacked_bidirectional_regressor, stateful_one_step_gru  # noqa: E402 - benchmarks/ is on sys.path
 
 
 @rnncheck.lag(1, causal=True, encoding="continuous")

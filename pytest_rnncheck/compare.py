@@ -28,6 +28,7 @@ import re
 from typing import Any
 
 from .errors import RnnCheckError
+from .report import unsettled
 
 #: Largest ratio of sequences-to-pass between seeds 0-3 seen on healthy models
 #: (LSTM(64) lag(16): 32,768-51,200; GRU(128) lag(16): 53-63k). docs/report.md.
@@ -177,7 +178,7 @@ def _horizon(change: Change, rules: list[Rule]) -> None:
         upper = change.new.get("horizon_upper")
         if end is not None and end.get("budget") and end.get("stopped") == "budget":
             line += f"  undecided: lag({end['lag']}) stopped at the profile's shared budget (horizon at least {new})"
-        elif upper is not None and upper > new and not _beyond_any(rules, old, upper):
+        elif unsettled(change.new) and not _beyond_any(rules, old, upper):
             line += f"  undecided: the profile's budget ran out with lags up to {upper} untrained (horizon {new} to {upper})"
         else:
             change.regressions.append(f"horizon {new - old:+d} ({', '.join(hit)})")

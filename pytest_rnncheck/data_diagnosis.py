@@ -78,7 +78,8 @@ def diagnose(
     plan = describe_as_plan(summary, geometry)
     spec = DataSpec(kind="lag" if lag else "echo", n=lag or 0)
     found = diagnosis.diagnose_static(spec, plan, geometry)
-    found += [p for p in data_findings(summary, geometry, plan) if p.code not in {q.code for q in found if q.certain}]
+    proven = {p.code for p in found if p.certain}  # a data rule does not repeat what the configuration proves
+    found += [p for p in data_findings(summary, geometry, plan) if p.code not in proven]
     found += stateful_suspect(spec, plan)  # a probe settles this with a control run; here it stays a suspect
     output = f"an output read as {plan.form}" if plan.form else "an output that fits neither classes nor a value"
     what = f"{summary.features} feature(s)" if plan.encoding == "continuous" else f"{plan.vocab} symbols"

@@ -55,19 +55,19 @@ class LiveProgress:
     def reporter(self, probe: str, label: str = "") -> Callable[[int, float | None], None]:
         """The callback for one probe's trainer: (sequences, monitor accuracy)."""
         start = self.logged_at = time.monotonic()
-        name = f"{probe} on {label}" if label else probe
-        return lambda sequences, accuracy: self(name, sequences, accuracy, time.monotonic() - start)
+        return lambda sequences, accuracy: self(probe, sequences, accuracy, time.monotonic() - start, label)
 
-    def __call__(self, probe: str, sequences: int, accuracy: float | None, elapsed: float) -> None:
+    def __call__(self, probe: str, sequences: int, accuracy: float | None, elapsed: float, label: str = "") -> None:
         now = time.monotonic()
         acc = "" if accuracy is None else f", acc {accuracy:.2f}"
         if self.heartbeat and now - self.logged_at >= LOG_EVERY:
             self.logged_at = now
-            self.log(f"rnncheck: {probe}: still training, {sequences:,} seq{acc}, {elapsed:.0f} s")
+            name = f"{probe} on {label}" if label else probe
+            self.log(f"rnncheck: {name}: still training, {sequences:,} seq{acc}, {elapsed:.0f} s")
         if not self.enabled or now - self.drawn_at < REDRAW_EVERY:
             return
         self.drawn_at = now
-        self.draw(f" [{probe.partition(' on ')[0]}: {sequences:,} seq{acc}, {elapsed:.0f} s]")
+        self.draw(f" [{probe}: {sequences:,} seq{acc}, {elapsed:.0f} s]")
 
     def ended(self, line: str) -> None:
         """A probe's one-line outcome, in a log (not on a terminal, where the table follows)."""

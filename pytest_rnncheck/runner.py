@@ -72,7 +72,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     gc.collect()  # free the trained model's memory before the next probe
     verdict = outcome.verdict
     factors = other_rates(verdict.passed, verdict.accuracy, verdict.chance, outcome.stopped, outcome.curve)
-    if rate and factors and not any(p.severity == diagnosis.ERROR for p in static):
+    if rate and factors and not diagnosis.has_error(static):
         outcome = remedy(keras, source, spec, seed, label, outcome, rate, factors, result, progress)
     verdict = outcome.verdict
     result.passed = verdict.passed
@@ -92,16 +92,16 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
         found = [p.as_warning() for p in found]
     elif outcome.bad_loss is None:  # NaN predictions say nothing more
         symptoms = constant_findings(spec, plan, geometry, outcome)
-        if not any(p.severity == diagnosis.ERROR for p in found):  # nothing in the configuration explains it
+        if not diagnosis.has_error(found):  # nothing in the configuration explains it
             suspects = diagnosis.suspects(spec, geometry, outcome.record, rate, plan)
             causes, notes = check_suspects(keras, source, spec, seed, label, suspects, outcome)
             result.notes.extend(notes)
             found += causes
-        if any(p.severity == diagnosis.ERROR for p in found):  # a cause is named: the symptom is its consequence
+        if diagnosis.has_error(found):  # a cause is named: the symptom is its consequence
             result.notes.extend(f"symptom: {p.message}" for p in symptoms)
             symptoms = []
         found += symptoms
-        if not any(p.severity == diagnosis.ERROR for p in found):
+        if not diagnosis.has_error(found):
             echo = control_echo(source, spec, seed, label, result) if spec.n > 0 else None
             found += diagnosis.diagnose_undertrained(
                 spec,

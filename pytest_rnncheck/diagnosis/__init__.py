@@ -16,7 +16,7 @@ from .missing_context import diagnose_missing_context, diagnose_reach
 from .non_finite import diagnose_non_finite
 from .output_shape import diagnose_output_shape
 from .position_blind import diagnose_position_blind
-from .pathology import CODES, ERROR, WARNING, Pathology, rank
+from .pathology import CODES, ERROR, WARNING, Pathology, has_error, rank
 from .training_causes import suspects
 from .undertrained import diagnose_undertrained
 
@@ -66,6 +66,7 @@ __all__ = [
     "diagnose_undertrained",
     "diagnose_non_finite",
     "diagnose_static",
+    "has_error",
     "measure_spread",
     "rank",
     "suspects",

@@ -54,6 +54,11 @@ def diagnose_missing_context(
     return found
 
 
+def stateful_short_window(spec: ProbeSpec, plan: ProbePlan) -> bool:
+    """A stateful model fed fewer steps per batch than the lag needs: its carried state may hold the past."""
+    return bool(spec.lag) and plan.stateful and plan.timesteps <= spec.n
+
+
 def stateful_suspect(spec: ProbeSpec, plan: ProbePlan) -> list[Pathology]:
     """A stateful model trained on fewer steps per batch than the lag: a suspect, never a proof.
 
@@ -64,7 +69,7 @@ def stateful_suspect(spec: ProbeSpec, plan: ProbePlan) -> list[Pathology]:
     settles it with a control run (the same model stateless on n+1-step windows; see
     training_causes.suspects); ``diagnose()``, which has no such control, reports this warning.
     """
-    if spec.lag == 0 or not plan.stateful or plan.timesteps > spec.n:
+    if not stateful_short_window(spec, plan):
         return []
     steps = f"{plan.timesteps} timestep{'s' if plan.timesteps > 1 else ''}"
     return [

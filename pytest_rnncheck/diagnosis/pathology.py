@@ -43,6 +43,11 @@ class Pathology:
         return dataclasses.replace(self, severity=WARNING)
 
 
+def has_error(findings: list[Pathology]) -> bool:
+    """Whether some finding is an error: a cause is named."""
+    return any(p.severity == ERROR for p in findings)
+
+
 def rank(findings: list[Pathology]) -> list[Pathology]:
     """Most likely cause first: proven before training, then errors, then by code."""
     return sorted(

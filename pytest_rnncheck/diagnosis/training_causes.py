@@ -17,7 +17,7 @@ from ..geometry import Geometry
 from ..plan import ProbePlan
 from ..recorder import FlightRecorder
 from ..spec import ProbeSpec
-from .missing_context import window_fix
+from .missing_context import stateful_short_window, window_fix
 from .pathology import ERROR, Pathology
 
 #: Dropout at or above this rate is heavy enough to suspect.
@@ -91,7 +91,7 @@ def suspects(
         found.append(
             Suspect("dropout", "no-dropout", ", ".join(f"{layer.kind} '{layer.name}' at {layer.dropout:g}" for layer in heavy))
         )
-    if plan is not None and plan.stateful and spec.lag and plan.timesteps <= spec.n:
+    if plan is not None and stateful_short_window(spec, plan):
         found.append(
             Suspect(
                 "missing-context",
