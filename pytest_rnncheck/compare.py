@@ -117,7 +117,7 @@ def _verdict(change: Change) -> None:
     was, now = change.old.get("verdict"), change.new.get("verdict")
     if was != now:
         change.lines.append(f"verdict {was} -> {now}")
-        if was == "pass":
+        if was == "pass" and now != "inconclusive":  # a quick profile's unsettled verdict shows no regression
             change.regressions.append(f"passed before, now {now}")
 
 

@@ -81,6 +81,14 @@ def run_control(keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str,
     return Control(outcome.verdict.accuracy, outcome.verdict.passed, outcome.sequences)
 
 
+def not_checked(suspect: Suspect, profile: str) -> str:
+    """The note on a suspect that a run profile without control runs leaves untested."""
+    return (
+        f"suspected {suspect.code} ({suspect.evidence}), not checked: the {profile} profile runs no "
+        f"control (--rnncheck-profile=ci checks it)"
+    )
+
+
 def check_suspects(
     keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, suspects: list[Suspect], outcome: Outcome
 ) -> tuple[list, list[str]]:

@@ -28,6 +28,7 @@ table { border-collapse: collapse; margin: .6em 0; } th, td { border: 1px solid 
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .wide { overflow-x: auto; } td a { word-break: break-all; }
 .pass { color: #1a7f37; font-weight: 600; } .fail, .error { color: #cf222e; font-weight: 600; }
+.inconclusive { color: #9a6700; font-weight: 600; }
 .finding { border-left: 4px solid #cf222e; padding: .3em .8em; margin: .6em 0; background: #fff8f8; }
 .finding.warning { border-color: #bf8700; background: #fffbea; }
 pre { white-space: pre-wrap; background: #f6f8fa; padding: .6em; }
@@ -86,7 +87,7 @@ def summary_table(results: list[dict[str, Any]]) -> str:
             report._num(r.get("chance")),
             f"{r.get('total_sequences') or r.get('sequences') or 0:,}",
             horizon,
-            _e(", ".join(p["code"] for p in r["pathologies"])),
+            _e(report.finding_codes(r)),
         ]
         numeric = {3, 4, 5, 6, 7}
         rows.append("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(cells)) + "</tr>")

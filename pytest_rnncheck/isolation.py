@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from .memory import proc_field_mb
 from .model_refs import ModelRef
 from .result import ProbeResult
 from .spec import ProbeSpec
@@ -58,6 +59,7 @@ class ProbeTask:
     factory: Any = None
     ref: ModelRef | None = None
     rootdir: str | None = None
+    profile: str = "ci"  # run_profiles.py
 
     def error_result(self, message: str) -> ProbeResult:
         """The result of this probe when it could not run."""
@@ -152,7 +154,7 @@ class ProbeExecutor:
             source = task.source()
         except Exception as exc:
             return task.error_result(str(exc))
-        result = run_probe(source, task.spec, task.seed, task.label, progress)
+        result = run_probe(source, task.spec, task.seed, task.label, progress, task.profile)
         if why:
             result.notes.append(f"ran in the test's own process: the model {why}")
         return result
@@ -179,7 +181,10 @@ class ProbeWorker:
     def start(self) -> None:
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, args=(child, list(sys.path)), daemon=True, name="rnncheck-probe")
+        from .threads import worker_environment
+
+        args = (child, list(sys.path), worker_environment(os.environ))
+        self.process = ctx.Process(target=worker_main, args=args, daemon=True, name="rnncheck-probe")
         self.process.start()
         child.close()
         self.conn, self.probes, self.peak_mb = parent, 0, None
@@ -290,21 +295,17 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _status_mb(pid: int, key: str) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
+    return proc_field_mb(Path(f"/proc/{pid}/status"), key)
 
 
 # -- the child -------------------------------------------------------------------
-def worker_main(conn: Any, path: list[str]) -> None:
-    """Run probes sent over ``conn`` until it sends None."""
+def worker_main(conn: Any, path: list[str], environment: dict[str, str] | None = None) -> None:
+    """Run probes sent over ``conn`` until it sends None; ``environment`` (thread pool sizes
+    under xdist, see threads.py) is set before Keras is imported."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     sys.path[:] = path
+    os.environ.update(environment or {})
     import cloudpickle
 
     from .backend import import_keras
@@ -331,5 +332,5 @@ def worker_main(conn: Any, path: list[str]) -> None:
         def progress(sequences: int, accuracy: float | None) -> None:
             conn.send(("progress", sequences, accuracy))
 
-        result = run_probe(source, task.spec, task.seed, task.label, progress)
+        result = run_probe(source, task.spec, task.seed, task.label, progress, task.profile)
         conn.send(("result", pickle.dumps(result), _status_mb(os.getpid(), "VmRSS")))

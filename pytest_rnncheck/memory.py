@@ -45,9 +45,14 @@ def _reset_high_water_mark() -> bool:
 
 
 def _high_water_mark_mb() -> float | None:
+    return proc_field_mb(STATUS, "VmHWM")
+
+
+def proc_field_mb(path: Path, key: str) -> float | None:
+    """A ``key:  N kB`` line of a /proc file (``status``, ``meminfo``) in MB, where it exists."""
     try:
-        for line in STATUS.read_text().splitlines():
-            if line.startswith("VmHWM:"):
+        for line in path.read_text().splitlines():
+            if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024
     except (OSError, ValueError, IndexError):
         return None

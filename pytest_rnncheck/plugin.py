@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import random
 import warnings
 import zlib
@@ -35,6 +36,11 @@ HELP_MODEL = (
 HELP_TIMEOUT = (
     "stop a probe that runs longer than this many seconds and report it as an error (default 900; 0: no limit; "
     "needs the worker process, so not with --rnncheck-in-process)"
+)
+HELP_PROFILE = (
+    "how much each probe may cost: quick (a quarter of the budget, no remedies, no control runs; a failure it "
+    "cannot explain is skipped as inconclusive), ci (the default) or thorough (twice the budget, a larger final "
+    "set); docs/performance.md says what each costs"
 )
 HELP_GC_FREEZE = (
     "after collection, move the objects then alive (Keras's modules among them) out of the garbage "
@@ -83,6 +89,7 @@ class Settings:
         self.compare_rules: list[Any] = []
         self.html_path: str | None = None
         self.gc_freeze = True  # ini rnncheck_gc_freeze
+        self.profile = "ci"  # --rnncheck-profile, ini rnncheck_profile (run_profiles.py)
         self.gates: list[tuple[ModelRef, Any, list[ProbeSpec]]] = []  # --rnncheck-model x --rnncheck-probe
 
 
@@ -101,11 +108,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--rnncheck-compare", nargs="?", const="last", default=None, metavar="NAME|last", help=HELP_COMPARE)
     group.addoption("--rnncheck-compare-fail", default=None, type=compare_rules_option, metavar="EXPR", help=HELP_COMPARE_FAIL)
     group.addoption("--rnncheck-html", default=None, metavar="PATH", help=HELP_HTML)
+    group.addoption("--rnncheck-profile", default=None, type=profile_option, metavar="quick|ci|thorough", help=HELP_PROFILE)
     parser.addini("rnncheck", HELP_ENABLE, type="bool", default=False)
     parser.addini("rnncheck_seed", HELP_SEED, default="")
     parser.addini("rnncheck_strict", HELP_STRICT, type="bool", default=False)
     parser.addini("rnncheck_timeout", HELP_TIMEOUT, default="")
     parser.addini("rnncheck_in_process", HELP_IN_PROCESS, type="bool", default=False)
+    parser.addini("rnncheck_profile", HELP_PROFILE, default="")
     parser.addini("rnncheck_gc_freeze", HELP_GC_FREEZE, type="bool", default=True)
     parser.addini("rnncheck_models", HELP_MODEL, type="linelist", default=[])
     parser.addini("rnncheck_probes", HELP_PROBE, type="linelist", default=[])
@@ -131,6 +140,15 @@ def compare_rules_option(value: str) -> list[Any]:
         return parse_rules(value)
     except RnnCheckError as exc:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--rnncheck-compare-fail: ")) from None
+
+
+def profile_option(value: str) -> str:
+    from . import run_profiles
+
+    try:
+        return run_profiles.get(value.strip()).name
+    except run_profiles.UnknownProfile as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def timeout_option(value: str) -> float | None:
@@ -159,6 +177,7 @@ def pytest_configure(config: pytest.Config) -> None:
         isolate=not (ini_value(config, "rnncheck_in_process") if in_process is None else in_process),
     )
     config.stash[SETTINGS].gc_freeze = bool(ini_value(config, "rnncheck_gc_freeze"))  # checked now, used later
+    config.stash[SETTINGS].profile = option_or_ini(config, "rnncheck_profile", profile_option, "ci")
     config.stash[SETTINGS].gates = resolve_gates(config)
     resolve_outputs(config, config.stash[SETTINGS])
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
@@ -300,13 +319,31 @@ class XdistHooks:
         node.workerinput["rnncheck_seed"] = node.config.stash[SETTINGS].seed
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` with probes on: one worker per usable core, as many as the memory holds (each
+    runs its own probe worker, see threads.py). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still wins, and
+    runs without probes keep xdist's own count."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    enabled = config.getoption("rnncheck_enabled")
+    if not (ini_value(config, "rnncheck") if enabled is None else enabled) and not config.getoption("rnncheck_model"):
+        return None
+    from .threads import auto_workers, available_mb, usable_cores
+
+    return auto_workers(usable_cores(), available_mb())
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     from . import __version__
 
     settings = config.stash[SETTINGS]
     if not settings.enabled:
         return f"rnncheck {__version__}: probes off (run with --rnncheck to run them)"
-    return f"rnncheck {__version__}: probes on, --rnncheck-seed={settings.seed}, backend {backend_name()}"
+    return (
+        f"rnncheck {__version__}: probes on, --rnncheck-seed={settings.seed}, --rnncheck-profile={settings.profile}, "
+        f"backend {backend_name()}"
+    )
 
 
 # -- collection ------------------------------------------------------------
@@ -448,7 +485,10 @@ class ProbeRunner:
         live = LiveProgress(self.item.config)
         label = label or source_label(model)
         for spec in specs:
-            task = ProbeTask(spec, self.probe_seed(spec), label, factory=None if ref else model, ref=ref, rootdir=str(self.settings.rootdir))
+            task = ProbeTask(
+                spec, self.probe_seed(spec), label, factory=None if ref else model, ref=ref,
+                rootdir=str(self.settings.rootdir), profile=self.settings.profile,
+            )
             try:
                 result = executor(self.item.config).run(task, live.reporter(spec.name, label))
             finally:
@@ -475,14 +515,21 @@ class ProbeRunner:
                 codes = ", ".join(p.code for p in result.pathologies)
                 warnings.warn(RnnCheckWarning(f"{result.probe} passed for {result.model} with findings: {codes}"), stacklevel=3)
         failed = [r for r in results if r.failed_strictly(self.settings.strict)]
+        if failed and all(r.inconclusive for r in failed):  # the quick profile could not settle it
+            pytest.skip("\n\n".join(r.message() for r in failed))
         if failed:
             pytest.fail("\n\n".join(r.message() for r in failed), pytrace=False)
 
 
 def reproduce_command(settings: Settings, item: pytest.Item) -> str:
     if isinstance(item, ModelProbeItem):
-        return item.reproduce(settings.seed)
-    return f"pytest --rnncheck --rnncheck-seed={settings.seed} '{item.nodeid}'"
+        return item.reproduce(settings.seed) + profile_flag(settings)
+    return f"pytest --rnncheck --rnncheck-seed={settings.seed}{profile_flag(settings)} '{item.nodeid}'"
+
+
+def profile_flag(settings: Settings) -> str:
+    """The run profile as a flag for a reproduce command (empty for the default)."""
+    return "" if settings.profile == "ci" else f" --rnncheck-profile={settings.profile}"
 
 
 @pytest.fixture

@@ -29,6 +29,8 @@ def _num(value: float | None, digits: int = 3) -> str:
 def verdict_label(result: dict[str, Any], strict: bool = False) -> str:
     if result.get("error"):
         return "ERROR"
+    if result.get("verdict") == "inconclusive":
+        return "inconclusive"
     if not result["passed"]:
         return "FAIL"
     if result["pathologies"]:
@@ -58,12 +60,20 @@ def outcome_line(r: dict[str, Any], strict: bool = False) -> str:
     if r.get("horizon") is not None:
         numbers.append(f"horizon {horizon_text(r)}")
     numbers.append(f"{r.get('total_sequences') or r['sequences']:,} seq")
-    findings = ", ".join(p["code"] for p in r["pathologies"])
+    findings = finding_codes(r)
     return f"{what}, {', '.join(numbers)}, {_num(r['seconds'], 1)} s" + (f" [{findings}]" if findings else "")
 
 
+def finding_codes(r: dict[str, Any]) -> str:
+    """The findings' codes; a verdict the quick profile could not settle says so."""
+    reduced = r.get("run_profile", "ci") == "quick"
+    return ", ".join(
+        p["code"] + (" (quick profile)" if reduced and p["code"] == "undertrained" else "") for p in r["pathologies"]
+    )
+
+
 def table_row(r: dict[str, Any], strict: bool) -> dict[str, str]:
-    findings = ", ".join(p["code"] for p in r["pathologies"])
+    findings = finding_codes(r)
     return {
         "test": r["nodeid"],
         "probe": r["probe"],
@@ -213,4 +223,5 @@ def junit_properties(result: dict[str, Any]) -> list[tuple[str, Any]]:
         (f"{prefix}.verdict", result["verdict"]),
         (f"{prefix}.pathologies", ",".join(p["code"] for p in result["pathologies"])),
         (f"{prefix}.seed", result["seed"]),
+        (f"{prefix}.run_profile", result.get("run_profile", "ci")),
     ]

@@ -41,6 +41,8 @@ class ProbeResult:
     error: str | None = None
     nodeid: str = ""
     reproduce: str = ""
+    #: The run profile it ran under (run_profiles.py): quick | ci | thorough.
+    run_profile: str = "ci"
 
     @property
     def total_sequences(self) -> int:
@@ -48,9 +50,20 @@ class ProbeResult:
         return sum(a["sequences"] for a in self.attempts)
 
     @property
+    def inconclusive(self) -> bool:
+        """Failed under a profile that spends less than ``ci`` (run_profiles.py), with no cause
+        shown: the only error is ``undertrained``, which that smaller effort cannot settle."""
+        if self.passed or self.error or self.run_profile != "quick":
+            return False
+        errors = {p.code for p in self.pathologies if p.severity == "error"}
+        return errors == {"undertrained"}
+
+    @property
     def verdict(self) -> str:
         if self.error:
             return "error"
+        if self.inconclusive:
+            return "inconclusive"
         return "pass" if self.passed else "fail"
 
     def failed_strictly(self, strict: bool) -> bool:
@@ -75,6 +88,7 @@ class ProbeResult:
             "peak_memory_mb": _round(self.peak_memory_mb, 1),
             "peak_memory_scope": self.peak_memory_scope,
             "seed": self.seed,
+            "run_profile": self.run_profile,
             "stopped": self.stopped,
             "receptive_field": self.receptive_field,
             "horizon": self.horizon,

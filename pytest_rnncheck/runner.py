@@ -8,9 +8,9 @@ import gc
 import time
 from typing import Any
 
-from . import diagnosis
+from . import diagnosis, run_profiles
 from .backend import import_keras
-from .controls import check_suspects
+from .controls import check_suspects, not_checked
 from .errors import RnnCheckError
 from .geometry import Geometry
 from .keras_model import clone, measure_reach, prepare
@@ -32,19 +32,27 @@ def source_label(source: Any) -> str:
 
 
 def run_probe(
-    source: Any, spec: ProbeSpec, seed: int, label: str | None = None, progress: Progress | None = None
+    source: Any,
+    spec: ProbeSpec,
+    seed: int,
+    label: str | None = None,
+    progress: Progress | None = None,
+    profile: str | None = None,
 ) -> ProbeResult:
     """Run ``spec`` on a fresh copy of ``source``; never raises for bad models.
 
-    ``progress(sequences, monitor_accuracy)`` is called as training goes on.
+    ``progress(sequences, monitor_accuracy)`` is called as training goes on. ``profile`` names
+    the run profile (run_profiles.py); None keeps the one in force (``ci`` unless set).
     """
     label = label or source_label(source)
-    result = ProbeResult(model=label, probe=spec.name, seed=seed, threshold=spec.min_accuracy)
+    chosen = run_profiles.get(profile) if profile is not None else run_profiles.active()
+    result = ProbeResult(model=label, probe=spec.name, seed=seed, threshold=spec.min_accuracy, run_profile=chosen.name)
     memory = PeakMemory()
     memory.start()
     start = time.perf_counter()
     try:
-        (_profile if spec.kind == "memory" else _run)(source, spec, seed, label, result, progress)
+        with run_profiles.using(chosen):
+            (_profile if spec.kind == "memory" else _run)(source, spec, seed, label, result, progress)
     except RnnCheckError as exc:
         result.error, result.stopped, result.passed = str(exc), "error", False
     result.seconds = time.perf_counter() - start
@@ -72,7 +80,8 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     gc.collect()  # free the trained model's memory before the next probe
     verdict = outcome.verdict
     factors = other_rates(verdict.passed, verdict.accuracy, verdict.chance, outcome.stopped, outcome.curve)
-    if rate and factors and not diagnosis.has_error(static):
+    chosen = run_profiles.active()
+    if rate and factors and chosen.remedies and not diagnosis.has_error(static):
         outcome = remedy(keras, source, spec, seed, label, outcome, rate, factors, result, progress)
     verdict = outcome.verdict
     result.passed = verdict.passed
@@ -94,15 +103,18 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
         symptoms = constant_findings(spec, plan, geometry, outcome)
         if not diagnosis.has_error(found):  # nothing in the configuration explains it
             suspects = diagnosis.suspects(spec, geometry, outcome.record, rate, plan)
-            causes, notes = check_suspects(keras, source, spec, seed, label, suspects, outcome)
-            result.notes.extend(notes)
-            found += causes
+            if chosen.controls:
+                causes, notes = check_suspects(keras, source, spec, seed, label, suspects, outcome)
+                result.notes.extend(notes)
+                found += causes
+            else:
+                result.notes.extend(not_checked(suspect, chosen.name) for suspect in suspects)
         if diagnosis.has_error(found):  # a cause is named: the symptom is its consequence
             result.notes.extend(f"symptom: {p.message}" for p in symptoms)
             symptoms = []
         found += symptoms
         if not diagnosis.has_error(found):
-            echo = control_echo(source, spec, seed, label, result) if spec.n > 0 else None
+            echo = control_echo(source, spec, seed, label, result) if spec.n > 0 and chosen.controls else None
             found += diagnosis.diagnose_undertrained(
                 spec,
                 plan,
@@ -114,6 +126,7 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
                 len(result.attempts),
                 None if reach is None else True,  # a reach that could not pass stopped the probe above
                 echo,
+                None if chosen.name == run_profiles.DEFAULT else chosen,
             )
     result.pathologies = diagnosis.rank(found)
 

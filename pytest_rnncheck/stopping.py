@@ -22,6 +22,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from . import run_profiles
+
 #: Sequences a healthy model may sit at chance per step of lag, before a plateau may stop it.
 FLAT_PER_LAG = 4_000
 #: Default budget: at least this many sequences, and this many per step of lag.
@@ -51,10 +53,13 @@ class StopPolicy:
 
     @classmethod
     def for_lag(cls, lag: int, budget: int | None = None) -> StopPolicy:
+        """The probe's own ``budget=`` as a hard limit, else the run profile's share of the default
+        budget, extended by the profile's extensions while the curve climbs."""
         if budget is not None:
             return cls(budget=budget, flat_allowance=FLAT_PER_LAG * lag)
-        budget = default_budget(lag)
-        return cls(budget=budget, flat_allowance=FLAT_PER_LAG * lag, extension=budget)
+        profile = run_profiles.active()
+        budget = int(default_budget(lag) * profile.budget_scale)
+        return cls(budget=budget, flat_allowance=FLAT_PER_LAG * lag, extension=budget * profile.extensions)
 
     @property
     def most(self) -> int:

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import encoding as enc
+from . import run_profiles
 from .errors import RnnCheckError
 from .geometry import Geometry, flat_layers, weight_count
 from .keras_model import DEFAULT_LEARNING_RATE, build_optimizer, compile_default, current_learning_rate, first_line
@@ -179,6 +180,7 @@ class ProbeTrainer:
         budget = policy.budget
         fixed = self.plan.batch_size is not None
         final_size = FIXED_BATCH_FINAL if fixed else (self.plan.final_sequences or FINAL_SEQUENCES)
+        final_size *= run_profiles.active().final_scale
         # a kind judged on a larger final set gets a monitor in proportion, so it can show a pass
         monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES * (final_size // FINAL_SEQUENCES))
         curve: list[tuple[int, float, float]] = []

@@ -613,3 +613,48 @@ def test_diagnose_in_a_script_prints_no_native_tensorflow_lines(tmp_path):
     assert "short fit on a copy" in done.stdout  # the fit that prints the runtime's lines did run
     native = [line for line in done.stderr.splitlines() if NATIVE_LOG.match(line) or "absl::InitializeLog" in line]
     assert native == []
+
+
+SLOW = """
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+def build_model():
+    return keras.Sequential([keras.Input((8, 100)), layers.LSTM(32), layers.Dense(100, activation="softmax")])
+
+
+def two_units():
+    return keras.Sequential([keras.Input((6, 20)), layers.LSTM(2), layers.Dense(20, activation="softmax")])
+
+
+@rnncheck.lag(2)
+def test_healthy(rnncheck):
+    rnncheck(build_model)
+
+
+@rnncheck.lag(3, vocab=20)
+def test_too_small_to_pass_quickly(rnncheck):
+    rnncheck(two_units)
+"""
+
+
+def test_the_quick_profile_passes_a_healthy_model_and_skips_what_it_could_not_settle(pytester):
+    pytester.makepyfile(test_slow=SLOW)
+    result = run(pytester, "--rnncheck-profile=quick", "--rnncheck-report=report.json", "-rs")
+    result.assert_outcomes(passed=1, skipped=1)
+    result.stdout.fnmatch_lines([
+        "*rnncheck *: probes on, *--rnncheck-profile=quick*",
+        "*test_too_small_to_pass_quickly*inconclusive*undertrained (quick*",
+        "SKIPPED*rnncheck: lag(3, vocab=20) INCONCLUSIVE for two_units*",
+    ])
+    rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
+    slow = rows["test_too_small_to_pass_quickly"]
+    assert slow["verdict"] == "inconclusive" and not slow["passed"]
+    assert slow["run_profile"] == "quick" and len(slow["attempts"]) == 1  # no learning-rate remedy
+    assert slow["total_sequences"] <= 16_000 + 2_048  # a quarter of the default 64,000, to the next look
+    (finding,) = [p for p in slow["pathologies"] if p["code"] == "undertrained"]
+    assert "ran under the quick profile" in finding["message"] and "--rnncheck-profile=ci" in finding["fix"]
+    assert "--rnncheck-profile=quick" in slow["reproduce"]
+    assert rows["test_healthy"]["passed"]

@@ -75,7 +75,34 @@ def test_ini_turns_the_probes_on_and_the_header_shows_the_seed(pytester):
     result.assert_outcomes(passed=1)
     from importlib.metadata import version
 
-    result.stdout.fnmatch_lines([f"rnncheck {version('pytest-rnncheck')}: probes on, --rnncheck-seed=17, backend *"])
+    result.stdout.fnmatch_lines(
+        [f"rnncheck {version('pytest-rnncheck')}: probes on, --rnncheck-seed=17, --rnncheck-profile=ci, backend *"]
+    )
+
+
+def test_the_run_profile_comes_from_the_flag_or_the_ini_and_a_bad_one_is_a_usage_error(pytester, monkeypatch):
+    pytester.makeini("[pytest]\nrnncheck = true\nrnncheck_profile = quick\n")
+    pytester.makepyfile(
+        """
+        import os
+
+        def test_profile(rnncheck):
+            assert rnncheck.settings.profile == os.environ["WANT"]
+        """
+    )
+    monkeypatch.setenv("WANT", "quick")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*--rnncheck-profile=quick*"])
+    monkeypatch.setenv("WANT", "thorough")
+    pytester.runpytest("--rnncheck-profile=thorough").assert_outcomes(passed=1)
+    bad = pytester.runpytest("--rnncheck-profile=fast")
+    assert bad.ret == 4
+    bad.stderr.fnmatch_lines(["*unknown rnncheck profile 'fast': choose one of quick, ci, thorough*"])
+    pytester.makeini("[pytest]\nrnncheck = true\nrnncheck_profile = nightly\n")
+    bad_ini = pytester.runpytest()
+    assert bad_ini.ret == 4
+    bad_ini.stderr.fnmatch_lines(["*ini setting rnncheck_profile: unknown rnncheck profile 'nightly'*"])
 
 
 def test_seed_last_replays_and_random_draws(pytester):

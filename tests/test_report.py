@@ -284,6 +284,7 @@ def test_junit_properties_in_full():
         ("rnncheck.lag(2).verdict", "pass"),
         ("rnncheck.lag(2).pathologies", ""),
         ("rnncheck.lag(2).seed", 7),
+        ("rnncheck.lag(2).run_profile", "ci"),
     ]
 
 

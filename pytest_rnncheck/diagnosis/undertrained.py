@@ -10,6 +10,7 @@ cause is invented: the finding says what was tried and what would settle it.
 from __future__ import annotations
 
 from ..plan import ProbePlan
+from ..run_profiles import RunProfile
 from ..spec import ProbeSpec
 from .pathology import ERROR, Pathology
 
@@ -25,10 +26,12 @@ def diagnose_undertrained(
     attempts: int,
     reach_shown: bool | None,
     echo: tuple[float, bool] | None = None,
+    profile: RunProfile | None = None,
 ) -> list[Pathology]:
     """``reach_shown``: x[t-n] measured to reach the output (None: not measurable);
     ``echo``: (accuracy, passed) of a control echo() run, when one was made;
-    ``still_learning``: the learning curve was still rising when training stopped."""
+    ``still_learning``: the learning curve was still rising when training stopped;
+    ``profile``: the run profile when it is not the default one."""
     if spec.lag > 0 and reach_shown is False:
         return []  # the reach rule proved it impossible: that is the cause
     parts = []
@@ -65,4 +68,12 @@ def diagnose_undertrained(
             f"capacity or a mechanism the probe needs (docs/probes.md says what each probe asks of a model); "
             f"budget={2 * sequences // attempts} would settle whether it is only slow"
         )
+    if profile is not None:
+        message += f". This ran under the {profile.name} profile ({profile.summary})"
+        if profile.budget_scale < 1 or not profile.remedies:
+            message += ", so it shows only that the model did not pass on that smaller effort"
+            fix = (
+                "run it under the default profile (--rnncheck-profile=ci), which trains longer, tries other "
+                "learning rates and runs the control experiments that can name a cause"
+            )
     return [Pathology("undertrained", ERROR, message, fix)]
