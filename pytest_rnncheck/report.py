@@ -17,6 +17,8 @@ SCHEMA_VERSION = 1
 COLUMNS = ("test", "probe", "acc", "need", "chance", "horizon", "verdict", "findings", "secs")
 #: The table fits this many columns (fewer on a narrower terminal); the JSON keeps everything.
 TABLE_WIDTH = 120
+#: Codes whose proof is the output head and the loss alone (the first finding of a static fail names it).
+HEAD_PROOFS = ("output-shape", "activation-range", "loss-mismatch", "constant-output")
 #: Narrowest the shrinkable columns may get, in the order they give way: wrapping findings and
 #: probe names loses nothing, cutting a test id does.
 MIN_WIDTHS = {"findings": 20, "probe": 20, "test": 24}
@@ -165,7 +167,8 @@ def explain(r: dict[str, Any]) -> list[str]:
     else:
         if r["stopped"] == "static":
             chance = "" if r["chance"] is None else f"; chance {r['chance']:.3f}"
-            source = "the configuration" if r.get("receptive_field") is None else "the configuration and the measured reach"
+            by_head = bool(r["pathologies"]) and r["pathologies"][0]["code"] in HEAD_PROOFS
+            source = "the configuration" if by_head or r.get("receptive_field") is None else "the configuration and the measured reach"
             lines.append(f"  not trained: proven impossible from {source}{chance}")
         elif r.get("horizon") is not None:
             lines.extend(profile_lines(r))

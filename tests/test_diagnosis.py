@@ -587,7 +587,9 @@ def test_a_categorical_loss_on_a_single_unit_has_nothing_to_learn():
 
 def loss_findings(spec, geometry, loss, logits=None):
     found = [p for p in static(spec, compiled(geometry, loss, logits)) if p.code == "loss-mismatch"]
-    assert all(p.severity == "error" and not p.certain for p in found)  # a cause, not a proof: training still runs
+    # a cause, not a proof: training still runs; except one unit under a categorical loss, whose loss is 0
+    # whatever the prediction (Keras normalises one unit to 1)
+    assert all(p.severity == "error" and p.certain == ("single output unit" in p.message) for p in found)
     return found
 
 
@@ -639,6 +641,7 @@ def test_a_distribution_over_one_unit_has_nothing_to_learn(loss):
         "for two classes use one sigmoid unit with binary_crossentropy, or Dense(2, activation='softmax') with "
         "sparse_categorical_crossentropy"
     )
+    assert found.certain  # proven by the loss's arithmetic: the probe fails without training
 
 
 def test_categorical_crossentropy_over_independent_sigmoids_is_named():
@@ -1395,7 +1398,7 @@ CERTAIN_EVIDENCE = {
     "missing-context": "a stateless window shorter than the lag, the measured reach, or only per-step layers",
     "position-blind": "the measured reach: reordering the steps leaves every output unchanged",
     "future-leak": "the measured reach: outputs depend on later steps, under causal=True",
-    "loss-mismatch": "the loss's arithmetic against the targets (it cannot read them)",
+    "loss-mismatch": "the loss's arithmetic: targets it cannot read, or a categorical loss on one unit (0 for any output)",
 }
 
 
@@ -1432,3 +1435,9 @@ def test_every_rule_that_can_claim_certainty_has_a_proof_listed_and_training_cau
     geometry = seq("stateful", 1, 100, STATEFUL_LSTM, dense(100), batch=5)
     (suspect,) = stateful_suspect(make_spec("lag", 1), plan_probe(make_spec("lag", 1), geometry))
     assert not suspect.certain and suspect.severity == "warning"
+
+
+def test_one_unit_under_a_categorical_loss_is_the_only_loss_finding_whatever_its_activation():
+    for act, logits in ((None, False), ("linear", None), ("sigmoid", True)):
+        found = loss_findings(make_spec("invert", 1), seq("m", 8, 1, LSTM, dense(1, act)), "categorical_crossentropy", logits)
+        assert [p.message.split(":")[0] for p in found] == ["categorical_crossentropy on a single output unit"]

@@ -42,12 +42,14 @@ def test_a_narrow_terminal_gets_a_narrower_table():
 
 
 def test_a_probe_proven_impossible_says_it_was_not_trained_and_prints_no_accuracy():
-    r = result(stopped="static", chance=0.01, pathologies=FINDINGS[:1], receptive_field=1).to_dict()
+    r = result(stopped="static", chance=0.01, pathologies=FINDINGS[2:3], receptive_field=1).to_dict()
     lines = report.explain(r)
     assert lines[1] == "  not trained: proven impossible from the configuration and the measured reach; chance 0.010"
     assert not any("accuracy" in line for line in lines)
     unmeasured = dict(r, receptive_field=None)  # a stateful model: no reach was measured, so none is claimed
     assert report.explain(unmeasured)[1] == "  not trained: proven impossible from the configuration; chance 0.010"
+    head = result(stopped="static", chance=0.01, pathologies=FINDINGS[:1], receptive_field=1).to_dict()
+    assert report.explain(head)[1] == "  not trained: proven impossible from the configuration; chance 0.010"  # the head alone
 
 
 def test_remedies_are_reported_as_attempts_with_the_total_of_sequences():
@@ -231,7 +233,7 @@ def test_a_failure_message_in_full():
 def test_an_error_message_names_only_what_is_known():
     r = result(model="-", probe="-", error="no probe named", notes=["not shown"], reproduce="pytest t.py")
     assert report.explain(r.to_dict()) == ["rnncheck: ERROR", "  no probe named", "  reproduce: pytest t.py"]
-    static = result(stopped="static", pathologies=FINDINGS[:1], receptive_field=8).to_dict()
+    static = result(stopped="static", pathologies=FINDINGS[2:3], receptive_field=8).to_dict()
     assert report.explain(static)[1] == "  not trained: proven impossible from the configuration and the measured reach"
 
 

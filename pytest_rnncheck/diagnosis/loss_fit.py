@@ -43,7 +43,11 @@ def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reac
         return []
     loss, act, logits = canonical(geometry.loss), geometry.output_activation, geometry.loss_from_logits
     found = []
-    if loss in PROBABILITY_LOSSES and logits is False and act not in BOUNDED:
+    # one unit under a categorical loss: nothing else about that loss matters (no activation or
+    # from_logits makes a distribution over one class depend on the prediction)
+    one_unit = loss in ("categorical_crossentropy", "sparse_categorical_crossentropy") and geometry.output_width == 1
+    probability = loss in PROBABILITY_LOSSES and not one_unit
+    if probability and logits is False and act not in BOUNDED:
         found.append(
             Pathology(
                 "loss-mismatch",
@@ -55,7 +59,7 @@ def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reac
                 "compile with from_logits=True, e.g. keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
             )
         )
-    elif loss in PROBABILITY_LOSSES and logits is True and act in BOUNDED:
+    elif probability and logits is True and act in BOUNDED:
         found.append(
             Pathology(
                 "loss-mismatch",
@@ -76,7 +80,7 @@ def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reac
                 "sparse_categorical_crossentropy(from_logits=True) on the linear output",
             )
         )
-    if loss in ("categorical_crossentropy", "sparse_categorical_crossentropy") and geometry.output_width == 1:
+    if one_unit:
         found.append(
             Pathology(
                 "loss-mismatch",
@@ -85,6 +89,10 @@ def diagnose_loss_fit(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reac
                 f"does not depend on the prediction and there is nothing to learn",
                 "for two classes use one sigmoid unit with binary_crossentropy, or Dense(2, activation='softmax') "
                 "with sparse_categorical_crossentropy",
+                # proven by the arithmetic: Keras normalises one unit to 1 (or softmaxes one logit to 1), so the
+                # loss is 0 for every prediction; a plain train_on_batch loop read 0.0 at each of 300 batches
+                # for linear, sigmoid and relu heads and from_logits=True (sparse targets >= 1 are out of range)
+                certain=True,
             )
         )
     elif loss == "categorical_crossentropy" and act == "sigmoid" and (geometry.output_width or 0) > 1:
