@@ -94,6 +94,15 @@ def without_native_log(text: str) -> str:
     return "".join(kept)
 
 
+def device_names(keras: Any) -> list[str]:
+    """The devices the backend sees (``cpu:0``, ``gpu:0``, ...), as Keras lists them; empty when
+    it cannot say."""
+    try:
+        return sorted({str(device).lower() for device in keras.distribution.list_devices()})
+    except Exception:  # a backend without distribution support: say nothing rather than guess
+        return []
+
+
 def seed_everything(keras: Any, seed: int) -> None:
     """Seed Python, numpy and the backend, as keras.utils.set_random_seed does.
 

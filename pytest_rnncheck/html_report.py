@@ -64,12 +64,28 @@ def page(document: dict[str, Any]) -> str:
         "<h1>rnncheck report</h1>",
         f'<p class="meta">{len(results)} probe(s), {passed} passed; seed {_e(document.get("seed"))}, '
         f'backend {_e(document.get("backend"))}; replay with <code>--rnncheck-seed={_e(document.get("seed"))}</code></p>',
+        run_info_line(document),
         summary_table(results),
     ]
     for index, r in enumerate(results):
         parts.append(probe_section(index, r))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def run_info_line(document: dict[str, Any]) -> str:
+    """Where the run was made: Python, the packages' versions, the device, the commit."""
+    machine, commit = document.get("machine_info") or {}, document.get("commit_info") or {}
+    if not machine:
+        return ""
+    parts = [f"Python {machine.get('python')}"]
+    parts += [f"{name} {v}" for name, v in (machine.get("packages") or {}).items()]
+    if machine.get("device"):
+        parts.append(f"device {machine['device']}")
+    parts.append(f"{machine.get('cpu_count')} CPU core(s)")
+    if commit.get("id"):
+        parts.append(f"commit {commit['id'][:12]}" + (" (uncommitted changes)" if commit.get("dirty") else ""))
+    return f'<p class="meta">{_e(", ".join(parts))}</p>'
 
 
 def summary_table(results: list[dict[str, Any]]) -> str:

@@ -340,9 +340,11 @@ def pytest_report_header(config: pytest.Config) -> str:
     settings = config.stash[SETTINGS]
     if not settings.enabled:
         return f"rnncheck {__version__}: probes off (run with --rnncheck to run them)"
+    from .run_info import header_versions
+
     return (
         f"rnncheck {__version__}: probes on, --rnncheck-seed={settings.seed}, --rnncheck-profile={settings.profile}, "
-        f"backend {backend_name()}"
+        f"backend {backend_name()} ({header_versions(backend_name())})"
     )
 
 
@@ -409,6 +411,23 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             continue
         if not settings.enabled:
             item.add_marker(skip)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With --junitxml and probes on: the run's seed, profile, backend and versions as properties
+    of the test suite (each test case has its probe's own, see report.junit_properties)."""
+    settings = session.config.stash[SETTINGS]
+    if not settings.enabled:
+        return
+    try:
+        from _pytest.junitxml import xml_key  # pytest's LogXML; present since pytest 6.2
+    except ImportError:
+        return
+    xml = session.config.stash.get(xml_key, None)
+    if xml is None:
+        return
+    for name, value in report.suite_properties(settings.seed, settings.profile, backend_name()):
+        xml.add_global_property(name, value)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -534,7 +553,16 @@ def profile_flag(settings: Settings) -> str:
 
 @pytest.fixture
 def rnncheck(request: pytest.FixtureRequest) -> ProbeRunner:
-    """Run the test's probe markers on a model: ``rnncheck(build_model)``."""
+    """Run memory probes on a Keras model and fail the test with the cause when one does not pass:
+    rnncheck(build_model) runs the test's @rnncheck.lag(2)-style markers, each on a fresh copy,
+    when pytest runs with --rnncheck (the test is skipped otherwise).
+
+    rnncheck(build_model) runs the test's probe markers (@rnncheck.lag(2), @rnncheck.echo(), ...)
+    on a fresh copy of the model each; rnncheck(build_model, "lag(4)") adds probes by expression.
+    Give a zero-argument factory (or a model, which is cloned, never trained). Probes run only
+    with --rnncheck (or ini rnncheck = true); otherwise the test is skipped. Returns the results.
+    Seed: --rnncheck-seed; cost: --rnncheck-profile=quick|ci|thorough; docs/probes.md lists them.
+    """
     return ProbeRunner(request.node, request.config.stash[SETTINGS])
 
 
@@ -574,7 +602,9 @@ class ResultCollector:
                 terminalreporter.write_line(line)
             for line in report.details_lines(self.results):
                 terminalreporter.write_line(line)
-            terminalreporter.write_line(f"seed {self.settings.seed}: replay with --rnncheck-seed={self.settings.seed}")
+            devices = sorted({r["device"] for r in self.results if r.get("device")})
+            where = f"; probes ran on {', '.join(devices)}" if devices else ""
+            terminalreporter.write_line(f"seed {self.settings.seed}: replay with --rnncheck-seed={self.settings.seed}{where}")
         for line in self.compared:
             terminalreporter.write_line(line, red="REGRESSION" in line)
         for line in self.written:
@@ -584,12 +614,17 @@ class ResultCollector:
         if hasattr(self.config, "workerinput"):
             return
         settings = self.settings
-        document = report.document(settings.seed, backend_name(), self.results)
+        from .run_info import commit_info, machine_info
+
+        devices = [r["device"] for r in self.results if r.get("device")]
+        document = report.document(
+            settings.seed, backend_name(), self.results, machine_info(backend_name(), devices), commit_info(settings.rootdir)
+        )
         if settings.report_path:
             report.write_document(settings.report_path, document)
             self.written.append(f"rnncheck JSON report: {settings.report_path}")
         if settings.compare_path is not None:
-            regressions = self.compare()
+            regressions = self.compare(document)
             if regressions and settings.compare_rules and session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if settings.save_name is not None:
@@ -603,9 +638,10 @@ class ResultCollector:
             write_html(settings.html_path, document)
             self.written.append(f"rnncheck HTML report: {settings.html_path}")
 
-    def compare(self) -> int:
+    def compare(self, document: dict[str, Any]) -> int:
         """Fill ``self.compared``; return how many probes regressed under the rules."""
         from .compare import compare, summary_lines
+        from .run_info import differences
 
         path, saved = self.settings.compare_path, self.settings.compare_run
         changes = compare(saved["results"], self.results, self.settings.compare_rules)
@@ -613,6 +649,12 @@ class ResultCollector:
         unchanged = len(common) - sum(1 for c in changes if c.old is not None and c.new is not None)
         source = str(path.relative_to(self.settings.rootdir)) if path.is_relative_to(self.settings.rootdir) else str(path)
         self.compared = summary_lines(changes, source, saved.get("saved", {}), (saved.get("seed"), self.settings.seed), unchanged)
+        moved = differences(saved.get("machine_info"), document.get("machine_info"))
+        if moved:
+            self.compared.append(
+                f"rnncheck: warning: the saved run was made elsewhere or with other versions ({'; '.join(moved)}): "
+                f"a change may come from there, not from the model"
+            )
         regressions = sum(bool(c.regressions) for c in changes)
         if regressions and self.settings.compare_rules:
             rules = ",".join(r.text for r in self.settings.compare_rules)

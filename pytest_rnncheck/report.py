@@ -7,9 +7,12 @@ travels from xdist workers to the controller.
 from __future__ import annotations
 
 import json
+import platform
 import textwrap
 from pathlib import Path
 from typing import Any
+
+from .run_info import packages
 
 #: Bump when a key changes meaning or goes away; new keys do not bump it.
 SCHEMA_VERSION = 1
@@ -198,9 +201,25 @@ def details_lines(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def document(seed: int, backend: str, results: list[dict[str, Any]]) -> dict[str, Any]:
+def suite_properties(seed: int, profile: str, backend: str) -> list[tuple[str, Any]]:
+    """The JUnit <testsuite> properties of a run: seed, profile, backend and versions."""
+    found = packages(backend)
+    return [("rnncheck.seed", seed), ("rnncheck.profile", profile), ("rnncheck.backend", backend),
+            ("rnncheck.python", platform.python_version())] + [(f"rnncheck.version.{name}", v) for name, v in found.items()]
+
+
+def document(
+    seed: int,
+    backend: str,
+    results: list[dict[str, Any]],
+    machine_info: dict[str, Any] | None = None,
+    commit_info: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     ordered = sorted(results, key=lambda r: (r["nodeid"], r["probe"]))
-    return {"version": SCHEMA_VERSION, "seed": seed, "backend": backend, "results": ordered}
+    doc: dict[str, Any] = {"version": SCHEMA_VERSION, "seed": seed, "backend": backend}
+    if machine_info is not None:  # the plugin's documents always have both; commit_info may be None
+        doc.update(machine_info=machine_info, commit_info=commit_info)
+    return {**doc, "results": ordered}
 
 
 def write_json(path: str | Path, seed: int, backend: str, results: list[dict[str, Any]]) -> None:

@@ -43,6 +43,8 @@ class ProbeResult:
     reproduce: str = ""
     #: The run profile it ran under (run_profiles.py): quick | ci | thorough.
     run_profile: str = "ci"
+    #: The devices the backend saw where the probe ran (``cpu:0``, ``gpu:0``); None if not known.
+    device: str | None = None
 
     @property
     def total_sequences(self) -> int:
@@ -89,6 +91,7 @@ class ProbeResult:
             "peak_memory_scope": self.peak_memory_scope,
             "seed": self.seed,
             "run_profile": self.run_profile,
+            "device": self.device,
             "stopped": self.stopped,
             "receptive_field": self.receptive_field,
             "horizon": self.horizon,

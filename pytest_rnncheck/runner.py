@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from . import diagnosis, run_profiles
-from .backend import import_keras
+from .backend import device_names, import_keras
 from .controls import check_suspects, not_checked
 from .errors import RnnCheckError
 from .geometry import Geometry
@@ -56,6 +56,7 @@ def run_probe(
     except RnnCheckError as exc:
         result.error, result.stopped, result.passed = str(exc), "error", False
     result.seconds = time.perf_counter() - start
+    result.device = ", ".join(device_names(import_keras())) or None  # Keras is loaded by now: no cost
     result.peak_memory_mb, result.peak_memory_scope = memory.peak_mb(), memory.scope
     return result
 

@@ -111,3 +111,11 @@ def test_a_headless_browser_renders_the_report_with_its_plots_and_no_console_err
         "learning curve of each lag of memory(max_lag=8)",
     ]
     assert all(complete and width >= 300 and height >= 150 for _, complete, width, height in images)
+
+
+def test_the_page_says_where_the_run_was_made():
+    machine = {"python": "3.13.0", "cpu_count": 2, "device": "cpu:0", "packages": {"keras": "3.15.1", "numpy": "2.5.5"}}
+    commit = {"id": "0123456789abcdef0123", "dirty": True, "branch": "main"}
+    page = html_report.page(dict(DOCUMENT, machine_info=machine, commit_info=commit))
+    assert "Python 3.13.0, keras 3.15.1, numpy 2.5.5, device cpu:0, 2 CPU core(s), commit 0123456789ab (uncommitted changes)" in page
+    assert "CPU core" not in html_report.page(DOCUMENT)  # a document from before machine info: no line
