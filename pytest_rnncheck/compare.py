@@ -201,3 +201,47 @@ def summary_lines(changes: list[Change], source: str, saved: dict[str, Any], see
     regressions = sum(bool(c.regressions) for c in changes)
     lines.append(f"{len(changes)} probe(s) changed, {unchanged} unchanged, {regressions} regression(s)")
     return lines
+
+
+def _numbers(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a comparison shows of one side: the verdict and the compared numbers."""
+    if result is None:
+        return None
+    keys = ("verdict", "accuracy", "lower_bound", "upper_bound", "sequences", "horizon", "horizon_upper", "curve", "profile")
+    return {key: result.get(key) for key in keys}
+
+
+def to_document(
+    changes: list[Change],
+    source: str,
+    saved: dict[str, Any],
+    seeds: tuple[Any, Any],
+    unchanged: int,
+    rules: list[Rule],
+    machine_differences: list[str],
+) -> dict[str, Any]:
+    """The comparison for the JSON report and the HTML page: regressions first, each probe with
+    both sides, every line of judgement (the rule hit, or why a change is within noise)."""
+    ordered = sorted(changes, key=lambda c: (not c.regressions, c.nodeid, c.probe))
+    return {
+        "against": source,
+        "saved": saved,
+        "seeds": {"saved": seeds[0], "this_run": seeds[1]},
+        "rules": [rule.text for rule in rules],
+        "machine_differences": machine_differences,
+        "changed": len(changes),
+        "unchanged": unchanged,
+        "regressions": sum(bool(c.regressions) for c in changes),
+        "probes": [
+            {
+                "nodeid": c.nodeid,
+                "probe": c.probe,
+                "regression": bool(c.regressions),
+                "regressions": list(c.regressions),
+                "lines": list(c.lines),
+                "before": _numbers(c.old),
+                "after": _numbers(c.new),
+            }
+            for c in ordered
+        ],
+    }

@@ -29,6 +29,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .wide { overflow-x: auto; } td a { word-break: break-all; }
 .pass { color: #1a7f37; font-weight: 600; } .fail, .error { color: #cf222e; font-weight: 600; }
 .inconclusive { color: #9a6700; font-weight: 600; }
+.change { border-left: 4px solid #d0d7de; padding: .3em .8em; margin: .6em 0; }
+p.warning { color: #9a6700; }
 .finding { border-left: 4px solid #cf222e; padding: .3em .8em; margin: .6em 0; background: #fff8f8; }
 .finding.warning { border-color: #bf8700; background: #fffbea; }
 pre { white-space: pre-wrap; background: #f6f8fa; padding: .6em; }
@@ -65,7 +67,10 @@ def page(document: dict[str, Any]) -> str:
         f'<p class="meta">{len(results)} probe(s), {passed} passed; seed {_e(document.get("seed"))}, '
         f'backend {_e(document.get("backend"))}; replay with <code>--rnncheck-seed={_e(document.get("seed"))}</code></p>',
         run_info_line(document),
-        summary_table(results),
+        compare_section(document.get("compare")),
+        summary_table(results, frozenset(
+            (p["nodeid"], p["probe"]) for p in (document.get("compare") or {}).get("probes", []) if p["regression"]
+        )),
     ]
     for index, r in enumerate(results):
         parts.append(probe_section(index, r))
@@ -88,7 +93,60 @@ def run_info_line(document: dict[str, Any]) -> str:
     return f'<p class="meta">{_e(", ".join(parts))}</p>'
 
 
-def summary_table(results: list[dict[str, Any]]) -> str:
+def compare_section(compared: dict[str, Any] | None) -> str:
+    """The comparison with a saved run, regressions first and in red, both runs on one plot."""
+    if not compared:
+        return ""
+    count = compared.get("regressions", 0)
+    title = f"{count} regression(s)" if count else "no regression"
+    parts = [
+        f'<section id="compare"><h2>Compared with {_e(compared.get("against"))}: '
+        f'<span class="{"fail" if count else "pass"}">{title}</span></h2>',
+        f'<p class="meta">{compared.get("changed", 0)} probe(s) changed, {compared.get("unchanged", 0)} unchanged; '
+        f'saved {_e((compared.get("saved") or {}).get("at", "?"))}, seed {_e(compared["seeds"]["saved"])}, '
+        f'this run seed {_e(compared["seeds"]["this_run"])}'
+        + (f'; rules {_e(", ".join(compared["rules"]))}' if compared.get("rules") else "") + "</p>",
+    ]
+    if compared.get("machine_differences"):
+        parts.append(f'<p class="warning">made elsewhere or with other versions: {_e("; ".join(compared["machine_differences"]))}'
+                     " &mdash; a change may come from there, not from the model</p>")
+    for probe in compared.get("probes", []):
+        mark = '<span class="fail">REGRESSION</span> ' if probe["regression"] else ""
+        parts.append(f'<div class="{"finding" if probe["regression"] else "change"}"><p>{mark}<strong>'
+                     f'{_e(probe["nodeid"])}</strong> &middot; {_e(probe["probe"])}</p><ul>'
+                     + "".join(f"<li>{_e(line)}</li>" for line in probe["lines"]) + "</ul>")
+        before, after = probe.get("before") or {}, probe.get("after") or {}
+        if (before.get("profile") and after.get("profile")) or (before.get("curve") and after.get("curve")):
+            parts.append('<div class="plots">' + _img(compare_figure(probe), f"both runs of {probe['probe']}") + "</div>")
+        parts.append("</div>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def compare_figure(probe: dict[str, Any]) -> bytes:
+    """Both runs on one plot: accuracy per lag for memory profiles, else the learning curves."""
+    figure, axes = _figure()
+    runs = (("saved run", probe["before"], "#57606a"), ("this run", probe["after"], "#cf222e" if probe["regression"] else "#0969da"))
+    profiles = all((side or {}).get("profile") for _, side, _ in runs)
+    for label, side, color in runs:
+        if profiles:
+            entries = sorted(side["profile"], key=lambda e: e["lag"])
+            axes.plot([e["lag"] for e in entries], [e["accuracy"] for e in entries], marker="o", color=color,
+                      label=f"{label} (horizon {side.get('horizon')})")
+        else:
+            curve = side["curve"]
+            axes.plot([p["sequences"] for p in curve], [p["accuracy"] for p in curve], marker=".", color=color,
+                      label=f"{label} ({side.get('verdict')})")
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_xlabel("lag" if profiles else "training sequences")
+    axes.set_ylabel("accuracy" if profiles else "monitor accuracy")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    axes.set_title(f"{probe['probe']}: saved run against this run", fontsize=10)
+    return _png(figure)
+
+
+def summary_table(results: list[dict[str, Any]], regressed: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """One row per probe; a probe that regressed against the compared run says so beside its verdict."""
     head = ["test", "probe", "verdict", "accuracy", "lower bound", "threshold", "chance", "sequences", "horizon", "findings"]
     rows = []
     for index, r in enumerate(results):
@@ -96,7 +154,8 @@ def summary_table(results: list[dict[str, Any]]) -> str:
         cells = [
             f'<a href="#probe-{index}">{_e(r["nodeid"] or r["model"])}</a>',
             _e(r["probe"]),
-            f'<span class="{r["verdict"]}">{r["verdict"]}</span>',
+            f'<span class="{r["verdict"]}">{r["verdict"]}</span>'
+            + (' <span class="fail">regressed</span>' if (r["nodeid"], r["probe"]) in regressed else ""),
             report._num(r.get("accuracy")),
             report._num(r.get("lower_bound")),
             report._num(r.get("threshold")),

@@ -620,17 +620,18 @@ class ResultCollector:
         document = report.document(
             settings.seed, backend_name(), self.results, machine_info(backend_name(), devices), commit_info(settings.rootdir)
         )
-        if settings.report_path:
-            report.write_document(settings.report_path, document)
-            self.written.append(f"rnncheck JSON report: {settings.report_path}")
+        saved_document = dict(document)  # a saved run is the run itself, without this comparison
         if settings.compare_path is not None:
             regressions = self.compare(document)
             if regressions and settings.compare_rules and session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if settings.report_path:
+            report.write_document(settings.report_path, document)
+            self.written.append(f"rnncheck JSON report: {settings.report_path}")
         if settings.save_name is not None:
             from . import storage
 
-            path = storage.save(settings.rootdir / storage.FOLDER, settings.save_name or None, document)
+            path = storage.save(settings.rootdir / storage.FOLDER, settings.save_name or None, saved_document)
             self.written.append(f"rnncheck run saved: {path.relative_to(settings.rootdir)}")
         if settings.html_path and self.results:
             from .html_report import write_html
@@ -640,7 +641,7 @@ class ResultCollector:
 
     def compare(self, document: dict[str, Any]) -> int:
         """Fill ``self.compared``; return how many probes regressed under the rules."""
-        from .compare import compare, summary_lines
+        from .compare import compare, summary_lines, to_document
         from .run_info import differences
 
         path, saved = self.settings.compare_path, self.settings.compare_run
@@ -650,6 +651,10 @@ class ResultCollector:
         source = str(path.relative_to(self.settings.rootdir)) if path.is_relative_to(self.settings.rootdir) else str(path)
         self.compared = summary_lines(changes, source, saved.get("saved", {}), (saved.get("seed"), self.settings.seed), unchanged)
         moved = differences(saved.get("machine_info"), document.get("machine_info"))
+        document["compare"] = to_document(
+            changes, source, saved.get("saved", {}), (saved.get("seed"), self.settings.seed), unchanged,
+            self.settings.compare_rules, moved,
+        )
         if moved:
             self.compared.append(
                 f"rnncheck: warning: the saved run was made elsewhere or with other versions ({'; '.join(moved)}): "

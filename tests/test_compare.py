@@ -220,3 +220,20 @@ def test_every_verdict_on_a_change_reads_in_full_in_its_line():
 def test_a_saved_run_without_sequences_compares_none():
     assert compare([probe(sequences=None)], [probe(sequences=50000)], parse_rules("sequences:2x")) == []
     assert compare([probe(sequences=0, stopped="static")], [probe(sequences=50000)], parse_rules("sequences:2x")) == []
+
+
+def test_the_comparison_as_a_document_lists_regressions_first_with_both_sides_and_the_judgement():
+    from pytest_rnncheck.compare import to_document
+
+    old = [probe(nodeid="t.py::a", probe="memory(max_lag=8)", horizon=8, stopped="profile"),
+           probe(nodeid="t.py::b", accuracy=0.97)]
+    new = [probe(nodeid="t.py::a", probe="memory(max_lag=8)", horizon=2, stopped="profile"),
+           probe(nodeid="t.py::b", accuracy=0.96)]
+    rules = parse_rules("horizon:1")
+    doc = to_document(compare(old, new, rules), ".rnncheck/0001_x.json", {"at": "now"}, (0, 0), 3, rules, ["keras: 1 -> 2"])
+    assert (doc["changed"], doc["unchanged"], doc["regressions"], doc["rules"]) == (2, 3, 1, ["horizon:1"])
+    first, second = doc["probes"]
+    assert first["regression"] and first["probe"] == "memory(max_lag=8)" and not second["regression"]
+    assert first["before"]["horizon"] == 8 and first["after"]["horizon"] == 2
+    assert first["lines"] == ["horizon 8 -> 2 (-6)  REGRESSION (horizon:1)"]
+    assert doc["machine_differences"] == ["keras: 1 -> 2"]

@@ -46,6 +46,16 @@ MEMORY = result(
 DOCUMENT = {"version": 1, "seed": 12, "backend": "tensorflow", "results": [result(), FAILING, MEMORY]}
 
 
+def compared_document():
+    """DOCUMENT compared with a saved run where the memory profile reached horizon 8 (now 4)."""
+    from pytest_rnncheck import compare
+
+    before = dict(MEMORY, horizon=8, profile=[dict(entry, passed=True, accuracy=0.95) for entry in MEMORY["profile"]])
+    rules = compare.parse_rules("horizon:1")
+    changes = compare.compare([before, result()], DOCUMENT["results"], rules)
+    return dict(DOCUMENT, compare=compare.to_document(changes, ".rnncheck/0001_big.json", {"at": "2026-12-01"}, (12, 12), 1, rules, []))
+
+
 def test_the_page_is_self_contained_and_escapes_what_users_wrote():
     page = html_report.page(DOCUMENT)
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing fetched from the network
@@ -87,7 +97,7 @@ def test_a_headless_browser_renders_the_report_with_its_plots_and_no_console_err
     else:
         sync_api = pytest.importorskip("playwright.sync_api")
     path = tmp_path / "report.html"
-    html_report.write_html(path, DOCUMENT)
+    html_report.write_html(path, compared_document())
     messages = []
     flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
              "--disable-sync", "--no-first-run"]
@@ -102,11 +112,17 @@ def test_a_headless_browser_renders_the_report_with_its_plots_and_no_console_err
             images = page.evaluate("Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])")
             rows = page.locator("table").first.locator("tbody tr").count()
             heading = page.locator("h1").inner_text()
+            compared = page.locator("#compare h2").inner_text()
+            red = page.locator("#compare h2 .fail").evaluate("e => getComputedStyle(e).color")
+            flagged = page.locator("table").first.locator("tbody tr", has_text="regressed").count()
         finally:
             browser.close()
     assert messages == []
     assert heading == "rnncheck report" and rows == 3
+    assert compared == "Compared with .rnncheck/0001_big.json: 1 regression(s)" and red == "rgb(207, 34, 46)"
+    assert flagged == 1  # the memory probe's row says it regressed beside its "pass"
     assert [alt for alt, *_ in images] == [
+        "both runs of memory(max_lag=8)",
         "learning curve of lag(2)", "learning curve of lag(1)", "memory profile of memory(max_lag=8)",
         "learning curve of each lag of memory(max_lag=8)",
     ]
@@ -119,3 +135,14 @@ def test_the_page_says_where_the_run_was_made():
     page = html_report.page(dict(DOCUMENT, machine_info=machine, commit_info=commit))
     assert "Python 3.13.0, keras 3.15.1, numpy 2.5.5, device cpu:0, 2 CPU core(s), commit 0123456789ab (uncommitted changes)" in page
     assert "CPU core" not in html_report.page(DOCUMENT)  # a document from before machine info: no line
+
+
+def test_the_comparison_comes_first_regressions_first_with_both_runs_on_one_plot():
+    page = html_report.page(compared_document())
+    assert page.index('id="compare"') < page.index("<table")  # above the summary table
+    section = page[page.index('id="compare"'):page.index("</section>")]
+    assert '<span class="fail">REGRESSION</span> <strong>tests/test_m.py::test_lstm</strong> &middot; memory(max_lag=8)' in section
+    assert "horizon 8 -&gt; 4 (-4)  REGRESSION (horizon:1)" in section
+    assert section.count("data:image/png") == 1  # both runs' profiles on one plot
+    assert section.index("REGRESSION") < section.index("new probe: not in the saved run")  # regressions first
+    assert "Compared with" not in html_report.page(DOCUMENT)
