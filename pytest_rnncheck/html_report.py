@@ -17,6 +17,8 @@ from typing import Any
 from . import report
 from .errors import RnnCheckError
 
+#: Fewer looks than this are drawn as points with a note, not as a curve.
+MIN_CURVE_LOOKS = 3
 INSTALL_HINT = "pip install 'pytest-rnncheck[html]' (or pip install matplotlib)"
 
 STYLE = """
@@ -28,7 +30,7 @@ table { border-collapse: collapse; margin: .6em 0; } th, td { border: 1px solid 
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .wide { overflow-x: auto; } td a { word-break: break-all; }
 .pass { color: #1a7f37; font-weight: 600; } .fail, .error { color: #cf222e; font-weight: 600; }
-.inconclusive { color: #9a6700; font-weight: 600; }
+.inconclusive, .warn { color: #9a6700; font-weight: 600; }
 .change { border-left: 4px solid #d0d7de; padding: .3em .8em; margin: .6em 0; }
 p.warning { color: #9a6700; }
 .finding { border-left: 4px solid #cf222e; padding: .3em .8em; margin: .6em 0; background: #fff8f8; }
@@ -55,7 +57,7 @@ def write_html(path: str | Path, document: dict[str, Any]) -> None:
 
 def page(document: dict[str, Any]) -> str:
     check_matplotlib()
-    results = document["results"]
+    results = failures_first(document["results"])
     passed = sum(r["verdict"] == "pass" for r in results)
     parts = [
         "<!DOCTYPE html>",
@@ -76,6 +78,24 @@ def page(document: dict[str, Any]) -> str:
         parts.append(probe_section(index, r))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def failures_first(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Errors, then failures, then passes with findings, then clean passes; the JSON's order within."""
+    def rank(r: dict[str, Any]) -> int:
+        if r.get("error"):
+            return 0
+        if not r["passed"]:
+            return 1 if r.get("verdict") != "inconclusive" else 2
+        return 3 if r["pathologies"] else 4
+
+    return sorted(results, key=rank)
+
+
+def verdict_span(r: dict[str, Any]) -> str:
+    """The terminal's verdict words (``pass (warn)``, ``FAIL``, ``inconclusive``), coloured."""
+    css = "warn" if r["passed"] and r["pathologies"] else r["verdict"]
+    return f'<span class="{_e(css)}">{_e(report.verdict_label(r))}</span>'
 
 
 def run_info_line(document: dict[str, Any]) -> str:
@@ -154,7 +174,7 @@ def summary_table(results: list[dict[str, Any]], regressed: frozenset[tuple[str,
         cells = [
             f'<a href="#probe-{index}">{_e(r["nodeid"] or r["model"])}</a>',
             _e(r["probe"]),
-            f'<span class="{r["verdict"]}">{r["verdict"]}</span>'
+            verdict_span(r)
             + (' <span class="fail">regressed</span>' if (r["nodeid"], r["probe"]) in regressed else ""),
             report._num(r.get("accuracy")),
             report._num(r.get("lower_bound")),
@@ -173,7 +193,7 @@ def summary_table(results: list[dict[str, Any]], regressed: frozenset[tuple[str,
 def probe_section(index: int, r: dict[str, Any]) -> str:
     parts = [
         f'<section id="probe-{index}"><h2>{_e(r["nodeid"] or r["model"])} &middot; {_e(r["probe"])} '
-        f'&middot; <span class="{r["verdict"]}">{r["verdict"]}</span></h2>',
+        f'&middot; {verdict_span(r)}</h2>',
         f'<p class="meta">model {_e(r["model"])}, seed {_e(r["seed"])}, stopped: {_e(r.get("stopped") or "-")}, '
         f'{r.get("seconds", 0):.1f} s</p>',
     ]
@@ -197,7 +217,7 @@ def probe_section(index: int, r: dict[str, Any]) -> str:
             f'<div class="finding {_e(p["severity"])}"><p><strong>{_e(p["code"])}</strong> ({_e(p["severity"])}): '
             f'{_e(p["message"])}</p><p>fix: {_e(p["fix"])}</p></div>'
         )
-    explained = report.explain(r) if not r["passed"] or r["pathologies"] else []
+    explained = without_findings(report.explain(r)) if not r["passed"] or r["pathologies"] else []
     if explained:
         parts.append("<pre>" + _e("\n".join(explained)) + "</pre>")
     elif r.get("notes"):
@@ -206,12 +226,40 @@ def probe_section(index: int, r: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def without_findings(lines: list[str]) -> list[str]:
+    """The explanation less its findings, which the page shows once, in their own boxes."""
+    kept, inside = [], False
+    for line in lines:
+        if line == "  findings, most likely cause first:":
+            inside = True
+            continue
+        if inside and (line.startswith("  - [") or line.startswith("      fix: ")):
+            continue
+        inside = False
+        kept.append(line)
+    return kept
+
+
+def decisive_attempt(r: dict[str, Any]) -> str:
+    """Which training run the plotted curve is: the attempt whose result the verdict rests on."""
+    attempts = r.get("attempts") or []
+    if len(attempts) <= 1:
+        return ""
+    for number, a in enumerate(attempts, start=1):
+        if a.get("sequences") == r.get("sequences") and report._num(a.get("accuracy")) == report._num(r.get("accuracy")):
+            rate = f", learning rate {a['learning_rate']:g}" if a.get("learning_rate") is not None else ""
+            return f" (attempt {number} of {len(attempts)}{rate})"
+    return ""
+
+
 def curve_figure(r: dict[str, Any]) -> bytes:
     """Monitor accuracy (left axis) and mean training loss (right) against sequences."""
     figure, axes = _figure()
     curve = r["curve"]
     seen = [point["sequences"] for point in curve]
-    axes.plot(seen, [point["accuracy"] for point in curve], color="#0969da", marker=".", label="monitor accuracy")
+    few = len(curve) < MIN_CURVE_LOOKS  # a pass at the first looks: points, not a curve
+    axes.plot(seen, [point["accuracy"] for point in curve], color="#0969da", marker="o" if few else ".",
+              linestyle="none" if few else "-", label="monitor accuracy")
     if r.get("threshold") is not None:
         axes.axhline(r["threshold"], color="#1a7f37", linestyle="--", label=f"threshold {r['threshold']:g}")
     if r.get("chance") is not None:
@@ -223,12 +271,14 @@ def curve_figure(r: dict[str, Any]) -> bytes:
     lines, labels = axes.get_legend_handles_labels()
     if losses:
         loss_axes = axes.twinx()
-        loss_axes.plot([s for s, _ in losses], [v for _, v in losses], color="#bc4c00", alpha=0.8, label="training loss")
+        loss_axes.plot([s for s, _ in losses], [v for _, v in losses], color="#bc4c00", alpha=0.8, label="training loss",
+                       marker="o" if few else None, linestyle="none" if few else "-")
         loss_axes.set_ylabel("loss")
         more, more_labels = loss_axes.get_legend_handles_labels()
         lines, labels = lines + more, labels + more_labels
-    axes.legend(lines, labels, loc="center right", fontsize=8)
-    axes.set_title(f"{r['probe']}: learning curve", fontsize=10)
+    axes.legend(lines, labels, loc="upper left", bbox_to_anchor=(1.12 if losses else 1.01, 1.0), fontsize=8, frameon=False)
+    note = f", only {len(curve)} look(s)" if few else ""
+    axes.set_title(f"{r['probe']}: learning curve{decisive_attempt(r)}{note}", fontsize=10)
     return _png(figure)
 
 
@@ -259,7 +309,7 @@ def profile_figure(r: dict[str, Any]) -> bytes:
     axes.set_xlabel("lag")
     axes.set_ylabel("held-out accuracy")
     axes.set_title(f"memory profile: horizon {report.horizon_text(r)}", fontsize=10)
-    axes.legend(loc="lower left", fontsize=8)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return _png(figure)
 
 
@@ -277,7 +327,7 @@ def lag_curves_figure(r: dict[str, Any]) -> bytes:
     axes.set_xlabel("training sequences")
     axes.set_ylabel("monitor accuracy")
     axes.set_title("learning curve of each lag tried", fontsize=10)
-    axes.legend(loc="lower right", fontsize=8)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return _png(figure)
 
 

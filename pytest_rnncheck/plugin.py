@@ -573,7 +573,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     results = item.stash.get(ITEM_RESULTS, None)
     if results and (call.when == "call" or (call.when == "setup" and rep.failed)):
         rep.rnncheck = results
+        if item.config.pluginmanager.hasplugin("html"):  # pytest-html shows extras under the test
+            from .integrations import html_extras
+
+            rep.extras = [*getattr(rep, "extras", []), *html_extras(results)]
     return rep
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> dict[str, Any]:
+    """pytest-json-report: each probe's verdict, numbers and findings in the test's metadata."""
+    results = item.stash.get(ITEM_RESULTS, None)
+    if not results or call.when != "call":
+        return {}
+    from .integrations import json_metadata
+
+    return json_metadata(results)
 
 
 class ResultCollector:

@@ -190,7 +190,7 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
 def attempt_record(outcome: Outcome, rate: float | None) -> dict[str, Any]:
     verdict = outcome.verdict
     return {
-        "learning_rate": rate,
+        "learning_rate": None if rate is None else float(f"{rate:.6g}"),  # 0.02, not float32's 0.0199999995
         "sequences": outcome.sequences,
         "accuracy": round(verdict.accuracy, 4),
         "lower_bound": round(verdict.lower, 4),

@@ -123,7 +123,7 @@ def test_a_headless_browser_renders_the_report_with_its_plots_and_no_console_err
     assert flagged == 1  # the memory probe's row says it regressed beside its "pass"
     assert [alt for alt, *_ in images] == [
         "both runs of memory(max_lag=8)",
-        "learning curve of lag(2)", "learning curve of lag(1)", "memory profile of memory(max_lag=8)",
+        "learning curve of lag(1)", "learning curve of lag(2)", "memory profile of memory(max_lag=8)",
         "learning curve of each lag of memory(max_lag=8)",
     ]
     assert all(complete and width >= 300 and height >= 150 for _, complete, width, height in images)
@@ -146,3 +146,23 @@ def test_the_comparison_comes_first_regressions_first_with_both_runs_on_one_plot
     assert section.count("data:image/png") == 1  # both runs' profiles on one plot
     assert section.index("REGRESSION") < section.index("new probe: not in the saved run")  # regressions first
     assert "Compared with" not in html_report.page(DOCUMENT)
+
+
+def test_the_page_reads_as_the_terminal_failures_first_each_finding_once_numbers_rounded():
+    warned = result(nodeid="tests/test_m.py::test_warned", pathologies=[
+        {"code": "future-leak", "severity": "warning", "message": "sees x[t+1]", "fix": "causal=True"}])
+    remedied = result(
+        nodeid="tests/test_m.py::test_remedied", sequences=4096, accuracy=0.93, curve=curve([0.5, 0.93]),
+        attempts=[{"learning_rate": 0.02, "sequences": 64000, "accuracy": 0.4, "lower_bound": 0.38, "passed": False,
+                   "stopped": "plateau", "z": 2.8},
+                  {"learning_rate": 0.006, "sequences": 4096, "accuracy": 0.93, "lower_bound": 0.92, "passed": True,
+                   "stopped": "passed", "z": 3.0}],
+    )
+    page = html_report.page(dict(DOCUMENT, results=[result(), warned, FAILING, remedied]))
+    assert '<span class="warn">pass (warn)</span>' in page and '<span class="fail">FAIL</span>' in page
+    table = page[page.index("<table"):page.index("</table>")]
+    assert table.index("test_tanh") < table.index("test_warned") < table.index("test_lstm")  # failures first
+    assert page.count("tanh output cannot reach 1..99") == 1 and page.count("use a softmax head") == 1  # once
+    assert "<td>0.006</td>" in page  # the remedy's rate as given, in the attempts table
+    assert html_report.decisive_attempt(remedied) == " (attempt 2 of 2, learning rate 0.006)"
+    assert html_report.decisive_attempt(result()) == ""  # one attempt: nothing to name

@@ -108,3 +108,14 @@ def test_a_plateau_needs_exactly_six_looks_and_keeps_the_allowance_with_a_set_bu
 def test_other_rates_start_at_exactly_a_tenth_above_chance():
     assert other_rates(False, 0.1, 0.0, "plateau", FLAT) == (0.3, 3.0)
     assert other_rates(False, 0.0999, 0.0, "plateau", FLAT) == ()
+
+
+def test_an_attempt_records_the_learning_rate_as_given_not_as_float32_stored_it():
+    import numpy as np
+
+    from pytest_rnncheck.training import Outcome
+    from pytest_rnncheck.verdict import Verdict
+
+    outcome = Outcome(Verdict(0.5, 0.4, 0.6, 0.01, 0.9, 1024), None, 4096, "plateau", [])
+    assert runner.attempt_record(outcome, float(np.float32(0.02)))["learning_rate"] == 0.02
+    assert runner.attempt_record(outcome, None)["learning_rate"] is None
