@@ -181,7 +181,7 @@ class ProbeWorker:
     def start(self) -> None:
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
-        from .threads import worker_environment
+        from .resources import worker_environment
 
         args = (child, list(sys.path), worker_environment(os.environ))
         self.process = ctx.Process(target=worker_main, args=args, daemon=True, name="rnncheck-probe")
@@ -301,7 +301,7 @@ def _status_mb(pid: int, key: str) -> float | None:
 # -- the child -------------------------------------------------------------------
 def worker_main(conn: Any, path: list[str], environment: dict[str, str] | None = None) -> None:
     """Run probes sent over ``conn`` until it sends None; ``environment`` (thread pool sizes
-    under xdist, see threads.py) is set before Keras is imported."""
+    under xdist, see resources.py) is set before Keras is imported."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     sys.path[:] = path

@@ -322,14 +322,14 @@ class XdistHooks:
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto`` with probes on: one worker per usable core, as many as the memory holds (each
-    runs its own probe worker, see threads.py). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still wins, and
+    runs its own probe worker, see resources.py). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still wins, and
     runs without probes keep xdist's own count."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
     enabled = config.getoption("rnncheck_enabled")
     if not (ini_value(config, "rnncheck") if enabled is None else enabled) and not config.getoption("rnncheck_model"):
         return None
-    from .threads import auto_workers, available_mb, usable_cores
+    from .resources import auto_workers, available_mb, usable_cores
 
     return auto_workers(usable_cores(), available_mb())
 

@@ -202,3 +202,43 @@ def alive(pid):
     except OSError:
         return False
     return state != "Z"
+
+
+HANDED = """
+import os
+
+from pytest_rnncheck import rnncheck
+
+
+def tell():
+    raise RuntimeError(f"worker {os.environ.get('PYTEST_XDIST_WORKER')} device {os.environ.get('CUDA_VISIBLE_DEVICES')}")
+
+
+@rnncheck.echo()
+def test_a(rnncheck):
+    rnncheck(tell)
+
+
+@rnncheck.echo()
+def test_b(rnncheck):
+    rnncheck(tell)
+
+
+@rnncheck.echo()
+def test_c(rnncheck):
+    rnncheck(tell)
+"""
+
+
+def test_each_xdist_workers_probe_process_is_handed_its_own_device(pytester, monkeypatch):
+    pytest.importorskip("xdist")
+    import re
+
+    pytester.makepyfile(test_handed=HANDED)
+    monkeypatch.setenv("RNNCHECK_DEVICES", "5,6")
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    pytester.runpytest_subprocess("--rnncheck", "-n", "2", "--rnncheck-report=report.json", "-p", "no:randomly")
+    results = json.loads((pytester.path / "report.json").read_text())["results"]
+    handed = [re.search(r"worker gw(\d+) device (\S+)", r["error"]).groups() for r in results]
+    assert len(handed) == 3 and {device for _, device in handed} <= {"5", "6"}
+    assert all(device == ["5", "6"][int(worker) % 2] for worker, device in handed)

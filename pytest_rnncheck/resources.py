@@ -1,4 +1,4 @@
-"""How many threads a probe worker may run, and how many xdist workers fit. No Keras, no pytest.
+"""What each probe worker gets: threads, a GPU; and how many xdist workers fit. No Keras, no pytest.
 
 Each backend sizes its thread pools to every core of the machine (TensorFlow's intra- and
 inter-op pools, XLA's Eigen pool, torch's OpenMP pool). Under ``pytest -n N`` each of the N
@@ -7,6 +7,10 @@ threads as there are cores, and spend the difference switching between them. The
 worker is therefore given ``cores // N`` threads (at least one) before it imports Keras:
 environment variables read by the backends at start-up, set only where the user has not set
 them. Serial runs keep the backend's own sizing.
+
+With several GPUs, ``RNNCHECK_DEVICES=0,1`` hands xdist worker gwK the device
+``K mod 2`` as ``CUDA_VISIBLE_DEVICES`` (read by TensorFlow, JAX and torch alike), so each
+worker's probes run on their own GPU; a ``CUDA_VISIBLE_DEVICES`` set by the user wins.
 
 ``pytest -n auto`` asks ``pytest_xdist_auto_num_workers``: as many workers as there are
 usable cores, and no more than the memory holds at ``WORKER_MB`` each (an xdist worker with
@@ -86,11 +90,26 @@ def thread_environment(threads: int, environ: Mapping[str, str]) -> dict[str, st
 
 
 def worker_environment(environ: Mapping[str, str], cores: int | None = None) -> dict[str, str]:
-    """What a probe worker's environment gains: thread sizes under xdist, nothing when serial."""
+    """What a probe worker's environment gains: thread sizes and a device under xdist, nothing
+    when serial."""
     workers = xdist_workers(environ)
     if workers <= 1:
         return {}
-    return thread_environment(threads_per_worker(usable_cores() if cores is None else cores, workers), environ)
+    out = thread_environment(threads_per_worker(usable_cores() if cores is None else cores, workers), environ)
+    device = worker_device(environ)
+    if device is not None:
+        out["CUDA_VISIBLE_DEVICES"] = device
+    return out
+
+
+def worker_device(environ: Mapping[str, str]) -> str | None:
+    """This xdist worker's GPU from ``RNNCHECK_DEVICES`` (``gw3`` of ``0,1`` gets ``1``), unless the
+    user set ``CUDA_VISIBLE_DEVICES`` themselves."""
+    devices = [d.strip() for d in environ.get("RNNCHECK_DEVICES", "").split(",") if d.strip()]
+    worker = environ.get("PYTEST_XDIST_WORKER", "")
+    if not devices or "CUDA_VISIBLE_DEVICES" in environ or not worker[2:].isdigit():
+        return None
+    return devices[int(worker[2:]) % len(devices)]
 
 
 def xdist_workers(environ: Mapping[str, str]) -> int:
