@@ -534,7 +534,8 @@ def test_a_saved_run_gates_the_next_one_on_the_horizon_and_the_html_report_is_wr
     assert json.loads((pytester.path / "before.json").read_text())["results"][0]["horizon"] == 4
 
     monkeypatch.setenv("KERNEL", "2")  # the model shrinks: receptive field 2, horizon 1
-    gated = run(pytester, "--rnncheck-compare-fail=horizon:1,sequences:2x", "--rnncheck-html=out/report.html")
+    gated = run(pytester, "--rnncheck-compare-fail=horizon:1,sequences:2x", "--rnncheck-html=out/report.html",
+                "--rnncheck-report=after.json")
     assert gated.ret == 1  # every probe passed, the regression fails the run
     gated.stdout.fnmatch_lines([
         "compared with .rnncheck/0001_base.json (saved *, seed 0; this run seed 0)",
@@ -546,6 +547,13 @@ def test_a_saved_run_gates_the_next_one_on_the_horizon_and_the_html_report_is_wr
     ])
     page = (pytester.path / "out" / "report.html").read_text()
     assert "memory profile of memory(max_lag=6)" in page and ">1/2<" in page
+    # the comparison is in both reports, not only on the terminal
+    assert 'Compared with .rnncheck/0001_base.json: <span class="fail">1 regression(s)</span>' in page
+    assert '<span class="fail">regressed</span>' in page and "both runs of memory(max_lag=6)" in page
+    compared = json.loads((pytester.path / "after.json").read_text())["compare"]
+    (probe,) = compared["probes"]
+    assert compared["regressions"] == 1 and probe["regression"] and (probe["before"]["horizon"], probe["after"]["horizon"]) == (4, 1)
+    assert "horizon 4 -> 1 (-3)  REGRESSION (horizon:1)" in probe["lines"]
 
     shown = run(pytester, "--rnncheck-compare=base")  # shown without rules: the run passes
     assert shown.ret == 0
