@@ -557,11 +557,10 @@ def rnncheck(request: pytest.FixtureRequest) -> ProbeRunner:
     rnncheck(build_model) runs the test's @rnncheck.lag(2)-style markers, each on a fresh copy,
     when pytest runs with --rnncheck (the test is skipped otherwise).
 
-    rnncheck(build_model) runs the test's probe markers (@rnncheck.lag(2), @rnncheck.echo(), ...)
-    on a fresh copy of the model each; rnncheck(build_model, "lag(4)") adds probes by expression.
-    Give a zero-argument factory (or a model, which is cloned, never trained). Probes run only
-    with --rnncheck (or ini rnncheck = true); otherwise the test is skipped. Returns the results.
-    Seed: --rnncheck-seed; cost: --rnncheck-profile=quick|ci|thorough; docs/probes.md lists them.
+    rnncheck(build_model, "lag(4)") adds probes by expression. Give a zero-argument factory, or
+    a model (it is cloned, never trained itself); ini ``rnncheck = true`` turns probes on too.
+    Returns the results. Seed: --rnncheck-seed; cost: --rnncheck-profile=quick|ci|thorough;
+    docs/probes.md lists the probes.
     """
     return ProbeRunner(request.node, request.config.stash[SETTINGS])
 
