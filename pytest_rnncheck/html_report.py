@@ -33,6 +33,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .inconclusive, .warn { color: #9a6700; font-weight: 600; }
 .change { border-left: 4px solid #d0d7de; padding: .3em .8em; margin: .6em 0; }
 p.warning { color: #9a6700; }
+div.finding { color: #1f2328; font-weight: 400; }
 .finding { border-left: 4px solid #cf222e; padding: .3em .8em; margin: .6em 0; background: #fff8f8; }
 .finding.warning { border-color: #bf8700; background: #fffbea; }
 pre { white-space: pre-wrap; background: #f6f8fa; padding: .6em; }
