@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import report, storage
-from .compare import compare, parse_rules, summary_lines, to_document
+from .compare import compare_runs, parse_rules
 from .errors import RnnCheckError
 from .run_info import differences
 
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             return list_runs(folder)
         if args.command == "compare":
-            return compare_runs(folder, args.old, args.new, args.fail)
+            return compare_command(folder, args.old, args.new, args.fail)
         return merge_reports(args.reports, args.output, args.html)
     except RnnCheckError as exc:
         print(f"rnncheck: {exc}", file=sys.stderr)
@@ -104,19 +104,12 @@ def list_runs(folder: Path) -> int:
     return 0
 
 
-def compare_runs(folder: Path, old: str, new: str, fail: str | None) -> int:
+def compare_command(folder: Path, old: str, new: str, fail: str | None) -> int:
     rules = parse_rules(fail) if fail else []
-    (old_path, before), (new_path, after) = load_run(old, folder), load_run(new, folder)
-    changes = compare(before["results"], after["results"], rules)
-    common = {(r.get("nodeid"), r.get("probe")) for r in before["results"]} & {(r.get("nodeid"), r.get("probe")) for r in after["results"]}
-    unchanged = len(common) - sum(1 for c in changes if c.old is not None and c.new is not None)
-    for line in summary_lines(changes, str(old_path), before.get("saved", {}), (before.get("seed"), after.get("seed")), unchanged):
-        print(line)
-    moved = differences(before.get("machine_info"), after.get("machine_info"))
-    if moved:
-        print(f"warning: the runs were made elsewhere or with other versions ({'; '.join(moved)})")
-    regressions = to_document(changes, str(old_path), {}, (None, None), unchanged, rules, moved)["regressions"]
-    return 1 if regressions and rules else 0
+    (old_path, before), (_, after) = load_run(old, folder), load_run(new, folder)
+    lines, compared = compare_runs(before, after["results"], str(old_path), after.get("seed"), rules, after.get("machine_info"))
+    print("\n".join(lines))
+    return 1 if compared["regressions"] and rules else 0
 
 
 def merge_reports(paths: list[Path], output: Path, html: Path | None) -> int:

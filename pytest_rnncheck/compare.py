@@ -29,6 +29,7 @@ from typing import Any
 
 from .errors import RnnCheckError
 from .report import unsettled
+from .run_info import differences
 
 #: Largest ratio of sequences-to-pass between seeds 0-3 seen on healthy models
 #: (LSTM(64) lag(16): 32,768-51,200; GRU(128) lag(16): 53-63k). docs/report.md.
@@ -245,3 +246,23 @@ def to_document(
             for c in ordered
         ],
     }
+
+
+def compare_runs(
+    saved: dict[str, Any], results: list[dict[str, Any]], source: str, seed: Any, rules: list[Rule],
+    machine_info: dict[str, Any] | None,
+) -> tuple[list[str], dict[str, Any]]:
+    """A saved run (or report) against these results: the lines the terminal shows, and the
+    comparison the JSON and HTML reports hold. ``machine_info`` is this run's."""
+    changes = compare(saved["results"], results, rules)
+    common = {_key(r) for r in saved["results"]} & {_key(r) for r in results}
+    unchanged = len(common) - sum(1 for c in changes if c.old is not None and c.new is not None)
+    seeds = (saved.get("seed"), seed)
+    lines = summary_lines(changes, source, saved.get("saved", {}), seeds, unchanged)
+    moved = differences(saved.get("machine_info"), machine_info)
+    if moved:
+        lines.append(
+            f"rnncheck: warning: the saved run was made elsewhere or with other versions ({'; '.join(moved)}): "
+            f"a change may come from there, not from the model"
+        )
+    return lines, to_document(changes, source, saved.get("saved", {}), seeds, unchanged, rules, moved)

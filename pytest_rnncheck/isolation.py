@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from . import run_profiles
 from .memory import proc_field_mb
 from .model_refs import ModelRef
 from .result import ProbeResult
@@ -59,7 +60,7 @@ class ProbeTask:
     factory: Any = None
     ref: ModelRef | None = None
     rootdir: str | None = None
-    profile: str = "ci"  # run_profiles.py
+    profile: str = run_profiles.DEFAULT
 
     def error_result(self, message: str) -> ProbeResult:
         """The result of this probe when it could not run."""

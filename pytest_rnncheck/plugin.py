@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from . import report
+from . import report, run_profiles
 from .backend import backend_name, quiet_native_stderr
 from .markers import MARKER, MARKER_HELP, marker_text, specs_of
 from .model_refs import ModelRef, ModelRefError, load_model_ref, parse_model_ref
@@ -89,7 +89,7 @@ class Settings:
         self.compare_rules: list[Any] = []
         self.html_path: str | None = None
         self.gc_freeze = True  # ini rnncheck_gc_freeze
-        self.profile = "ci"  # --rnncheck-profile, ini rnncheck_profile (run_profiles.py)
+        self.profile = run_profiles.DEFAULT  # --rnncheck-profile, ini rnncheck_profile
         self.gates: list[tuple[ModelRef, Any, list[ProbeSpec]]] = []  # --rnncheck-model x --rnncheck-probe
 
 
@@ -143,8 +143,6 @@ def compare_rules_option(value: str) -> list[Any]:
 
 
 def profile_option(value: str) -> str:
-    from . import run_profiles
-
     try:
         return run_profiles.get(value.strip()).name
     except run_profiles.UnknownProfile as exc:
@@ -162,13 +160,18 @@ def timeout_option(value: str) -> float | None:
 
 
 # -- configure -------------------------------------------------------------
+def probes_enabled(config: pytest.Config) -> bool:
+    """--rnncheck, else ini ``rnncheck``: whether probes run."""
+    enabled = config.getoption("rnncheck_enabled")
+    return bool(ini_value(config, "rnncheck") if enabled is None else enabled)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
-    enabled = config.getoption("rnncheck_enabled")
     strict = config.getoption("rnncheck_strict")
     in_process = config.getoption("rnncheck_in_process")
     config.stash[SETTINGS] = Settings(
-        enabled=bool(ini_value(config, "rnncheck") if enabled is None else enabled),
+        enabled=probes_enabled(config),
         seed=resolve_seed(config),
         report_path=config.getoption("rnncheck_report"),
         strict=bool(ini_value(config, "rnncheck_strict") if strict is None else strict),
@@ -177,7 +180,7 @@ def pytest_configure(config: pytest.Config) -> None:
         isolate=not (ini_value(config, "rnncheck_in_process") if in_process is None else in_process),
     )
     config.stash[SETTINGS].gc_freeze = bool(ini_value(config, "rnncheck_gc_freeze"))  # checked now, used later
-    config.stash[SETTINGS].profile = option_or_ini(config, "rnncheck_profile", profile_option, "ci")
+    config.stash[SETTINGS].profile = option_or_ini(config, "rnncheck_profile", profile_option, run_profiles.DEFAULT)
     config.stash[SETTINGS].gates = resolve_gates(config)
     resolve_outputs(config, config.stash[SETTINGS])
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
@@ -326,8 +329,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     runs without probes keep xdist's own count."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
-    enabled = config.getoption("rnncheck_enabled")
-    if not (ini_value(config, "rnncheck") if enabled is None else enabled) and not config.getoption("rnncheck_model"):
+    if not probes_enabled(config) and not config.getoption("rnncheck_model"):
         return None
     from .resources import auto_workers, available_mb, usable_cores
 
@@ -548,7 +550,7 @@ def reproduce_command(settings: Settings, item: pytest.Item) -> str:
 
 def profile_flag(settings: Settings) -> str:
     """The run profile as a flag for a reproduce command (empty for the default)."""
-    return "" if settings.profile == "ci" else f" --rnncheck-profile={settings.profile}"
+    return "" if settings.profile == run_profiles.DEFAULT else f" --rnncheck-profile={settings.profile}"
 
 
 @pytest.fixture
@@ -616,8 +618,10 @@ class ResultCollector:
                 terminalreporter.write_line(line)
             for line in report.details_lines(self.results):
                 terminalreporter.write_line(line)
-            devices = sorted({r["device"] for r in self.results if r.get("device")})
-            where = f"; probes ran on {', '.join(devices)}" if devices else ""
+            from .run_info import devices
+
+            ran_on = devices(self.results)
+            where = f"; probes ran on {', '.join(ran_on)}" if ran_on else ""
             terminalreporter.write_line(f"seed {self.settings.seed}: replay with --rnncheck-seed={self.settings.seed}{where}")
         for line in self.compared:
             terminalreporter.write_line(line, red="REGRESSION" in line)
@@ -628,11 +632,11 @@ class ResultCollector:
         if hasattr(self.config, "workerinput"):
             return
         settings = self.settings
-        from .run_info import commit_info, machine_info
+        from .run_info import commit_info, devices, machine_info
 
-        devices = [r["device"] for r in self.results if r.get("device")]
         document = report.document(
-            settings.seed, backend_name(), self.results, machine_info(backend_name(), devices), commit_info(settings.rootdir)
+            settings.seed, backend_name(), self.results, machine_info(backend_name(), devices(self.results)),
+            commit_info(settings.rootdir),
         )
         saved_document = dict(document)  # a saved run is the run itself, without this comparison
         if settings.compare_path is not None:
@@ -655,26 +659,14 @@ class ResultCollector:
 
     def compare(self, document: dict[str, Any]) -> int:
         """Fill ``self.compared``; return how many probes regressed under the rules."""
-        from .compare import compare, summary_lines, to_document
-        from .run_info import differences
+        from .compare import compare_runs
 
         path, saved = self.settings.compare_path, self.settings.compare_run
-        changes = compare(saved["results"], self.results, self.settings.compare_rules)
-        common = {(r.get("nodeid"), r.get("probe")) for r in saved["results"]} & {(r["nodeid"], r["probe"]) for r in self.results}
-        unchanged = len(common) - sum(1 for c in changes if c.old is not None and c.new is not None)
         source = str(path.relative_to(self.settings.rootdir)) if path.is_relative_to(self.settings.rootdir) else str(path)
-        self.compared = summary_lines(changes, source, saved.get("saved", {}), (saved.get("seed"), self.settings.seed), unchanged)
-        moved = differences(saved.get("machine_info"), document.get("machine_info"))
-        document["compare"] = to_document(
-            changes, source, saved.get("saved", {}), (saved.get("seed"), self.settings.seed), unchanged,
-            self.settings.compare_rules, moved,
+        self.compared, document["compare"] = compare_runs(
+            saved, self.results, source, self.settings.seed, self.settings.compare_rules, document.get("machine_info")
         )
-        if moved:
-            self.compared.append(
-                f"rnncheck: warning: the saved run was made elsewhere or with other versions ({'; '.join(moved)}): "
-                f"a change may come from there, not from the model"
-            )
-        regressions = sum(bool(c.regressions) for c in changes)
+        regressions = document["compare"]["regressions"]
         if regressions and self.settings.compare_rules:
             rules = ",".join(r.text for r in self.settings.compare_rules)
             self.compared.append(f"rnncheck: {regressions} regression(s) under --rnncheck-compare-fail={rules}: the run fails")

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from . import run_profiles
 from .run_info import packages
 
 #: Bump when a key changes meaning or goes away; new keys do not bump it.
@@ -70,11 +71,10 @@ def outcome_line(r: dict[str, Any], strict: bool = False) -> str:
 
 
 def finding_codes(r: dict[str, Any]) -> str:
-    """The findings' codes; a verdict the quick profile could not settle says so."""
-    reduced = r.get("run_profile", "ci") == "quick"
-    return ", ".join(
-        p["code"] + (" (quick profile)" if reduced and p["code"] == "undertrained" else "") for p in r["pathologies"]
-    )
+    """The findings' codes; a verdict a reduced profile (``quick``) could not settle says so."""
+    profile = r.get("run_profile", run_profiles.DEFAULT)
+    mark = f" ({profile} profile)" if run_profiles.reduced(profile) else ""
+    return ", ".join(p["code"] + (mark if p["code"] == "undertrained" else "") for p in r["pathologies"])
 
 
 def table_row(r: dict[str, Any], strict: bool) -> dict[str, str]:
@@ -245,5 +245,5 @@ def junit_properties(result: dict[str, Any]) -> list[tuple[str, Any]]:
         (f"{prefix}.verdict", result["verdict"]),
         (f"{prefix}.pathologies", ",".join(p["code"] for p in result["pathologies"])),
         (f"{prefix}.seed", result["seed"]),
-        (f"{prefix}.run_profile", result.get("run_profile", "ci")),
+        (f"{prefix}.run_profile", result.get("run_profile", run_profiles.DEFAULT)),
     ]

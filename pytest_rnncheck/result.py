@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from . import run_profiles
+
 if TYPE_CHECKING:  # the diagnosis package (and numpy) load when a probe runs, not with the plugin
     from .diagnosis.pathology import Pathology
 
@@ -42,7 +44,7 @@ class ProbeResult:
     nodeid: str = ""
     reproduce: str = ""
     #: The run profile it ran under (run_profiles.py): quick | ci | thorough.
-    run_profile: str = "ci"
+    run_profile: str = run_profiles.DEFAULT
     #: The devices the backend saw where the probe ran (``cpu:0``, ``gpu:0``); None if not known.
     device: str | None = None
 
@@ -55,7 +57,7 @@ class ProbeResult:
     def inconclusive(self) -> bool:
         """Failed under a profile that spends less than ``ci`` (run_profiles.py), with no cause
         shown: the only error is ``undertrained``, which that smaller effort cannot settle."""
-        if self.passed or self.error or self.run_profile != "quick":
+        if self.passed or self.error or not run_profiles.reduced(self.run_profile):
             return False
         errors = {p.code for p in self.pathologies if p.severity == "error"}
         return errors == {"undertrained"}

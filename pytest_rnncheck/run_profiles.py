@@ -41,6 +41,12 @@ class RunProfile:
     #: What the profile spends, for --help, the docs and the messages.
     summary: str = ""
 
+    @property
+    def reduced(self) -> bool:
+        """Spends less than ``ci`` (a smaller budget, or no remedies): a failure it cannot explain
+        settles nothing."""
+        return self.budget_scale < 1 or not self.remedies
+
 
 PROFILES = {
     "quick": RunProfile(
@@ -73,6 +79,11 @@ def get(name: str) -> RunProfile:
             f"unknown rnncheck profile {name!r}: choose one of {', '.join(PROFILES)} "
             f"(--rnncheck-profile=NAME or ini rnncheck_profile)"
         ) from None
+
+
+def reduced(name: str) -> bool:
+    """Whether the profile ``name`` (as a result records it) spends less than ``ci``."""
+    return name in PROFILES and PROFILES[name].reduced
 
 
 def active() -> RunProfile:

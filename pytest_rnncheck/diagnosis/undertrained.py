@@ -70,7 +70,7 @@ def diagnose_undertrained(
         )
     if profile is not None:
         message += f". This ran under the {profile.name} profile ({profile.summary})"
-        if profile.budget_scale < 1 or not profile.remedies:
+        if profile.reduced:
             message += ", so it shows only that the model did not pass on that smaller effort"
             fix = (
                 "run it under the default profile (--rnncheck-profile=ci), which trains longer, tries other "
