@@ -3,7 +3,8 @@
 ``from pytest_rnncheck import rnncheck`` gives the probe decorators
 (``@rnncheck.lag(2)``, ``@rnncheck.echo()``, ``@rnncheck.invert(1)``); the
 ``rnncheck`` fixture runs them. ``diagnose(model, x, y)`` and
-``rnncheck.assert_healthy(model, x, y)`` read the user's own arrays. Importing this package
+``rnncheck.assert_healthy(model, x, y)`` read the user's own arrays; ``callback(data=(x, y))`` watches
+the user's own ``model.fit``. Importing this package
 does not import Keras.
 """
 
@@ -20,7 +21,7 @@ except metadata.PackageNotFoundError:  # a source tree on sys.path, never instal
 
 rnncheck = ProbeMarkers()
 
-__all__ = ["ProbeSpec", "ProbeSpecError", "diagnose", "make_spec", "parse_expression", "rnncheck", "__version__"]
+__all__ = ["ProbeSpec", "ProbeSpecError", "callback", "diagnose", "make_spec", "parse_expression", "rnncheck", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -28,4 +29,8 @@ def __getattr__(name: str) -> Any:
         from .data_diagnosis import diagnose
 
         return diagnose
+    if name == "callback":
+        from .watch import callback
+
+        return callback
     raise AttributeError(f"module 'pytest_rnncheck' has no attribute {name!r}")

@@ -19,6 +19,8 @@ from .diagnosis.missing_context import stateful_suspect
 from .diagnosis.pathology import ERROR, Pathology
 from .errors import RnnCheckError
 from .geometry import read_geometry
+from .notebook import Findings
+from .own_training import Targets, look
 from .spec import ProbeSpec
 from .user_data import DataError, data_findings, describe_as_plan, summarize
 
@@ -40,23 +42,6 @@ class DataSpec(ProbeSpec):
         return False
 
 
-class Findings(list):
-    """The findings, most likely cause first (``Pathology`` records), and notes on what was done."""
-
-    def __init__(self, findings: list[Pathology], notes: list[str]):
-        super().__init__(findings)
-        self.notes = notes
-
-    @property
-    def codes(self) -> list[str]:
-        return [p.code for p in self]
-
-    def message(self) -> str:
-        lines = [f"- [{p.severity}] {p.code}: {p.message}\n    fix: {p.fix}" for p in self]
-        lines += [f"  note: {note}" for note in self.notes]
-        return "\n".join(lines) if lines else "no findings"
-
-
 def diagnose(
     model: Any, x: Any, y: Any, *, lag: int | None = None, fit: bool = True, seed: int = 0, output: int | str | None = None
 ) -> Findings:
@@ -73,8 +58,20 @@ def diagnose(
     summary = summarize(x, y)
     keras = import_keras()
     built = _the_model(keras, model, output)
+    found, notes, geometry, plan = configuration_findings(built, summary, np.shape(x), lag)
+    if fit and not any(p.certain for p in found):
+        found += _short_fit(keras, built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
+    return Findings(diagnosis.rank(found), notes)
+
+
+def configuration_findings(
+    built: Any, summary: Any, shape: tuple[int, ...], lag: int | None
+) -> tuple[list[Pathology], list[str], Any, Any]:
+    """What the model's configuration and the arrays show without training: the findings, a note
+    on how the data were read, the model's Geometry and the data's ProbePlan (shared with the
+    training callback)."""
     geometry = read_geometry(built)
-    _check_shapes(summary, geometry, np.shape(x))
+    _check_shapes(summary, geometry, shape)
     plan = describe_as_plan(summary, geometry)
     spec = DataSpec(kind="lag" if lag else "echo", n=lag or 0)
     found = diagnosis.diagnose_static(spec, plan, geometry)
@@ -84,9 +81,7 @@ def diagnose(
     output = f"an output read as {plan.form}" if plan.form else "an output that fits neither classes nor a value"
     what = f"{summary.features} feature(s)" if plan.encoding == "continuous" else f"{plan.vocab} symbols"
     notes = [f"read as {plan.encoding} inputs, {what}, {plan.timesteps} step(s) per sample, {output}"]
-    if fit and not any(p.certain for p in found):
-        found += _short_fit(keras, built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
-    return Findings(diagnosis.rank(found), notes)
+    return found, notes, geometry, plan
 
 
 def assert_healthy(model: Any, x: Any, y: Any, *, strict: bool = False, **hints: Any) -> Findings:
@@ -121,6 +116,17 @@ def _the_model(keras: Any, model: Any, output: int | str | None) -> Any:
     except ModelError as exc:
         raise DataError(str(exc)) from None
     return built
+
+
+def short_fit_score(predicted: np.ndarray, y: np.ndarray, width: int | None, rank: int | None) -> str:
+    """What the short fit reached on the held-out samples, beside what guessing scores."""
+    targets = Targets.read(y, width, rank)
+    seen = look(0, None, predicted, targets)
+    if seen.accuracy is not None:
+        return f": accuracy {seen.accuracy:.3f} (always predicting the most common label scores {targets.majority:.3f})"
+    if seen.error is not None:
+        return f": squared error {seen.error:.4g} (always predicting the targets' mean gives {seen.mean_error:.4g})"
+    return ""
 
 
 def _check_shapes(summary: Any, geometry: Any, shape: tuple[int, ...]) -> None:
@@ -164,7 +170,8 @@ def _short_fit(keras: Any, model: Any, geometry: Any, x: np.ndarray, y: np.ndarr
     except Exception as exc:  # the user's model and data: say so, never a traceback
         notes.append(f"the short fit could not run: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         return []
-    notes.append(f"short fit on a copy: {usable:,} samples x {epochs} epoch(s), checked on {len(predicted):,} held-out")
+    checked = f"short fit on a copy: {usable:,} samples x {epochs} epoch(s), checked on {len(predicted):,} held-out"
+    notes.append(checked + short_fit_score(predicted, y[held][: len(predicted)], geometry.output_width, geometry.output_rank))
     if predicted.ndim >= 2 and predicted.shape[-1] > 1:
         guesses = predicted.argmax(-1)
         varied = np.unique(guesses).size > 1

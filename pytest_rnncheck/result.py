@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # the diagnosis package (and numpy) load when a probe runs, n
     from .diagnosis.pathology import Pathology
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False)
 class ProbeResult:
     model: str
     probe: str
@@ -106,6 +106,19 @@ class ProbeResult:
             "error": self.error,
             "reproduce": self.reproduce,
         }
+
+    def __repr__(self) -> str:
+        if self.error:
+            return f"<rnncheck {self.probe} on {self.model}: error: {self.error.splitlines()[0]}>"
+        score = "" if self.accuracy is None else f", accuracy {self.accuracy:.3f} (threshold {self.threshold})"
+        found = f", findings {', '.join(p.code for p in self.pathologies)}" if self.pathologies else ""
+        return f"<rnncheck {self.probe} on {self.model}: {self.verdict}{score}, {self.total_sequences:,} sequences{found}>"
+
+    def _repr_html_(self) -> str:
+        """The HTML report's section for this probe, for a notebook's output cell."""
+        from .notebook import result_html
+
+        return result_html(self.to_dict())
 
     def message(self) -> str:
         """The one-screen explanation shown when the probe fails (or errors)."""

@@ -24,7 +24,7 @@ from .errors import RnnCheckError
 from .geometry import Geometry, flat_layers, weight_count
 from .keras_model import DEFAULT_LEARNING_RATE, build_optimizer, compile_default, current_learning_rate, first_line
 from .plan import ProbePlan
-from .recorder import FlightRecorder, LayerRecord
+from .recorder import FlightRecorder, LayerRecord, layer_weights
 from .probes import ProbeData, draw, draw_values, last_step, last_steps
 from .spec import ProbeSpec
 from .stopping import StopPolicy
@@ -221,13 +221,7 @@ class ProbeTrainer:
         return Outcome(final[0], final[1], seen, stopped, curve, bad, record)
 
     def weights(self) -> dict[str, np.ndarray]:
-        """Each layer's weights, flattened (numpy, any backend)."""
-        out = {}
-        for layer in self.weighted:
-            values = [np.asarray(w).ravel() for w in layer.get_weights()]
-            if values:
-                out[layer.name] = np.concatenate(values)
-        return out
+        return layer_weights(self.weighted)
 
 
 def train(

@@ -129,6 +129,58 @@ def test_a_headless_browser_renders_the_report_with_its_plots_and_no_console_err
     assert all(complete and width >= 300 and height >= 150 for _, complete, width, height in images)
 
 
+needs_browser = pytest.mark.skipif(
+    not os.environ.get("RNNCHECK_REQUIRE_BROWSER") and chromium() is None,
+    reason="no Chromium on this machine (.ci/run installs it and sets RNNCHECK_REQUIRE_BROWSER)",
+)
+
+
+@needs_browser
+def test_notebook_cells_render_in_a_headless_browser_with_their_plots_and_boxes(tmp_path):
+    """What Jupyter shows for a ProbeResult, diagnose()'s findings and the callback's report: each
+    object's _repr_html_ inside a notebook-like page."""
+    if os.environ.get("RNNCHECK_REQUIRE_BROWSER"):
+        from playwright import sync_api
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api")
+    import numpy as np
+
+    from pytest_rnncheck.diagnosis.pathology import Pathology
+    from pytest_rnncheck.notebook import Findings, TrainingFindings, result_html
+    from pytest_rnncheck.own_training import Targets, look
+
+    targets = Targets.read(np.linspace(0, 200, 50), 1)
+    epochs = [look(k, 900.0 / k, np.full((50, 1), 0.99), targets) for k in range(1, 5)]
+    finding = Pathology("activation-range", "error", "the tanh output spans (-1, 1), but y spans 0..200", "use a linear output")
+    cells = [
+        result_html(FAILING),
+        Findings([finding], ["read as continuous inputs"])._repr_html_(),
+        TrainingFindings([finding], ["watched 4 epoch(s) over 1 fit call(s)"], epochs, {"layers": []})._repr_html_(),
+    ]
+    path = tmp_path / "notebook.html"
+    path.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>cells</title></head><body>'
+                    + "".join(f'<div class="output">{c}</div>' for c in cells) + "</body></html>", encoding="utf-8")
+    messages = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+            page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+            page.goto(path.as_uri())
+            images = page.evaluate("Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
+            boxes = page.locator(".rnncheck .finding").count()
+            border = page.locator(".rnncheck .finding").first.evaluate("e => getComputedStyle(e).borderLeftColor")
+            epoch_rows = page.locator(".output").nth(2).locator("tbody tr").count()
+            verdict = page.locator(".output").first.locator("span.fail").first.inner_text()
+        finally:
+            browser.close()
+    assert messages == []
+    assert [alt for alt, *_ in images] == ["learning curve of lag(1)"] and all(ok and w >= 300 for _, ok, w in images)
+    assert boxes == 3 and border == "rgb(207, 34, 46)"
+    assert epoch_rows == 4 and verdict == "FAIL"
+
+
 def test_the_page_says_where_the_run_was_made():
     machine = {"python": "3.13.0", "cpu_count": 2, "device": "cpu:0", "packages": {"keras": "3.15.1", "numpy": "2.5.5"}}
     commit = {"id": "0123456789abcdef0123", "dirty": True, "branch": "main"}

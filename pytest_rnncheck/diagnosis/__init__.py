@@ -60,6 +60,7 @@ __all__ = [
     "CODES",
     "ERROR",
     "WARNING",
+    "HEAD_CODES",
     "Pathology",
     "Spread",
     "diagnose_constant_output",
