@@ -175,7 +175,7 @@ def summary_table(results: list[dict[str, Any]], regressed: frozenset[tuple[str,
         cells = [
             f'<a href="#probe-{index}">{_e(r["nodeid"] or r["model"])}</a>',
             _e(r["probe"]),
-            verdict_span(r)
+            verdict_span(r) + _e(report.passes_mark(r))
             + (' <span class="fail">regressed</span>' if (r["nodeid"], r["probe"]) in regressed else ""),
             report._num(r.get("accuracy")),
             report._num(r.get("lower_bound")),
@@ -211,7 +211,11 @@ def probe_section(index: int, r: dict[str, Any]) -> str:
         parts.append('<div class="plots">' + "".join(plots) + "</div>")
     if r.get("profile"):
         parts.append(_profile_table(r["profile"]))
-    if len(r.get("attempts") or []) > 1:
+    if r.get("extrapolation"):
+        parts.append(_extrapolation_table(r["extrapolation"]))
+    if r.get("seeds"):
+        parts.append(_seeds_table(r))
+    elif len(r.get("attempts") or []) > 1:
         parts.append(_attempts_table(r["attempts"]))
     for p in r["pathologies"]:
         parts.append(
@@ -243,6 +247,9 @@ def without_findings(lines: list[str]) -> list[str]:
 
 def decisive_attempt(r: dict[str, Any]) -> str:
     """Which training run the plotted curve is: the attempt whose result the verdict rests on."""
+    if r.get("seeds"):  # seeds=k: the curve is the weakest training's (seeds.weakest)
+        seed = next((run["seed"] for run in r["seeds"] if report._num(run["accuracy"]) == report._num(r.get("accuracy"))), None)
+        return "" if seed is None else f" (seed {seed}, the weakest of {len(r['seeds'])})"
     attempts = r.get("attempts") or []
     if len(attempts) <= 1:
         return ""
@@ -358,6 +365,32 @@ def _profile_table(profile: list[dict[str, Any]]) -> str:
     )
     return ("<table><thead><tr><th>lag</th><th>accuracy</th><th>lower bound</th><th>verdict</th><th>sequences</th>"
             f"<th>stopped</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _extrapolation_table(e: dict[str, Any]) -> str:
+    """extrapolate=m: accuracy on the window trained on, on the one judged, and by position."""
+    rows = [("trained on", e["trained_timesteps"], e["accuracy_at_trained"])]
+    rows += [(f"steps {b['steps'][0]}-{b['steps'][1]}", "", b["accuracy"]) for b in e.get("buckets") or []]
+    body = "".join(f'<tr><td>{_e(a)}</td><td class="num">{_e(b)}</td><td class="num">{report._num(c)}</td></tr>' for a, b, c in rows)
+    note = f'<p class="warning">{_e(e["error"])}</p>' if e.get("error") else ""
+    return (f'<p>extrapolate: judged on {_e(e["judged_timesteps"])} steps</p>{note}<table><thead><tr><th>window</th>'
+            f"<th>steps</th><th>accuracy</th></tr></thead><tbody>{body}</tbody></table>")
+
+
+def _seeds_table(r: dict[str, Any]) -> str:
+    """seeds=k: each training's verdict and numbers, under the pass count and its interval."""
+    low, high = r["pass_probability"]
+    head = "<tr><th>seed</th><th>verdict</th><th>accuracy</th><th>lower bound</th><th>sequences</th><th>stopped</th><th>attempts</th><th>learning rate</th></tr>"
+    rows = "".join(
+        f'<tr><td class="num">{_e(run["seed"])}</td><td><span class="{_e(run["verdict"])}">{_e(run["verdict"])}</span></td>'
+        f'<td class="num">{report._num(run["accuracy"])}</td><td class="num">{report._num(run["lower_bound"])}</td>'
+        f'<td class="num">{run["sequences"]:,}</td><td>{_e(run["stopped"])}</td><td class="num">{run["attempts"]}</td>'
+        f'<td class="num">{_dash(run.get("learning_rate"))}</td></tr>'
+        for run in r["seeds"]
+    )
+    return (f'<p>passed {r["passes"]} of {len(r["seeds"])} seeds ({r["passes_needed"]} needed); pass probability '
+            f'{low:.2f}-{high:.2f} (95% Clopper-Pearson); the curve is the weakest seed\'s</p>'
+            f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>")
 
 
 def _attempts_table(attempts: list[dict[str, Any]]) -> str:

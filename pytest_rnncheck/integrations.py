@@ -23,6 +23,7 @@ from . import report
 JSON_KEYS = (
     "probe", "model", "verdict", "passed", "accuracy", "lower_bound", "threshold", "chance", "sequences",
     "total_sequences", "horizon", "horizon_upper", "stopped", "seed", "run_profile", "device", "reproduce",
+    "passes", "passes_needed", "pass_probability",
 )
 
 

@@ -37,6 +37,10 @@ HELP_TIMEOUT = (
     "stop a probe that runs longer than this many seconds and report it as an error (default 900; 0: no limit; "
     "needs the worker process, so not with --rnncheck-in-process)"
 )
+HELP_SEEDS = (
+    "train each probe K times, each with its own initialization and data, and pass it when every training passes "
+    "(or a probe's min_pass_rate of them); a probe's own seeds= wins (default 1)"
+)
 HELP_PROFILE = (
     "how much each probe may cost: quick (a quarter of the budget, no remedies, no control runs; a failure it "
     "cannot explain is skipped as inconclusive), ci (the default) or thorough (twice the budget, a larger final "
@@ -90,6 +94,7 @@ class Settings:
         self.html_path: str | None = None
         self.gc_freeze = True  # ini rnncheck_gc_freeze
         self.profile = run_profiles.DEFAULT  # --rnncheck-profile, ini rnncheck_profile
+        self.seeds = 1  # --rnncheck-seeds, ini rnncheck_seeds
         self.gates: list[tuple[ModelRef, Any, list[ProbeSpec]]] = []  # --rnncheck-model x --rnncheck-probe
 
 
@@ -109,12 +114,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--rnncheck-compare-fail", default=None, type=compare_rules_option, metavar="EXPR", help=HELP_COMPARE_FAIL)
     group.addoption("--rnncheck-html", default=None, metavar="PATH", help=HELP_HTML)
     group.addoption("--rnncheck-profile", default=None, type=profile_option, metavar="quick|ci|thorough", help=HELP_PROFILE)
+    group.addoption("--rnncheck-seeds", default=None, type=seeds_option, metavar="K", help=HELP_SEEDS)
     parser.addini("rnncheck", HELP_ENABLE, type="bool", default=False)
     parser.addini("rnncheck_seed", HELP_SEED, default="")
     parser.addini("rnncheck_strict", HELP_STRICT, type="bool", default=False)
     parser.addini("rnncheck_timeout", HELP_TIMEOUT, default="")
     parser.addini("rnncheck_in_process", HELP_IN_PROCESS, type="bool", default=False)
     parser.addini("rnncheck_profile", HELP_PROFILE, default="")
+    parser.addini("rnncheck_seeds", HELP_SEEDS, default="")
     parser.addini("rnncheck_gc_freeze", HELP_GC_FREEZE, type="bool", default=True)
     parser.addini("rnncheck_models", HELP_MODEL, type="linelist", default=[])
     parser.addini("rnncheck_probes", HELP_PROBE, type="linelist", default=[])
@@ -149,6 +156,16 @@ def profile_option(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def seeds_option(value: str) -> int:
+    try:
+        seeds = int(str(value).strip())
+    except ValueError:
+        seeds = 0
+    if seeds < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of trainings: give an integer >= 1")
+    return seeds
+
+
 def timeout_option(value: str) -> float | None:
     try:
         seconds = float(value)
@@ -181,6 +198,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[SETTINGS].gc_freeze = bool(ini_value(config, "rnncheck_gc_freeze"))  # checked now, used later
     config.stash[SETTINGS].profile = option_or_ini(config, "rnncheck_profile", profile_option, run_profiles.DEFAULT)
+    config.stash[SETTINGS].seeds = option_or_ini(config, "rnncheck_seeds", seeds_option, 1)
     config.stash[SETTINGS].gates = resolve_gates(config)
     resolve_outputs(config, config.stash[SETTINGS])
     config.pluginmanager.register(ResultCollector(config), "rnncheck-results")
@@ -346,7 +364,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 
     return (
         f"rnncheck {__version__}: probes on, --rnncheck-seed={settings.seed}, --rnncheck-profile={settings.profile}, "
-        f"backend {backend_name()} ({header_versions(backend_name())})"
+        + (f"--rnncheck-seeds={settings.seeds}, " if settings.seeds > 1 else "")
+        + f"backend {backend_name()} ({header_versions(backend_name())})"
     )
 
 
@@ -479,12 +498,15 @@ class ProbeRunner:
             spec = parse_expression(probe) if isinstance(probe, str) else probe
             if spec not in specs:
                 specs.append(spec)
+        if self.settings.seeds > 1:  # --rnncheck-seeds: every probe that does not choose its own
+            specs = [spec.replace(seeds=self.settings.seeds) if spec.seeds is None else spec for spec in specs]
         return specs
 
     def probe_seed(self, spec: ProbeSpec) -> int:
         if spec.seed is not None:
             return spec.seed
-        return (self.settings.seed + zlib.crc32(f"{self.item.nodeid}|{spec.name}".encode())) % 2**31
+        # seeds=k leaves the name out: its first training is the probe's own
+        return (self.settings.seed + zlib.crc32(f"{self.item.nodeid}|{spec.one_seed().name}".encode())) % 2**31
 
     def __call__(self, model: Any, *probes: str | ProbeSpec, label: str | None = None, ref: ModelRef | None = None) -> list:
         if not self.settings.enabled:
@@ -544,13 +566,14 @@ class ProbeRunner:
 
 def reproduce_command(settings: Settings, item: pytest.Item) -> str:
     if isinstance(item, ModelProbeItem):
-        return item.reproduce(settings.seed) + profile_flag(settings)
-    return f"pytest --rnncheck --rnncheck-seed={settings.seed}{profile_flag(settings)} '{item.nodeid}'"
+        return item.reproduce(settings.seed) + run_flags(settings)
+    return f"pytest --rnncheck --rnncheck-seed={settings.seed}{run_flags(settings)} '{item.nodeid}'"
 
 
-def profile_flag(settings: Settings) -> str:
-    """The run profile as a flag for a reproduce command (empty for the default)."""
-    return "" if settings.profile == run_profiles.DEFAULT else f" --rnncheck-profile={settings.profile}"
+def run_flags(settings: Settings) -> str:
+    """The run profile (and --rnncheck-seeds) as flags for a reproduce command (empty for the defaults)."""
+    flags = "" if settings.profile == run_profiles.DEFAULT else f" --rnncheck-profile={settings.profile}"
+    return flags + (f" --rnncheck-seeds={settings.seeds}" if settings.seeds > 1 else "")
 
 
 @pytest.fixture

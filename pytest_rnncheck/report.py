@@ -44,6 +44,11 @@ def verdict_label(result: dict[str, Any], strict: bool = False) -> str:
     return "pass"
 
 
+def passes_mark(r: dict[str, Any]) -> str:
+    """seeds=k: `` 3/5``, the trainings that passed, beside the verdict; empty otherwise."""
+    return f" {r['passes']}/{len(r['seeds'])}" if r.get("seeds") else ""
+
+
 def unsettled(r: dict[str, Any]) -> bool:
     """memory(): lags above the horizon were neither passed nor shown failing (the budget ran out)."""
     upper = r.get("horizon_upper")
@@ -66,6 +71,8 @@ def outcome_line(r: dict[str, Any], strict: bool = False) -> str:
     if r.get("horizon") is not None:
         numbers.append(f"horizon {horizon_text(r)}")
     numbers.append(f"{r.get('total_sequences') or r['sequences']:,} seq")
+    if r.get("seeds"):
+        numbers.append(f"passed {r['passes']}/{len(r['seeds'])} seeds")
     findings = finding_codes(r)
     return f"{what}, {', '.join(numbers)}, {_num(r['seconds'], 1)} s" + (f" [{findings}]" if findings else "")
 
@@ -86,7 +93,7 @@ def table_row(r: dict[str, Any], strict: bool) -> dict[str, str]:
         "need": _num(r["threshold"], 2),
         "chance": _num(r["chance"]),
         "horizon": "-" if r.get("horizon") is None else f"{horizon_text(r)}/{r.get('receptive_field') or '?'}",
-        "verdict": verdict_label(r, strict),
+        "verdict": verdict_label(r, strict) + passes_mark(r),
         "findings": findings or ("(could not run)" if r.get("error") else "-"),
         "secs": _num(r["seconds"], 1),
     }
@@ -145,6 +152,43 @@ def training_lines(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def extrapolation_lines(r: dict[str, Any]) -> list[str]:
+    """extrapolate=m: the window judged against the one trained on, and the accuracy by position."""
+    e = r.get("extrapolation")
+    if not e:
+        return []
+    at = "-" if e["accuracy_at_trained"] is None else f"{e['accuracy_at_trained']:.3f}"
+    line = f"  extrapolate: trained on {e['trained_timesteps']} steps (accuracy there {at}), judged on {e['judged_timesteps']}"
+    if e.get("buckets"):
+        line += "; by position: " + ", ".join(f"steps {b['steps'][0]}-{b['steps'][1]} {b['accuracy']:.3f}" for b in e["buckets"])
+    return [line]
+
+
+def seeds_lines(r: dict[str, Any]) -> list[str]:
+    """seeds=k: the pass count with its interval, the rule, and a line per training."""
+    low, high = r["pass_probability"]
+    k = len(r["seeds"])
+    rule = "every one" if r["passes_needed"] == k else f"at least {r['passes_needed']}"
+    lines = [
+        f"  passed {r['passes']} of {k} seeds ({rule} needed); pass probability {low:.2f}-{high:.2f} "
+        f"(95% Clopper-Pearson); {r.get('total_sequences') or r['sequences']:,} sequences in {r['seconds']:.1f} s"
+    ]
+    for run in r["seeds"]:
+        acc = "-" if run["accuracy"] is None else f"{run['accuracy']:.3f}"
+        horizon = "" if run.get("horizon") is None else f", horizon {run['horizon']}"
+        tried = [f"{x:g}" for x in run.get("rates_tried") or [] if x is not None]
+        if run["passed"]:
+            rate = "" if run.get("learning_rate") is None else f", learning rate {run['learning_rate']:g}"
+        else:
+            rate = f", learning rate{'s' if len(tried) > 1 else ''} {', '.join(tried)}" if tried else ""
+        low = "" if run.get("lower_bound") is None else f" (bound {run['lower_bound']:.3f})"
+        lines.append(
+            f"    seed {run['seed']}: {run['verdict']}, accuracy {acc}{low}{horizon} after {run['sequences']:,} sequences "
+            f"({run['stopped']}, {run['attempts']} attempt(s){rate})"
+        )
+    return lines
+
+
 def profile_lines(r: dict[str, Any]) -> list[str]:
     """memory(): the horizon, the receptive field and every lag tried."""
     field = r.get("receptive_field")
@@ -173,11 +217,14 @@ def explain(r: dict[str, Any]) -> list[str]:
             by_head = bool(r["pathologies"]) and r["pathologies"][0]["code"] in HEAD_PROOFS
             source = "the configuration" if by_head or r.get("receptive_field") is None else "the configuration and the measured reach"
             lines.append(f"  not trained: proven impossible from {source}{chance}")
+        elif r.get("seeds"):
+            lines.extend(seeds_lines(r))
         elif r.get("horizon") is not None:
             lines.extend(profile_lines(r))
         else:
             lines.append("  " + numbers(r))
             lines.extend(training_lines(r))
+            lines.extend(extrapolation_lines(r))
         if r["pathologies"]:
             lines.append("  findings, most likely cause first:")
             for p in r["pathologies"]:
@@ -246,4 +293,7 @@ def junit_properties(result: dict[str, Any]) -> list[tuple[str, Any]]:
         (f"{prefix}.pathologies", ",".join(p["code"] for p in result["pathologies"])),
         (f"{prefix}.seed", result["seed"]),
         (f"{prefix}.run_profile", result.get("run_profile", run_profiles.DEFAULT)),
-    ]
+    ] + ([(f"{prefix}.passes", f"{result['passes']}/{len(result['seeds'])}")] if result.get("seeds") else []) + (
+        [(f"{prefix}.accuracy_at_trained", _num(result["extrapolation"]["accuracy_at_trained"], 4))]
+        if result.get("extrapolation") else []
+    )

@@ -47,6 +47,11 @@ class ProbeResult:
     run_profile: str = run_profiles.DEFAULT
     #: The devices the backend saw where the probe ran (``cpu:0``, ``gpu:0``); None if not known.
     device: str | None = None
+    #: seeds=k: each training's summary (seeds.run_summary), and the passes the probe needed.
+    seed_runs: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    passes_needed: int | None = None
+    #: extrapolate=m: the final set at m x T steps (runner.judge_extrapolation); None otherwise.
+    extrapolation: dict[str, Any] | None = None
 
     @property
     def total_sequences(self) -> int:
@@ -105,6 +110,23 @@ class ProbeResult:
             "notes": list(self.notes),
             "error": self.error,
             "reproduce": self.reproduce,
+            "extrapolation": None if self.extrapolation is None else _plain(self.extrapolation),
+            **self.seeds_dict(),
+        }
+
+    def seeds_dict(self) -> dict[str, Any]:
+        """seeds=k: the trainings, how many passed and needed to, the pass probability's interval."""
+        if not self.seed_runs:
+            return {"seeds": [], "passes": None, "passes_needed": None, "pass_probability": None}
+        from .seeds import clopper_pearson
+
+        passes = sum(r["passed"] for r in self.seed_runs)
+        low, high = clopper_pearson(passes, len(self.seed_runs))
+        return {
+            "seeds": [dict(r) for r in self.seed_runs],
+            "passes": passes,
+            "passes_needed": self.passes_needed,
+            "pass_probability": [round(low, 4), round(high, 4)],
         }
 
     def __repr__(self) -> str:
@@ -132,6 +154,11 @@ def setup_error_result(nodeid: str, probe: str, seed: int, message: str) -> dict
     result = ProbeResult(model="-", probe=probe, seed=seed, threshold=None, error=message, stopped="error")
     result.nodeid = nodeid
     return result.to_dict()
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """Floats rounded as the other numbers are."""
+    return {key: _round(value) if isinstance(value, float) else value for key, value in record.items()}
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

@@ -8,9 +8,11 @@ import gc
 import time
 from typing import Any
 
-from . import diagnosis, run_profiles
+from . import diagnosis, length, run_profiles, seeds
 from .backend import device_names, import_keras
-from .controls import check_suspects, not_checked
+from .controls import check_suspects, not_checked, run_control
+from .diagnosis import fragile, length_generalization
+from .diagnosis.training_causes import Suspect
 from .errors import RnnCheckError
 from .geometry import Geometry
 from .keras_model import clone, measure_reach, prepare
@@ -21,7 +23,7 @@ from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .stopping import StopPolicy, other_rates, progressing
 from .training import HeldOut, Outcome, Progress, train
-from .verdict import ALPHA_REMEDY
+from .verdict import ALPHA, ALPHA_REMEDY
 
 
 def source_label(source: Any) -> str:
@@ -52,7 +54,8 @@ def run_probe(
     start = time.perf_counter()
     try:
         with run_profiles.using(chosen):
-            (_profile if spec.kind == "memory" else _run)(source, spec, seed, label, result, progress)
+            step = _seeded if spec.trainings > 1 else _profile if spec.kind == "memory" else _run
+            step(source, spec, seed, label, result, progress)
     except RnnCheckError as exc:
         result.error, result.stopped, result.passed = str(exc), "error", False
     result.seconds = time.perf_counter() - start
@@ -73,6 +76,9 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
         result.stopped, result.pathologies = "static", static
         result.chance = plan.chance
         return
+    problem = length.extrapolation_error(spec, geometry, plan)
+    if problem:
+        raise RnnCheckError(problem)
     if model is source:  # never train the user's own instance
         model = clone(keras, source, label)
     outcome, rate = train(keras, model, geometry, plan, spec, seed, label, progress=progress)
@@ -80,6 +86,13 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
     del model
     gc.collect()  # free the trained model's memory before the next probe
     verdict = outcome.verdict
+    if outcome.longer is not None and length.failed_by_length(outcome.longer, verdict, spec.min_accuracy):
+        # passed at the window it trained on: no remedy or control can speak to the longer one
+        result.extrapolation = extrapolation_record(spec, verdict, outcome.longer)
+        result.accuracy, result.lower, result.upper, result.chance = verdict.accuracy, verdict.lower, verdict.upper, verdict.chance
+        result.sequences, result.stopped, result.record = outcome.sequences, outcome.stopped, outcome.record.summary()
+        result.pathologies = diagnosis.rank([length_generalization.length_finding(spec, outcome.longer, verdict)] + [p.as_warning() for p in static])
+        return
     factors = other_rates(verdict.passed, verdict.accuracy, verdict.chance, outcome.stopped, outcome.curve)
     chosen = run_profiles.active()
     if rate and factors and chosen.remedies and not diagnosis.has_error(static):
@@ -130,6 +143,21 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
                 None if chosen.name == run_profiles.DEFAULT else chosen,
             )
     result.pathologies = diagnosis.rank(found)
+    if outcome.longer is not None:
+        result.extrapolation = extrapolation_record(spec, verdict, outcome.longer)
+
+
+def extrapolation_record(spec: ProbeSpec, verdict: Any, longer: dict[str, Any]) -> dict[str, Any]:
+    """extrapolate=m: what the report keeps of both windows."""
+    at_trained = longer["at_trained"]
+    return {
+        "timesteps": longer["timesteps"], "trained_timesteps": longer["trained_timesteps"],
+        "judged_timesteps": longer["trained_timesteps"] if longer.get("error") else longer["timesteps"],
+        "passed": verdict.passed and not longer.get("error"), "accuracy": verdict.accuracy, "lower_bound": verdict.lower,
+        "accuracy_at_trained": at_trained.accuracy, "lower_bound_at_trained": at_trained.lower,
+        "passed_at_trained": at_trained.passed, "buckets": longer["buckets"],
+        "breaks_at": length.breaks_at(longer["buckets"], spec.min_accuracy), "error": longer.get("error"),
+    }
 
 
 def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
@@ -185,6 +213,57 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
         result.notes.append(
             f"lags beyond {reachable} were not trained: the measured receptive field is {result.receptive_field} steps"
         )
+
+
+def _seeded(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
+    """seeds=k: k trainings of the probe as it runs alone (seeds.py), one verdict, and when some
+    seeds pass and others fail the ``fragile`` finding with its control run."""
+    k, single = spec.trainings, spec.one_seed()
+    bound = seeds.false_pass_bound(k, spec.min_pass_rate)
+    if bound > ALPHA:
+        raise RnnCheckError(
+            f"{spec.name}: passing {seeds.required(k, spec.min_pass_rate)} of {k} trainings would let a model that does "
+            f"not remember pass by luck with probability up to {bound:.3g}, above the {ALPHA:.0%} every verdict keeps: "
+            f"raise min_pass_rate (or lower seeds)"
+        )
+    trained = []
+    for index in range(k):
+        at = seeds.seed_of(seed, index)
+        one = run_probe(source, single, at, label, progress)
+        if one.error:
+            raise RnnCheckError(f"seed {at} ({index + 1} of {k}) of {spec.name} could not run: {one.error}")
+        trained.append(one)
+    runs = [seeds.run_summary(i, seeds.seed_of(seed, i), one.to_dict()) for i, one in enumerate(trained)]
+    shown = trained[seeds.weakest(runs)]
+    for name in ("accuracy", "lower", "upper", "chance", "receptive_field", "horizon", "horizon_upper", "profile", "record"):
+        setattr(result, name, getattr(shown, name))
+    result.attempts = [dict(a, seed=run["seed"]) for one, run in zip(trained, runs) for a in one.attempts]
+    result.sequences = sum(one.sequences for one in trained)
+    result.seed_runs, result.passes_needed = runs, seeds.required(k, spec.min_pass_rate)
+    passes = sum(run["passed"] for run in runs)
+    result.passed, result.stopped = passes >= result.passes_needed, "seeds"
+    control = None
+    rates = fragile.rescue_rates(runs)
+    if 0 < passes < k and rates and run_profiles.active().controls and spec.kind != "memory":
+        control = rescue_control(source, single, label, [run for run in runs if not run["passed"]], rates[0])
+    found = fragile.diagnose_fragile(runs, result.passed, control)
+    if passes == 0:  # no seed learned it: why the weakest failed
+        found += shown.pathologies
+        result.notes.extend(f"seed {shown.seed}: {note}" for note in shown.notes)
+    elif not found:  # every seed passed: what it passed with
+        found += shown.pathologies
+    result.pathologies = diagnosis.rank(found)
+
+
+def rescue_control(source: Any, spec: ProbeSpec, label: str, failed: list[dict[str, Any]], rate: float) -> dict[str, Any]:
+    """The failing seeds retrained at ``rate``, a learning rate with which other seeds passed."""
+    keras = import_keras()
+    passed, accuracy = [], []
+    for run in failed:
+        outcome = run_control(keras, source, spec, run["seed"], label, Suspect("fragile", "rate", "", rate=rate))
+        passed.append(bool(outcome and outcome.passed))
+        accuracy.append(None if outcome is None else outcome.accuracy)
+    return {"rate": rate, "passed": passed, "accuracy": accuracy}
 
 
 def attempt_record(outcome: Outcome, rate: float | None) -> dict[str, Any]:

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "tolerance": 0.25,
     "feature": 0,
     "min_horizon": None,
+    "seeds": None,
+    "min_pass_rate": 1.0,
+    "extrapolate": None,
 }
 
 OPTION_HELP = {
@@ -44,6 +47,9 @@ OPTION_HELP = {
     "tolerance": "continuous probes: a prediction within this many target standard deviations is right (> 0)",
     "feature": "continuous probes: which input feature the target is read from (integer >= 0)",
     "min_horizon": "memory(): the horizon the model must reach to pass (integer >= 1; without it the probe reports)",
+    "seeds": "independent trainings, each with its own initialization and data (integer >= 1; default 1, or --rnncheck-seeds)",
+    "min_pass_rate": "with seeds=k: the share of the k trainings that must pass (0 < x <= 1; default 1, every one)",
+    "extrapolate": "longer window to judge: trained at T steps as usual, the final set at extrapolate x T (integer >= 2)",
 }
 
 
@@ -66,6 +72,18 @@ class ProbeSpec:
     tolerance: float = DEFAULTS["tolerance"]
     feature: int = DEFAULTS["feature"]
     min_horizon: int | None = DEFAULTS["min_horizon"]
+    seeds: int | None = DEFAULTS["seeds"]
+    min_pass_rate: float = DEFAULTS["min_pass_rate"]
+    extrapolate: int | None = DEFAULTS["extrapolate"]
+
+    @property
+    def trainings(self) -> int:
+        """How many independent trainings the probe runs (``seeds``, 1 by default)."""
+        return self.seeds or 1
+
+    def one_seed(self) -> ProbeSpec:
+        """The same probe trained once: what each of the ``seeds`` trainings runs."""
+        return self.replace(seeds=None, min_pass_rate=DEFAULTS["min_pass_rate"])
 
     @property
     def lag(self) -> int:
@@ -109,7 +127,8 @@ class ProbeSpec:
         return {key: getattr(self, key) for key in DEFAULTS}
 
     def replace(self, **changes: Any) -> ProbeSpec:
-        return make_spec(self.kind, self.n, **{**self.options(), **changes})
+        lag = (self.n,) if KINDS[self.kind].takes_lag else ()  # echo() and flipflop() take none
+        return make_spec(self.kind, *lag, **{**self.options(), **changes})
 
 
 def make_spec(kind: str, *args: Any, **options: Any) -> ProbeSpec:
@@ -133,6 +152,11 @@ def make_spec(kind: str, *args: Any, **options: Any) -> ProbeSpec:
     if values["min_horizon"] is not None and values["min_horizon"] > n:
         raise ProbeSpecError(f"memory(): min_horizon={values['min_horizon']} is beyond max_lag={n}")
     entry = KINDS[kind]
+    if values["extrapolate"] is not None and (kind == "memory" or entry.structured):
+        raise ProbeSpecError(
+            f"{kind}(): extrapolate= judges a longer window of the same task: it works with echo, lag, invert and xor, "
+            f"not {'a memory profile' if kind == 'memory' else kind}"
+        )
     if entry.binary:
         if values["vocab"] not in (None, 2):
             raise ProbeSpecError(
@@ -204,7 +228,7 @@ def _check_option(kind: str, key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or math.isinf(value):
             raise bad
         return float(value)
-    if key == "min_accuracy":
+    if key in ("min_accuracy", "min_pass_rate"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad
         if not (0 < value <= 1) or math.isnan(value):
@@ -212,7 +236,7 @@ def _check_option(kind: str, key: str, value: Any) -> Any:
         return float(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise bad
-    minimum = {"vocab": 2, "timesteps": 1, "seed": 0, "budget": 1, "feature": 0, "min_horizon": 1}[key]
+    minimum = {"vocab": 2, "timesteps": 1, "seed": 0, "budget": 1, "feature": 0, "min_horizon": 1, "seeds": 1, "extrapolate": 2}[key]
     if value < minimum:
         raise bad
     return value

@@ -19,10 +19,11 @@ from typing import Any, Callable
 import numpy as np
 
 from . import encoding as enc
-from . import run_profiles
+from . import length, run_profiles
 from .errors import RnnCheckError
-from .geometry import Geometry, flat_layers, weight_count
+from .geometry import Geometry, all_sublayers, flat_layers, weight_count
 from .keras_model import DEFAULT_LEARNING_RATE, build_optimizer, compile_default, current_learning_rate, first_line
+from .length import position_buckets
 from .plan import ProbePlan
 from .recorder import FlightRecorder, LayerRecord, layer_weights
 from .probes import ProbeData, draw, draw_values, last_step, last_steps
@@ -67,6 +68,8 @@ class Outcome:
     curve: list[tuple[int, float, float]]  # (sequences, monitor accuracy, mean loss)
     bad_loss: float | None = None
     record: FlightRecorder | None = None
+    #: extrapolate=m: blocks by position, the accuracy at T, any error at m x T (ProbeTrainer.longer), else None.
+    longer: dict[str, Any] | None = None
 
 
 class ProbeTrainer:
@@ -87,6 +90,9 @@ class ProbeTrainer:
         self.stateful = plan.stateful and plan.batch_size is not None
         self.chunks = max(1, math.ceil(STATEFUL_STEPS / plan.timesteps)) if self.stateful else 1
         self.stateful_layers = [lay for lay in flat_layers(model) if getattr(lay, "stateful", False)]
+        #: The window the looks and the final set are drawn at: m x T with extrapolate=m (length.py), else T.
+        self.judge_steps = plan.timesteps * (spec.extrapolate or 1)
+        self.long_error: str | None = None  # why the model could not be judged at m x T (then judged at T)
 
     @property
     def output_vocab(self) -> int:
@@ -94,16 +100,18 @@ class ProbeTrainer:
         return self.plan.model_vocab if self.plan.form == "classes" else self.plan.vocab
 
     # -- data ---------------------------------------------------------------
-    def draw(self, sequences: int) -> ProbeData:
+    def draw(self, sequences: int, timesteps: int | None = None) -> ProbeData:
+        """Fresh windows of the plan's length (or ``timesteps``, for extrapolate=)."""
+        steps = timesteps or self.plan.timesteps
         if self.plan.batch_size:  # a fixed batch takes whole batches only
             sequences = self.batch * max(1, math.ceil(sequences / self.batch))
         if self.plan.encoding == "continuous":
-            data = draw_values(self.spec, self.rng, self.plan.model_vocab, sequences, self.plan.timesteps, self.chunks)
+            data = draw_values(self.spec, self.rng, self.plan.model_vocab, sequences, steps, self.chunks)
         else:
-            data = draw(self.spec, self.rng, self.plan.vocab, sequences, self.plan.timesteps, self.chunks)
+            data = draw(self.spec, self.rng, self.plan.vocab, sequences, steps, self.chunks)
         if not self.plan.many_to_many:
             return last_step(data)
-        return last_steps(data, self.plan.timesteps - self.plan.output_offset)
+        return last_steps(data, steps - self.plan.output_offset)
 
     def inputs(self, symbols: np.ndarray) -> np.ndarray:
         return enc.encode(self.plan.encoding, symbols, self.plan.model_vocab)
@@ -182,7 +190,8 @@ class ProbeTrainer:
         final_size = FIXED_BATCH_FINAL if fixed else (self.plan.final_sequences or FINAL_SEQUENCES)
         final_size *= run_profiles.active().final_scale
         # a kind judged on a larger final set gets a monitor in proportion, so it can show a pass
-        monitor = self.draw(FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES * (final_size // FINAL_SEQUENCES))
+        monitor_size = FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES * (final_size // FINAL_SEQUENCES)
+        monitor = self.draw(monitor_size, self.judge_steps)
         curve: list[tuple[int, float, float]] = []
         seen, pending, since_look, final, looks = 0, [], 0, None, 0
         stopped, bad = "budget", None
@@ -202,14 +211,14 @@ class ProbeTrainer:
             crossed_budget = seen - count < budget <= seen
             if since_look < EVAL_EVERY and not crossed_budget and seen < policy.most:
                 continue
-            watch, held = self.evaluate(monitor, look_z(self.alpha, looks + 1))
+            watch, held, monitor = self.judge(monitor, monitor_size, look_z(self.alpha, looks + 1))
             curve.append((seen, watch.accuracy, float(np.mean(pending))))
             distinct = 0 if self.plan.form == "value" else int(np.unique(held.predicted[held.scored]).size)
             record.look(seen, watch.accuracy, curve[-1][2], distinct, self.weights())
             since_look, pending = 0, []
             if would_pass(watch.accuracy, final_size, watch.threshold, watch.z):
                 looks += 1
-                final = self.evaluate(self.draw(final_size), watch.z)
+                final = self.judge(self.draw(final_size, self.judge_steps), final_size, watch.z)[:2]
                 if final[0].passed:
                     stopped = "passed"
                     break
@@ -217,8 +226,37 @@ class ProbeTrainer:
                 stopped = "plateau"
                 break
         if final is None or stopped != "passed":
-            final = self.evaluate(self.draw(final_size), look_z(self.alpha, looks + 1))
-        return Outcome(final[0], final[1], seen, stopped, curve, bad, record)
+            final = self.judge(self.draw(final_size, self.judge_steps), final_size, look_z(self.alpha, looks + 1))[:2]
+        longer = self.longer(final, final_size) if self.spec.extrapolate and bad is None else None
+        return Outcome(final[0], final[1], seen, stopped, curve, bad, record, longer)
+
+    def judge(self, data: ProbeData, size: int, z: float) -> tuple[Verdict, HeldOut, ProbeData]:
+        """Evaluate windows of ``judge_steps``; a model that cannot run at m x T (a position table
+        too short, say) is judged at T from then on, and why is kept: a finding, not a crash."""
+        try:
+            return (*self.evaluate(data, z), data)
+        except Exception as exc:
+            if self.judge_steps == self.plan.timesteps:
+                raise
+            self.long_error = length.keras_error(exc)
+            self.judge_steps = self.plan.timesteps
+            data = self.draw(size)
+            return (*self.evaluate(data, z), data)
+
+    def longer(self, final: tuple[Verdict, HeldOut], size: int) -> dict[str, Any]:
+        """extrapolate=m: what the judged final set showed by position, and a fresh final set at T
+        (same z) for the accuracy at the window it trained on (length.py)."""
+        steps = self.plan.timesteps * self.spec.extrapolate
+        at_trained, _ = self.evaluate(self.draw(size), final[0].z)
+        out: dict[str, Any] = {"timesteps": steps, "trained_timesteps": self.plan.timesteps, "error": self.long_error,
+                               "at_trained": at_trained, "tables": length.short_tables_of(all_sublayers(self.model), steps)}
+        if self.long_error is None:
+            out["buckets"] = position_buckets(
+                final[1], self.plan.timesteps, self.plan.form, self.plan.tolerance, self.spec.min_accuracy, steps
+            )
+        else:
+            out["buckets"] = []
+        return out
 
     def weights(self) -> dict[str, np.ndarray]:
         return layer_weights(self.weighted)

@@ -195,13 +195,108 @@ def test_bad_inputs_fail_clearly_and_the_other_tests_still_run(pytester, mode):
 SEED_FILES = [str(EXAMPLES / "test_healthy.py"), str(EXAMPLES / "test_seed_questions.py")]  # test_modern.py: the demo's
 
 
-def test_healthy_examples_pass_with_no_finding_under_three_seeds(pytester):
-    for seed in (1, 2, 3):
-        result = pytester.runpytest_subprocess(
-            "--rnncheck", "--rnncheck-strict", f"--rnncheck-seed={seed}", "-k", "not broken",
-            "-p", "no:cacheprovider", *SEED_FILES,
-        )
-        result.assert_outcomes(passed=8, deselected=3)
+def test_healthy_examples_pass_with_no_finding_at_every_one_of_three_seeds(pytester):
+    result = pytester.runpytest_subprocess(
+        "--rnncheck", "--rnncheck-strict", "--rnncheck-seeds=3", "--rnncheck-report=r.json", "-k", "not broken",
+        "-p", "no:cacheprovider", *SEED_FILES,
+    )
+    result.assert_outcomes(passed=8, deselected=3)
+    result.stdout.fnmatch_lines(["*test_lstm_remembers_two_steps_back*lag(2, seeds=3)*pass 3/3*"])
+    doc = json.loads((pytester.path / "r.json").read_text())
+    assert len(doc["results"]) == 9 and all(r["passes"] == r["passes_needed"] == 3 for r in doc["results"])
+    assert all(len({run["seed"] for run in r["seeds"]}) == 3 and not r["pathologies"] for r in doc["results"])
+    assert all("--rnncheck-seeds=3" in r["reproduce"] for r in doc["results"])
+
+
+SEEDED = """
+import keras
+from keras import layers
+from pytest_rnncheck import rnncheck
+
+
+class Positions(layers.Layer):
+    \"\"\"A learned table of positions with ``rows`` entries, added to each step.\"\"\"
+
+    def __init__(self, rows, width, **kwargs):
+        super().__init__(**kwargs)
+        self.table = layers.Embedding(rows, width)
+
+    def call(self, x):
+        return x + self.table(keras.ops.arange(keras.ops.shape(x)[1]))
+
+
+def small():
+    return keras.Sequential([keras.Input((4, 10)), layers.LSTM(8), layers.Dense(10, activation="softmax")])
+
+
+def per_step_lstm():
+    return keras.Sequential([keras.Input((None, 2)), layers.LSTM(32, return_sequences=True),
+                             layers.Dense(2, activation="softmax")])
+
+
+def attention_with_8_positions():
+    inputs = keras.Input((None, 10))
+    x = Positions(8, 32)(layers.Dense(32)(inputs))
+    x = layers.LayerNormalization()(x + layers.MultiHeadAttention(2, 16)(x, x, use_causal_mask=True))
+    model = keras.Model(inputs, layers.Dense(10, activation="softmax")(x))
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    return model
+
+
+@rnncheck.echo(vocab=10, seeds=2)
+def test_echo_twice(rnncheck):
+    rnncheck(small)
+
+
+@rnncheck.lag(1, vocab=10, seeds=2, min_pass_rate=1.5)
+def test_bad_rate(rnncheck):
+    rnncheck(small)
+
+
+@rnncheck.xor(2, extrapolate=4)
+def test_lstm_xor_four_times_longer(rnncheck):
+    rnncheck(per_step_lstm)
+
+
+@rnncheck.lag(1, vocab=10, timesteps=8, extrapolate=4)
+def test_positions_table_too_short(rnncheck):
+    rnncheck(attention_with_8_positions)
+
+
+@rnncheck.lag(2, extrapolate=2)
+def test_fixed_window(rnncheck):
+    rnncheck(small)
+"""
+
+
+def test_seeds_and_extrapolate_give_the_same_results_plain_or_parallel(pytester):
+    pytester.makepyfile(test_seeded=SEEDED)
+    plain = run(pytester, "--rnncheck-report=a.json")
+    plain.assert_outcomes(passed=2, failed=2, errors=1)
+    plain.stdout.fnmatch_lines_random([
+        "*lag(): min_pass_rate=1.5 is not valid*",
+        "*extrapolate=2 judges the model at 8 steps, but small takes exactly 4*",
+        "*length-generalization: lag(1, vocab=10, timesteps=8) passes at the 8 steps it trained on*",
+        "*running it at 32 steps failed inside Keras (*indices*)*Embedding 'embedding' has 8 rows*",
+    ])
+    run(pytester, "--rnncheck-report=b.json", "-n", "2").assert_outcomes(passed=2, failed=2, errors=1)
+
+    def rows(name):
+        return {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / name).read_text())["results"]}
+
+    a, b = rows("a.json"), rows("b.json")
+    trainings = [(t["seed"], t["accuracy"], t["sequences"]) for t in a["test_echo_twice"]["seeds"]]
+    assert trainings == [(t["seed"], t["accuracy"], t["sequences"]) for t in b["test_echo_twice"]["seeds"]]
+    echo = a["test_echo_twice"]
+    assert len({seed for seed, _, _ in trainings}) == 2 and echo["seed"] == trainings[0][0] and echo["passes"] == 2
+    xor = a["test_lstm_xor_four_times_longer"]["extrapolation"]
+    assert xor == b["test_lstm_xor_four_times_longer"]["extrapolation"]
+    assert xor["passed"] and xor["judged_timesteps"] == 4 * xor["trained_timesteps"] and len(xor["buckets"]) == 4
+    assert all(bucket["accuracy"] >= 0.9 for bucket in xor["buckets"])
+    short = a["test_positions_table_too_short"]
+    assert short["verdict"] == "fail" and short["extrapolation"]["passed_at_trained"] and short["extrapolation"]["error"]
+    assert [p["code"] for p in short["pathologies"]] == ["length-generalization"]
+
 
 
 def test_broken_examples_fail_naming_their_causes(pytester):

@@ -105,6 +105,35 @@ def test_the_run_profile_comes_from_the_flag_or_the_ini_and_a_bad_one_is_a_usage
     bad_ini.stderr.fnmatch_lines(["*ini setting rnncheck_profile: unknown rnncheck profile 'nightly'*"])
 
 
+def test_seeds_come_from_the_flag_or_the_ini_apply_to_probes_without_their_own_and_a_bad_one_is_a_usage_error(pytester):
+    pytester.makeini("[pytest]\nrnncheck = true\nrnncheck_seeds = 3\n")
+    pytester.makepyfile(
+        """
+        from pytest_rnncheck import rnncheck
+
+        @rnncheck.lag(2)
+        @rnncheck.echo(seeds=2)
+        def test_seeds(rnncheck):
+            specs = {spec.kind: spec for spec in rnncheck.specs(())}
+            assert rnncheck.settings.seeds == 3
+            assert specs["lag"].seeds == 3 and specs["echo"].seeds == 2  # a probe's own seeds= wins
+            # the first training's seed is the probe's own: seeds leave the seed's derivation alone
+            assert rnncheck.probe_seed(specs["lag"]) == rnncheck.probe_seed(specs["lag"].one_seed())
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*--rnncheck-profile=ci, --rnncheck-seeds=3, backend*"])
+    pytester.runpytest("--rnncheck-seeds=3").assert_outcomes(passed=1)
+    bad = pytester.runpytest("--rnncheck-seeds=0")
+    assert bad.ret == 4
+    bad.stderr.fnmatch_lines(["*'0' is not a number of trainings: give an integer >= 1*"])
+    pytester.makeini("[pytest]\nrnncheck = true\nrnncheck_seeds = many\n")
+    bad_ini = pytester.runpytest()
+    assert bad_ini.ret == 4
+    bad_ini.stderr.fnmatch_lines(["*ini setting rnncheck_seeds: 'many' is not a number of trainings*"])
+
+
 def test_seed_last_replays_and_random_draws(pytester):
     pytester.makepyfile("def test_x(rnncheck):\n    print('SEED', rnncheck.settings.seed)\n")
     first = pytester.runpytest("--rnncheck", "--rnncheck-seed=random", "-s")

@@ -23,6 +23,8 @@ CODES = (
     "constant-output",
     "non-finite-loss",
     "label-imbalance",
+    "fragile",
+    "length-generalization",
     "undertrained",
 )
 

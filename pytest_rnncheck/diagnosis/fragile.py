@@ -1,0 +1,75 @@
+"""``fragile``: a probe that passes at some seeds and fails at others. Pure.
+
+It reads each training's summary (seeds.run_summary) and, where one was run, the control: the
+failing seeds retrained at a learning rate with which other seeds passed only as a remedy.
+The fix is named only when that control passed every failing seed; otherwise the finding says
+no control showed one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..seeds import passes_text
+from .pathology import ERROR, WARNING, Pathology
+
+
+def _seeds(runs: list[dict[str, Any]]) -> str:
+    return ", ".join(str(r["seed"]) for r in runs)
+
+
+def _span(values: list[float], fmt: str) -> str:
+    values = sorted(values)
+    return format(values[0], fmt) if values[0] == values[-1] else f"{format(values[0], fmt)}-{format(values[-1], fmt)}"
+
+
+def _bound(r: dict[str, Any]) -> str:
+    return "" if r.get("lower_bound") is None else f" (lower bound {r['lower_bound']:.3f})"
+
+
+def _stopped(r: dict[str, Any]) -> str:
+    """How a failing training ended, in words."""
+    return {"budget": "still short at the budget", "plateau": "stalled", "non-finite": "diverged"}.get(r["stopped"], r["stopped"])
+
+
+def rescue_rates(runs: list[dict[str, Any]]) -> list[float]:
+    """Learning rates at which some seed passed only as a remedy (not its first attempt)."""
+    rates = [r["learning_rate"] for r in runs if r["passed"] and r["passing_attempt"] and r["learning_rate"]]
+    return sorted(set(rates))
+
+
+def diagnose_fragile(
+    runs: list[dict[str, Any]], passed: bool, control: dict[str, Any] | None = None
+) -> list[Pathology]:
+    """``control``: {"rate": r, "passed": [bool per failing seed], "accuracy": [...]} when run."""
+    good = [r for r in runs if r["passed"]]
+    bad = [r for r in runs if not r["passed"] and not r.get("error")]
+    if not good or not bad:
+        return []
+    parts = [passes_text(runs)]
+    parts.append(
+        f"seed(s) {_seeds(good)} passed after {_span([r['sequences'] for r in good], ',')} sequences"
+        f" at learning rate {_span([r['learning_rate'] for r in good if r['learning_rate']] or [0.0], 'g')}"
+    )
+    stalls = "; ".join(
+        f"seed {r['seed']}: accuracy {r['accuracy']:.3f}{_bound(r)} ({_stopped(r)} after {r['sequences']:,} sequences, "
+        f"rates tried {', '.join(f'{x:g}' for x in r['rates_tried'] if x is not None) or 'the compiled one'}"
+        + (f"; its findings: {', '.join(r['findings'])}" if r.get("findings") else "") + ")"
+        for r in bad if r["accuracy"] is not None
+    )
+    parts.append(f"seed(s) {_seeds(bad)} failed: {stalls}" if stalls else f"seed(s) {_seeds(bad)} failed")
+    if control is not None:
+        rescued = sum(control["passed"])
+        parts.append(
+            f"control: the failing seed(s) retrained at learning rate {control['rate']:g}, with which other seeds "
+            f"passed, passed {rescued} of {len(control['passed'])}"
+        )
+    if control is not None and all(control["passed"]):
+        fix = f"compile with learning rate {control['rate']:g}: every seed that failed passed at it in the control run"
+    else:
+        fix = (
+            "no control run showed a fix: the model learns at some initializations and not at others. A larger "
+            "model, another learning rate or a longer budget= may make it reliable; check each by running the "
+            f"probe with seeds={len(runs)} again, or accept the rate with min_pass_rate"
+        )
+    return [Pathology("fragile", WARNING if passed else ERROR, "; ".join(parts), fix)]
