@@ -243,9 +243,9 @@ def _seeded(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeRe
     passes = sum(run["passed"] for run in runs)
     result.passed, result.stopped = passes >= result.passes_needed, "seeds"
     control = None
-    rates = fragile.rescue_rates(runs)
-    if 0 < passes < k and rates and run_profiles.active().controls and spec.kind != "memory":
-        control = rescue_control(source, single, label, [run for run in runs if not run["passed"]], rates[0])
+    rate = fragile.untried_rescue(runs)
+    if 0 < passes < k and rate and run_profiles.active().controls and spec.kind != "memory":
+        control = rescue_control(source, single, label, [run for run in runs if not run["passed"]], rate)
     found = fragile.diagnose_fragile(runs, result.passed, control)
     if passes == 0:  # no seed learned it: why the weakest failed
         found += shown.pathologies

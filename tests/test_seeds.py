@@ -98,6 +98,19 @@ def test_a_rate_that_rescued_some_seeds_is_the_fix_only_when_its_control_passes_
     assert rescue_rates([run(0, True, 0.97, 1), run(1, False, 0.4, 1)]) == []  # passed at its first rate
 
 
+def test_a_rescuing_rate_every_failing_seed_already_tried_runs_no_control_and_says_so():
+    from pytest_rnncheck.diagnosis.fragile import untried_rescue
+
+    rescued = run(0, True, 0.97, 30000, rates=(0.02, 0.06), passing_attempt=1)
+    untried = [rescued, run(1, False, 0.45, 49152, rates=(0.02,))]
+    assert untried_rescue(untried) == 0.06
+    tried = [rescued, run(1, False, 0.45, 49152, rates=(0.02, 0.006, 0.06))]
+    assert untried_rescue(tried) is None
+    [found] = diagnose_fragile(tried, passed=False)
+    assert "learning rate 0.06 rescued other seeds but not seed(s) 101, which tried it as a remedy" in found.message
+    assert found.fix.startswith("no control run showed a fix")
+
+
 def seeded_result(passes, k=3):
     r = ProbeResult(model="m", probe="lag(2, seeds=3)", seed=100, threshold=0.9, accuracy=0.45, lower=0.42, chance=0.01,
                     passed=passes == k, sequences=90000, stopped="seeds")

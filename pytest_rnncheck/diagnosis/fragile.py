@@ -38,6 +38,16 @@ def rescue_rates(runs: list[dict[str, Any]]) -> list[float]:
     return sorted(set(rates))
 
 
+def untried_rescue(runs: list[dict[str, Any]]) -> float | None:
+    """A rescuing rate no failing seed has tried: the control worth running. A rate a failing seed
+    already tried as a remedy, and failed at, has shown it does not rescue every seed."""
+    failed = [r for r in runs if not r["passed"] and not r.get("error")]
+    for rate in rescue_rates(runs):
+        if all(rate not in r["rates_tried"] for r in failed):
+            return rate
+    return None
+
+
 def diagnose_fragile(
     runs: list[dict[str, Any]], passed: bool, control: dict[str, Any] | None = None
 ) -> list[Pathology]:
@@ -64,6 +74,10 @@ def diagnose_fragile(
             f"control: the failing seed(s) retrained at learning rate {control['rate']:g}, with which other seeds "
             f"passed, passed {rescued} of {len(control['passed'])}"
         )
+    for rate in rescue_rates(runs):
+        already = [r for r in bad if rate in r["rates_tried"]]
+        if already:
+            parts.append(f"learning rate {rate:g} rescued other seeds but not seed(s) {_seeds(already)}, which tried it as a remedy")
     if control is not None and all(control["passed"]):
         fix = f"compile with learning rate {control['rate']:g}: every seed that failed passed at it in the control run"
     else:
