@@ -57,20 +57,37 @@ def diagnose(
         raise DataError(f"lag={lag!r}: give how many steps back the target looks, an integer >= 0")
     summary = summarize(x, y)
     keras = import_keras()
-    built = _the_model(keras, model, output)
-    found, notes, geometry, plan = configuration_findings(built, summary, np.shape(x), lag)
+    built = the_model(keras, model, output)
+    found, notes, geometry, plan = configuration_findings(built, summary, np.shape(x), lag, user_geometry(built, x))
     if fit and not any(p.certain for p in found):
         found += _short_fit(keras, built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
     return Findings(diagnosis.rank(found), notes)
 
 
+def user_geometry(built: Any, x: Any) -> Any:
+    """The model's Geometry; a model that declares no input (subclassed) is read from one forward
+    pass on the first samples of x (which builds it if it was not built)."""
+    geometry = read_geometry(built)
+    if geometry.declared:
+        return geometry
+    sample = np.asarray(x)[: geometry.batch_size or 2]
+    try:
+        out = built(sample, training=False)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{built.name} rejected x[:{len(sample)}] shaped {sample.shape}: {first}; give x as the model takes it") from None
+    if isinstance(out, (list, tuple, dict)):
+        raise DataError(f"{built.name} returns {len(out)} outputs: wrap the one y is for in a model of its own")
+    return read_geometry(built, built.name, input_shape=(sample.shape, str(sample.dtype)), output_shape=tuple(out.shape))
+
+
 def configuration_findings(
-    built: Any, summary: Any, shape: tuple[int, ...], lag: int | None
+    built: Any, summary: Any, shape: tuple[int, ...], lag: int | None, geometry: Any = None
 ) -> tuple[list[Pathology], list[str], Any, Any]:
     """What the model's configuration and the arrays show without training: the findings, a note
     on how the data were read, the model's Geometry and the data's ProbePlan (shared with the
     training callback)."""
-    geometry = read_geometry(built)
+    geometry = geometry if geometry is not None else read_geometry(built)
     _check_shapes(summary, geometry, shape)
     plan = describe_as_plan(summary, geometry)
     spec = DataSpec(kind="lag" if lag else "echo", n=lag or 0)
@@ -95,7 +112,7 @@ def assert_healthy(model: Any, x: Any, y: Any, *, strict: bool = False, **hints:
     return found
 
 
-def _the_model(keras: Any, model: Any, output: int | str | None) -> Any:
+def the_model(keras: Any, model: Any, output: int | str | None) -> Any:
     """The user's model (never changed), or the one a factory builds, cut to the output y is for."""
     from .keras_model import ModelError, fresh_model, one_output, output_names
     from .runner import source_label
@@ -108,7 +125,7 @@ def _the_model(keras: Any, model: Any, output: int | str | None) -> Any:
                 listing = ", ".join(f"{k}: {name}" for k, name in enumerate(names))
                 raise DataError(
                     f"{built.name} has {len(names)} outputs ({listing}) and y is for one of them: pass output= "
-                    f"(its index or name), e.g. diagnose(model, x, y, output={names[-1]!r})"
+                    f"(its index or name), e.g. output={names[-1]!r}"
                 )
             built = one_output(keras, built, ProbeSpec(kind="echo", n=0, output=output), built.name)
         elif output not in (None, 0, *names):

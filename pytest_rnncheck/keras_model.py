@@ -116,8 +116,12 @@ def token_table(keras: Any, model: Any, plan: ProbePlan) -> int | None:
 
 
 def output_names(model: Any) -> list[str]:
+    """The name of each declared output; a subclassed model declares none and counts as one."""
+    outputs = getattr(model, "outputs", None)
+    if not outputs:
+        return [getattr(model, "name", None) or "output_0"]
     names = []
-    for k, tensor in enumerate(model.outputs):
+    for k, tensor in enumerate(outputs):
         history = getattr(tensor, "_keras_history", None)
         layer = getattr(history, "operation", None) or (history[0] if history else None)
         names.append(getattr(layer, "name", None) or f"output_{k}")

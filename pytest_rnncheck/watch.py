@@ -19,7 +19,7 @@ import numpy as np
 
 from . import diagnosis
 from .backend import import_keras
-from .data_diagnosis import DataSpec, configuration_findings
+from .data_diagnosis import DataSpec, configuration_findings, the_model, user_geometry
 from .diagnosis.pathology import Pathology
 from .errors import RnnCheckError
 from .geometry import flat_layers, read_geometry, weight_count
@@ -52,6 +52,7 @@ def callback(
     every: int = 1,
     samples: int = SAMPLES,
     verbose: bool = True,
+    output: int | str | None = None,
 ) -> Any:
     """A ``keras.callbacks.Callback`` for ``model.fit(..., callbacks=[...])``.
 
@@ -61,14 +62,19 @@ def callback(
     ``lag`` steps back. ``stop_on``: ``"collapse"`` (a non-finite loss, or an output constant
     for ``patience`` epochs), ``"error"`` (also any error finding of the configuration, at the
     first batch), or finding codes; None (the default) never stops. ``every``: look at the
-    outputs every this many epochs. The findings are on ``.findings`` and on
-    ``model.history.rnncheck``, and printed once (``verbose``) when training ends.
+    outputs every this many epochs. ``output``: on a model with several outputs, the one y is
+    for (index or name). The findings are on ``.findings`` and on ``model.history.rnncheck``, and
+    printed once (``verbose``) when training ends. A subclassed model not built when training
+    starts is read at the end of its first epoch.
     """
     global _CLASS
     keras = import_keras()
     if _CLASS is None:
         _CLASS = type("TrainingWatch", (_Watch, keras.callbacks.Callback), {"__module__": __name__})
-    return _CLASS(data, lag=lag, stop_on=_stop_words(stop_on), patience=patience, every=every, samples=samples, verbose=verbose)
+    return _CLASS(
+        data, lag=lag, stop_on=_stop_words(stop_on), patience=patience, every=every, samples=samples, verbose=verbose,
+        output=output,
+    )
 
 
 def _stop_words(stop_on: str | Iterable[str] | None) -> frozenset[str]:
@@ -87,12 +93,14 @@ def _stop_words(stop_on: str | Iterable[str] | None) -> frozenset[str]:
 class _Watch:
     """The callback's behaviour; ``callback()`` mixes it into keras.callbacks.Callback."""
 
-    def __init__(self, data, *, lag, stop_on, patience, every, samples, verbose):
+    def __init__(self, data, *, lag, stop_on, patience, every, samples, verbose, output=None):
         super().__init__()
         if patience < 1 or every < 1 or samples < 1:
             raise CallbackError(f"patience={patience}, every={every}, samples={samples}: each must be 1 or more")
         self.data, self.lag, self.stop_on = data, lag, stop_on
         self.patience, self.every, self.samples, self.verbose = patience, every, samples, verbose
+        self.output = output
+        self._reader: Any = None  # the model, cut to the output y is for: what the looks predict with
         self.findings: Any = None
         self.epochs: list = []
         self.fits = 0
@@ -101,16 +109,52 @@ class _Watch:
         self._notes: list[str] = []
         self._measured: list[Pathology] = []
         self._printed: tuple = ()
+        self._fault: str | None = None  # why the callback stopped watching (its own error)
+        self._record: FlightRecorder | None = None
+        self._geometry: Any = None
+        self._held, self._targets, self._plan = None, None, None
 
-    # -- Keras's hooks ----------------------------------------------------------------------
+    # -- Keras's hooks: a fault of the callback itself is a note, never an end to the user's fit --
     def on_train_begin(self, logs: dict | None = None) -> None:
         self.fits += 1
-        if not self._configured:
+        if not getattr(self.model, "built", True):  # subclassed and not built yet: read it after an epoch
+            return
+        self._start()
+
+    def _start(self) -> None:
+        if self._configured or self._fault:
+            return
+        try:
             self._configure()
-            if self._stops(self._static, configuration=True):
-                self.model.stop_training = True
+        except RnnCheckError:  # the callback's own arguments against the model: the user's to fix now
+            raise
+        except Exception as exc:
+            self._broke("reading the model", exc)
+            return
+        if self._stops(self._static, configuration=True):
+            self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if not self._configured:
+            self._start()
+            if self._configured and self.fits == 1 and not self.epochs:
+                self._notes.append("the model was built by its first epoch: update ratios start from there")
+        if self._fault or self._record is None:
+            return
+        try:
+            self._epoch(logs)
+        except Exception as exc:
+            self._broke(f"epoch {len(self.epochs) + 1}", exc)
+
+    def _broke(self, where: str, exc: BaseException) -> None:
+        """Stop watching: say what failed, keep what was found so far, leave the training alone."""
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        self._fault = (
+            f"the callback stopped watching at {where}: {type(exc).__name__}: {first[:200]} (the training went on "
+            f"unchanged; what it found before that is kept)"
+        )
+
+    def _epoch(self, logs: dict | None) -> None:
         number = len(self.epochs) + 1
         loss = (logs or {}).get("loss")
         loss = None if loss is None else float(loss)
@@ -132,7 +176,12 @@ class _Watch:
                 self.model.stop_training = True
 
     def on_train_end(self, logs: dict | None = None) -> None:
-        self.findings = self._report()
+        try:
+            self.findings = self._report()
+        except Exception as exc:  # the report itself failed: the findings so far, unranked
+            self._broke("the end of training", exc)
+            self.findings = TrainingFindings(list(self._static) + list(self._measured), list(self._notes) + [self._fault],
+                                             list(self.epochs), {})
         history = getattr(self.model, "history", None)
         if history is not None:
             history.rnncheck = self.findings
@@ -153,7 +202,7 @@ class _Watch:
         )
         self._record.start(self._weights())
         self._held, self._targets, self._plan = None, None, None
-        self._geometry = read_geometry(model)
+        self._geometry, self._reader = read_geometry(model), model
         if self.data is None:
             self._notes.append(
                 "no held-out slice: only the loss and the weights were watched; pass data=(x_val, y_val) to check the "
@@ -164,6 +213,13 @@ class _Watch:
             x, y = self.data
         except (TypeError, ValueError):
             raise CallbackError(f"data= takes a pair (x, y) of held-out arrays, not {type(self.data).__name__}") from None
+        if isinstance(x, dict) and len(x) == 1:  # a model fed {"name": array}
+            x = next(iter(x.values()))
+        if isinstance(x, (dict, list, tuple)):
+            raise CallbackError(
+                f"data= holds {len(x)} inputs: the callback watches models with one sequence input; wrap the part to "
+                f"watch in a model of its own, or leave data= out to watch the loss and the weights only"
+            )
         x, y = np.asarray(x), np.asarray(y)
         keep = min(len(x), self.samples)
         batch = self._geometry.batch_size
@@ -173,7 +229,9 @@ class _Watch:
                 raise CallbackError(f"data= holds {len(x)} samples but the model's fixed batch size is {batch}: give at least {batch}")
         x, y = x[:keep], y[:keep]
         summary = summarize(x, y)
-        found, notes, self._geometry, self._plan = configuration_findings(model, summary, np.shape(x), self.lag)
+        self._reader = the_model(import_keras(), model, self.output)  # shares the model's layers and weights
+        geometry = user_geometry(self._reader, x)
+        found, notes, self._geometry, self._plan = configuration_findings(self._reader, summary, np.shape(x), self.lag, geometry)
         self._static, self._notes = found, self._notes + notes
         self._held, self._targets = x, Targets.read(y, self._geometry.output_width, self._geometry.output_rank)
 
@@ -181,7 +239,7 @@ class _Watch:
         saved = [[np.asarray(v) for v in lay.states] for lay in self._stateful if getattr(lay, "states", None)]
         batch = self._geometry.batch_size or len(self._held)
         try:
-            out = [np.asarray(self.model.predict_on_batch(self._held[i: i + batch])) for i in range(0, len(self._held), batch)]
+            out = [np.asarray(self._reader.predict_on_batch(self._held[i: i + batch])) for i in range(0, len(self._held), batch)]
         finally:
             for lay, values in zip([lay for lay in self._stateful if getattr(lay, "states", None)], saved):
                 for variable, value in zip(lay.states, values):
@@ -209,7 +267,7 @@ class _Watch:
     # -- the report ----------------------------------------------------------------------------
     def _report(self) -> Any:
         last = next((e for e in reversed(self.epochs) if e.low is not None), None)
-        activation = self._geometry.output_activation if self._configured else None
+        activation = self._geometry.output_activation if self._geometry is not None else None
         found = [range_evidence(p, last, self._targets, activation) for p in self._static]
         notes = list(self._notes)
         head = any(p.certain and p.code in diagnosis.HEAD_CODES for p in found)
@@ -218,15 +276,17 @@ class _Watch:
                 notes.append(f"symptom: {p.message}")
             else:
                 found.append(p)
-        if self._configured and len(self.epochs) >= 2 and not diagnosis.has_error(found):
+        if self._record is not None and self._geometry is not None and len(self.epochs) >= 2 and not diagnosis.has_error(found):
             spec = _spec(self.lag)
             for suspect in diagnosis.suspects(spec, self._geometry, self._record, current_learning_rate(self.model), self._plan):
                 notes.append(
                     f"suspected {suspect.code} ({suspect.evidence}), not checked: the callback runs no control "
                     f"experiment; a probe on this model (pytest --rnncheck) runs the one that can confirm it"
                 )
+        if self._fault:
+            notes.append(self._fault)
         notes.append(f"watched {len(self.epochs)} epoch(s) over {self.fits} fit call(s)")
-        return TrainingFindings(diagnosis.rank(found), notes, list(self.epochs), self._record.summary())
+        return TrainingFindings(diagnosis.rank(found), notes, list(self.epochs), self._record.summary() if self._record else {})
 
 
 def _spec(lag: int | None) -> Any:

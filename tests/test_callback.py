@@ -229,3 +229,55 @@ def test_a_rate_too_small_is_a_suspect_it_does_not_blame(keras):
     assert "learning-rate" not in watch.findings.codes  # no control run: never a finding
     [note] = [n for n in watch.findings.notes if n.startswith("suspected learning-rate (learning rate 1e-07")]
     assert "not checked: the callback runs no control experiment" in note
+
+
+def test_models_of_other_shapes_are_read_right_or_refused_clearly(keras):
+    from pytest_rnncheck import callback
+    from pytest_rnncheck.user_data import DataError
+
+    rng = np.random.default_rng(10)
+    x, y = rng.normal(size=(256, 6, 3)).astype("float32"), rng.normal(size=(256, 1)).astype("float32")
+
+    class Subclassed(keras.Model):  # no declared input: built by its first epoch, read after it
+        def __init__(self):
+            super().__init__()
+            self.rnn, self.head = keras.layers.GRU(8), keras.layers.Dense(1)
+
+        def call(self, inputs):
+            return self.head(self.rnn(inputs))
+
+    sub = Subclassed()
+    sub.compile(optimizer="adam", loss="mse")
+    watch = callback(data=(x[:64], y[:64]), verbose=False)
+    sub.fit(x, y, epochs=2, verbose=0, callbacks=[watch])
+    assert watch.findings.codes == [] and len(watch.epochs) == 2  # no head error made up for an unread model
+    assert any("built by its first epoch" in n for n in watch.findings.notes)
+
+    inputs = keras.Input((6, 3), name="seq")
+    hidden = keras.layers.LSTM(8)(inputs)
+    two = keras.Model({"seq": inputs}, [keras.layers.Dense(1, name="value")(hidden),
+                                       keras.layers.Dense(3, activation="softmax", name="label")(hidden)])
+    two.compile(optimizer="adam", loss=["mse", "sparse_categorical_crossentropy"])
+    labels = rng.integers(0, 3, 256)
+    with pytest.raises(DataError, match=r"has 2 outputs \(0: value, 1: label\) and y is for one of them: pass output="):
+        two.fit({"seq": x}, [y, labels], epochs=1, verbose=0, callbacks=[callback(data=({"seq": x[:64]}, y[:64]))])
+    named = callback(data=({"seq": x[:64]}, y[:64]), output="value", verbose=False)
+    two.fit({"seq": x}, [y, labels], epochs=2, verbose=0, callbacks=[named])
+    assert named.findings.codes == [] and all(e.spread is not None for e in named.epochs)  # the value head's outputs
+
+
+def test_a_fault_of_the_callback_itself_never_stops_the_training(keras, monkeypatch):
+    from pytest_rnncheck import callback, watch
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug in the callback")
+
+    monkeypatch.setattr(watch, "look", broken)
+    x = np.random.default_rng(11).normal(size=(128, 5, 2)).astype("float32")
+    model = keras.Sequential([keras.Input((5, 2)), keras.layers.LSTM(4), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    faulty = callback(data=(x[:32], x[:32, -1, :1]), verbose=False)
+    history = model.fit(x, x[:, -1, :1], epochs=3, verbose=0, callbacks=[faulty])
+    assert len(history.history["loss"]) == 3  # every epoch trained
+    assert any(n.startswith("the callback stopped watching at epoch 1: ValueError: a bug in the callback")
+               for n in faulty.findings.notes)

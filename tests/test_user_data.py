@@ -545,3 +545,22 @@ def test_class_ids_one_past_the_output_units_are_a_loss_mismatch(y, width, messa
     g = geometry(timesteps=4, features=2, output_width=width, output_activation="softmax", loss="sparse_categorical_crossentropy")
     found = [p.message for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"]
     assert found == [message]
+
+
+@keras_marks
+def test_a_subclassed_model_not_yet_built_is_read_from_a_forward_pass_not_a_traceback(keras):
+    from pytest_rnncheck import diagnose
+
+    class Forecaster(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.rnn, self.head = keras.layers.GRU(4), keras.layers.Dense(1, activation="sigmoid")
+
+        def call(self, inputs):
+            return self.head(self.rnn(inputs))
+
+    model = Forecaster()
+    model.compile(optimizer="adam", loss="mse")
+    x = RNG.normal(size=(50, 5, 2))
+    found = diagnose(model, x, 10 + RNG.normal(size=(50, 1)), fit=False)  # values far above a sigmoid's (0, 1)
+    assert found.codes == ["activation-range"] and "the sigmoid output of Dense spans (0, 1)" in found[0].message
