@@ -3,6 +3,7 @@
     python benchmarks/hand_loop.py                     # tuned, LSTM(32) lag 2 (8 steps), stop at 0.95
     python benchmarks/hand_loop.py --case gru          # tuned, GRU(128) lag 16 (24 steps), stop at 0.90
     python benchmarks/hand_loop.py --defaults          # Keras defaults instead of the tuned loop
+    python benchmarks/hand_loop.py --models 5          # five models in turn, in one process (benchmarks/marginal.py)
 
 Both cases learn to output the symbol seen ``lag`` steps back, over 100 one-hot
 symbols, on fresh data every round, stopping at the target accuracy on 1,000
@@ -54,10 +55,17 @@ def main():
     parser.add_argument("--defaults", action="store_true", help="Keras defaults: Adam 0.001, fit(batch_size=32)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lr", type=float, default=0.01, help="the tuned loop's Adam learning rate (default 0.01)")
+    parser.add_argument("--models", type=int, default=1, help="build, train and evaluate this many models in turn (seeds seed..)")
     args = parser.parse_args()
+    for k in range(args.models):
+        train_one(args, args.seed + k)
+    print(f"{time.perf_counter() - START:.3f}")
+
+
+def train_one(args, seed):
     cell, units, timesteps, lag, target = CASES[args.case]
-    keras.utils.set_random_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
+    keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
     model = keras.Sequential([keras.Input((timesteps, VOCAB)), cell(units), layers.Dense(VOCAB, activation="softmax")])
     if args.defaults:
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
@@ -81,7 +89,6 @@ def main():
         if accuracy >= target:
             break
     print(f"rounds {rounds} sequences {seen} accuracy {accuracy:.3f}")
-    print(f"{time.perf_counter() - START:.3f}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ JSON report. Prints per round the wall time of each run and their ratio, then ov
     python benchmarks/suite.py --serial-only          # the cost ratios alone, one run
     python benchmarks/suite.py --baseline-threads     # also -n 2 with every pool on all cores
     RNNCHECK_EXTRA="--rnncheck-profile=quick" python benchmarks/suite.py --serial-only
+    python benchmarks/suite.py --serial-only --dear   # also issue #23's dear failing cases (benchmarks/dear_cases.py)
 """
 
 from __future__ import annotations
@@ -95,11 +96,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--serial-only", action="store_true")
     parser.add_argument("--examples-only", action="store_true", help="the examples alone (for profile comparisons)")
+    parser.add_argument("--dear", action="store_true",
+                        help="add benchmarks/dear_cases.py: the failing probes issue #23 measured at 10-50x a healthy one")
     parser.add_argument("--baseline-threads", action="store_true",
                         help="each round also runs -n 2 with every backend pool sized to all cores (the old behaviour)")
     args = parser.parse_args()
     extra = shlex.split(os.environ.get("RNNCHECK_EXTRA", ""))
-    targets = ["examples"] if args.examples_only else TARGETS
+    targets = ["examples"] if args.examples_only else list(TARGETS)
+    if args.dear:
+        targets.append("benchmarks/dear_cases.py")
     ratios, baseline, same, serial_results = [], [], True, None
     for i in range(args.rounds if not args.serial_only else 1):
         serial, serial_results = run(1, args.dist, args.seed, extra, targets=targets)
