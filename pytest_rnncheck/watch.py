@@ -236,12 +236,12 @@ class _Watch:
         self._held, self._targets = x, Targets.read(y, self._geometry.output_width, self._geometry.output_rank)
 
     def _predict(self) -> np.ndarray:
-        saved = [[np.asarray(v) for v in lay.states] for lay in self._stateful if getattr(lay, "states", None)]
+        saved = [(lay, [np.asarray(v) for v in lay.states]) for lay in self._stateful if getattr(lay, "states", None)]
         batch = self._geometry.batch_size or len(self._held)
         try:
             out = [np.asarray(self._reader.predict_on_batch(self._held[i: i + batch])) for i in range(0, len(self._held), batch)]
         finally:
-            for lay, values in zip([lay for lay in self._stateful if getattr(lay, "states", None)], saved):
+            for lay, values in saved:
                 for variable, value in zip(lay.states, values):
                     variable.assign(value)
         return np.concatenate(out)
