@@ -41,6 +41,11 @@ class Pathology:
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "message": self.message, "fix": self.fix}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Pathology:
+        """A finding read back from a JSON document or a saved run (``certain`` is not kept there)."""
+        return cls(data["code"], data["severity"], data["message"], data["fix"])
+
     def as_warning(self) -> Pathology:
         return dataclasses.replace(self, severity=WARNING)
 
