@@ -10,7 +10,7 @@ For each backend and case:
   benchmarks/bench_cases.py against benchmarks/hand_loop.py on the same model and
   task, both the tuned loop (Adam 0.01, batch 128, rounds of 2,048 fresh sequences,
   stop at the threshold on 1,000 held out), the same loop at the plugin's own rate
-  for uncompiled models (`--lr`, read from keras_model.DEFAULT_LEARNING_RATE) and the
+  for uncompiled models (`--lr`, read from keras_adapter.DEFAULT_LEARNING_RATE) and the
   Keras-defaults loop (`--defaults`). Run i uses seed i on every side
   (`--rnncheck-seed=i`, `--seed i`); the commands run alternately and their medians are
   compared. Targets: plugin / tuned <= 1.0, then <= 0.7.
@@ -47,9 +47,9 @@ BACKENDS = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 #: case: the bench_cases.py test the plugin runs
 CASES = {"lstm": "test_healthy_lag2", "gru": "test_healthy_gru_lag16"}
 TARGETS = (1.0, 0.7)
-#: the rate the plugin gives uncompiled models (keras_model.DEFAULT_LEARNING_RATE, read
+#: the rate the plugin gives uncompiled models (keras_adapter.DEFAULT_LEARNING_RATE, read
 #: without importing the package's Keras side)
-PLUGIN_RATE = float(re.search(r"^DEFAULT_LEARNING_RATE = ([0-9.]+)", (ROOT / "pytest_rnncheck" / "keras_model.py").read_text(), re.M).group(1))
+PLUGIN_RATE = float(re.search(r"^DEFAULT_LEARNING_RATE = ([0-9.]+)", (ROOT / "pytest_rnncheck" / "keras_adapter.py").read_text(), re.M).group(1))
 
 
 def wall(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .diagnosis.training_causes import Control, Suspect, confirm, not_confirmed
 from .geometry import DROPOUT_LAYERS
-from .keras_model import compile_like, fresh_model, prepare
+from .keras_adapter import prepare, rebuilt
 from .spec import ProbeSpec
 from .training import Outcome, train
 
@@ -55,14 +55,11 @@ def edited_config(config: Any, control: str, window: int | None = None) -> Any:
     return config
 
 
-def ablated(keras: Any, source: Any, label: str, control: str, window: int | None = None) -> Any:
+def ablated(source: Any, label: str, control: str, window: int | None = None) -> Any:
     """A factory of the model with the suspected part removed; None if it cannot be rebuilt."""
 
     def build() -> Any:
-        model = fresh_model(keras, source, label)
-        rebuilt = type(model).from_config(edited_config(model.get_config(), control, window))
-        compile_like(keras, model, rebuilt)
-        return rebuilt
+        return rebuilt(source, label, lambda config: edited_config(config, control, window))
 
     try:
         build()
@@ -71,13 +68,13 @@ def ablated(keras: Any, source: Any, label: str, control: str, window: int | Non
     return build
 
 
-def run_control(keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, suspect: Suspect) -> Control | None:
+def run_control(source: Any, spec: ProbeSpec, seed: int, label: str, suspect: Suspect) -> Control | None:
     window = spec.n + 1 if suspect.control == "stateless-window" else None
-    factory = source if suspect.control == "rate" else ablated(keras, source, label, suspect.control, window)
+    factory = source if suspect.control == "rate" else ablated(source, label, suspect.control, window)
     if factory is None:
         return None
-    model, geometry, plan = prepare(keras, factory, spec, seed, label)
-    outcome, _ = train(keras, model, geometry, plan, spec, seed, label, learning_rate=suspect.rate)
+    model, geometry, plan = prepare(factory, spec, seed, label)
+    outcome, _ = train(model, geometry, plan, spec, seed, label, learning_rate=suspect.rate)
     return Control(outcome.verdict.accuracy, outcome.verdict.passed, outcome.sequences)
 
 
@@ -90,13 +87,13 @@ def not_checked(suspect: Suspect, profile: str) -> str:
 
 
 def check_suspects(
-    keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, suspects: list[Suspect], outcome: Outcome
+    source: Any, spec: ProbeSpec, seed: int, label: str, suspects: list[Suspect], outcome: Outcome
 ) -> tuple[list, list[str]]:
     """Run each suspect's control; return the confirmed findings and notes on the rest."""
     found, notes = [], []
     accuracy, chance = outcome.verdict.accuracy, outcome.verdict.chance
     for suspect in suspects:
-        control = run_control(keras, source, spec, seed + 7, label, suspect)
+        control = run_control(source, spec, seed + 7, label, suspect)
         if control is None:
             notes.append(f"suspected {suspect.code} ({suspect.evidence}), but the model could not be rebuilt to test it")
             continue

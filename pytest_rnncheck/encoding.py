@@ -19,8 +19,18 @@ Outputs are read one of three ways, by the model's output width:
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 
 import numpy as np
+
+
+class Form(StrEnum):
+    """How a model's output is read (plan.py chooses): the strings are the plan's ``form``."""
+
+    CLASSES = "classes"  # one unit per symbol: the argmax
+    BITS = "bits"  # one unit per bit of the symbol
+    SCALAR = "scalar"  # one unit, the symbol scaled into its range
+    VALUE = "value"  # one unit, a continuous target
 
 SCALAR_ENCODINGS = ("raw", "scaled", "binary")
 
@@ -71,9 +81,9 @@ def scalar_value(encoding: str, symbols: np.ndarray, vocab: int) -> np.ndarray:
 
 def decode(form: str, outputs: np.ndarray, encoding: str, vocab: int) -> np.ndarray:
     """Turn model outputs (..., width) into predicted symbols (...)."""
-    if form == "classes":
+    if form == Form.CLASSES:
         return outputs.argmax(axis=-1)
-    if form == "bits":
+    if form == Form.BITS:
         weights = 1 << np.arange(outputs.shape[-1])
         return ((outputs > 0.5) * weights).sum(axis=-1)
     with np.errstate(over="ignore", invalid="ignore"):  # huge or NaN outputs decode to the ends below
@@ -84,12 +94,12 @@ def decode(form: str, outputs: np.ndarray, encoding: str, vocab: int) -> np.ndar
 
 def target_array(form: str, targets: np.ndarray, encoding: str, vocab: int, sparse: bool) -> np.ndarray:
     """Targets in the shape the loss expects for this output form."""
-    if form == "value":
+    if form == Form.VALUE:
         return targets.astype("float32")[..., None]
-    if form == "classes":
+    if form == Form.CLASSES:
         if sparse:
             return targets.astype("int32")
         return np.eye(vocab, dtype="float32")[targets]
-    if form == "bits":
+    if form == Form.BITS:
         return bits_of(targets, n_bits(vocab))
     return scalar_value(encoding, targets, vocab)[..., None]

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .encoding import Form
 from .verdict import judge, judge_values
 
 
@@ -82,7 +83,7 @@ def position_buckets(held: Any, trained: int, form: str, tolerance: float, thres
         scored = held.scored[:, start:stop]
         if not scored.any():
             continue
-        if form == "value":
+        if form == Form.VALUE:
             verdict = judge_values(held.values[:, start:stop], held.targets[:, start:stop], scored, tolerance, threshold)
         else:
             verdict = judge(held.predicted[:, start:stop], held.targets[:, start:stop], scored, threshold)

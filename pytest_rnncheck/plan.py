@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from .encoding import n_bits, n_features
+from .encoding import Form, n_bits, n_features
 from .geometry import Geometry
 from .kinds import KINDS
 from .spec import ProbeSpec
@@ -31,7 +31,7 @@ class ProbePlan:
     vocab: int  # symbols the probe draws
     timesteps: int
     many_to_many: bool | None  # None: the output's rank fits neither
-    form: str | None  # classes | scalar | bits; None: the output cannot be read
+    form: Form | None  # classes | scalar | bits | value; None: the output cannot be read
     batch_size: int | None = None  # fixed by the model
     stateful: bool = False
     #: Symbols the model's input can take (one-hot width, Embedding size); >= vocab.
@@ -258,11 +258,11 @@ def read_output(
     else:
         return None, None
     if encoding == "continuous":
-        return (many_to_many, "value") if width == 1 else (many_to_many, None)
+        return (many_to_many, Form.VALUE) if width == 1 else (many_to_many, None)
     if width in (vocab, model_vocab) and width > 1:
-        return many_to_many, "classes"
+        return many_to_many, Form.CLASSES
     if width == 1:
-        return many_to_many, "scalar"
+        return many_to_many, Form.SCALAR
     if encoding == "binary" and vocab > 2 and width == n_bits(vocab):
-        return many_to_many, "bits"
+        return many_to_many, Form.BITS
     return many_to_many, None

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .stopping import Stopped
+
 
 def next_lag(tried: dict[int, bool], max_lag: int, reachable: int | None = None) -> int | None:
     """The next lag to train, or None when the horizon is settled.
@@ -94,7 +96,7 @@ class Search:
         self.tried[n] = passed
         self.spent += sequences
         self.first = self.spent if self.first is None else self.first
-        if n in self.capped and not passed and stopped == "budget":
+        if n in self.capped and not passed and stopped == Stopped.BUDGET:
             self.short.append(n)
 
     @property

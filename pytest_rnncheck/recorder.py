@@ -34,16 +34,6 @@ class LayerRecord:
     weights: int
 
 
-def layer_weights(layers: list) -> dict[str, np.ndarray]:
-    """Each layer's weights, flattened (numpy, any backend; layers are duck-typed Keras layers)."""
-    out = {}
-    for layer in layers:
-        values = [np.asarray(w).ravel() for w in layer.get_weights()]
-        if values:
-            out[layer.name] = np.concatenate(values)
-    return out
-
-
 class FlightRecorder:
     def __init__(self, layers: list[LayerRecord]):
         self.layers = layers

@@ -1,29 +1,30 @@
-"""Run one probe on one model, in order: a fresh copy, the probe fitted to it, the reach,
-the static diagnosis, training (and remedies), the verdict, the dynamic diagnosis (control
-runs, undertrained). Keras is imported here, when a probe runs, never at plugin load."""
+"""Run one probe on one model, in order of its stages: static findings (a fresh copy, the probe
+fitted to it, the reach), attempts (training and remedies), the verdict, dynamic findings (control
+runs, undertrained). A ``Trial`` (trial.py) performs each step; Keras is reached through
+``keras_adapter`` when a probe runs, never at plugin load."""
 
 from __future__ import annotations
 
-import gc
 import time
 from typing import Any
 
 from . import diagnosis, length, run_profiles, seeds
-from .backend import device_names, import_keras
-from .controls import check_suspects, not_checked, run_control
+from .controls import not_checked
 from .diagnosis import fragile, length_generalization
 from .diagnosis.training_causes import Suspect
+from .encoding import Form
 from .errors import RnnCheckError
 from .geometry import Geometry
-from .keras_model import clone, measure_reach, prepare
+from .keras_adapter import devices
 from .memory import PeakMemory
 from .plan import ProbePlan
 from .profile import Search
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
-from .stopping import StopPolicy, other_rates, progressing
-from .training import HeldOut, Outcome, Progress, train
-from .verdict import ALPHA, ALPHA_REMEDY
+from .stopping import Stopped, StopPolicy, other_rates, progressing
+from .training import HeldOut, Outcome, Progress
+from .trial import Trial
+from .verdict import ALPHA
 
 
 def source_label(source: Any) -> str:
@@ -45,106 +46,127 @@ def run_probe(
 
     ``progress(sequences, monitor_accuracy)`` is called as training goes on. ``profile`` names
     the run profile (run_profiles.py); None keeps the one in force (``ci`` unless set).
+    The stages fill ``draft`` (the result's fields) and the ``ProbeResult`` is built once from it,
+    with what was measured before an error kept beside the error.
     """
     label = label or source_label(source)
     chosen = run_profiles.get(profile) if profile is not None else run_profiles.active()
-    result = ProbeResult(model=label, probe=spec.name, seed=seed, threshold=spec.min_accuracy, run_profile=chosen.name)
+    trial = Trial(source, spec, seed, label, progress)
+    draft: dict[str, Any] = {"notes": [], "attempts": trial.attempts}
     memory = PeakMemory()
     memory.start()
     start = time.perf_counter()
     try:
         with run_profiles.using(chosen):
-            step = _seeded if spec.trainings > 1 else _profile if spec.kind == "memory" else _run
-            step(source, spec, seed, label, result, progress)
+            stages = _seeded if spec.trainings > 1 else _profile if spec.kind == "memory" else _run
+            stages(trial, draft)
     except RnnCheckError as exc:
-        result.error, result.stopped, result.passed = str(exc), "error", False
-    result.seconds = time.perf_counter() - start
-    result.device = ", ".join(device_names(import_keras())) or None  # Keras is loaded by now: no cost
-    result.peak_memory_mb, result.peak_memory_scope = memory.peak_mb(), memory.scope
-    return result
+        draft.update(error=str(exc), stopped=Stopped.ERROR, passed=False)
+    return ProbeResult(
+        model=label, probe=spec.name, seed=seed, threshold=spec.min_accuracy, run_profile=chosen.name, **draft,
+        seconds=time.perf_counter() - start,
+        device=", ".join(devices()) or None,  # Keras is loaded by now: no cost
+        peak_memory_mb=memory.peak_mb(), peak_memory_scope=memory.scope,
+    )
 
 
-def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
-    keras = import_keras()
-    model, geometry, plan = prepare(keras, source, spec, seed, label, reuse=True)
-    result.notes.extend(plan.notes)
-    reach = measure_reach(keras, model, plan, seed)
-    if reach is not None:
-        result.receptive_field = reach.receptive_field()
-    static = diagnosis.diagnose_static(spec, plan, geometry, reach)
+def _run(trial: Trial, draft: dict[str, Any]) -> None:
+    """One probe: static findings, then attempts, the verdict, the dynamic findings."""
+    static, reach = _static_stage(trial, draft)
     if any(p.certain for p in static):
-        result.stopped, result.pathologies = "static", static
-        result.chance = plan.chance
+        draft.update(stopped=Stopped.STATIC, pathologies=static, chance=trial.plan.chance)
         return
-    problem = length.extrapolation_error(spec, geometry, plan)
-    if problem:
-        raise RnnCheckError(problem)
-    if model is source:  # never train the user's own instance
-        model = clone(keras, source, label)
-    outcome, rate = train(keras, model, geometry, plan, spec, seed, label, progress=progress)
-    result.attempts.append(attempt_record(outcome, rate))
-    del model
-    gc.collect()  # free the trained model's memory before the next probe
+    outcome = _attempts_stage(trial, static)
     verdict = outcome.verdict
-    if outcome.longer is not None and length.failed_by_length(outcome.longer, verdict, spec.min_accuracy):
+    draft.update(
+        accuracy=verdict.accuracy, lower=verdict.lower, upper=verdict.upper, chance=verdict.chance,
+        sequences=outcome.sequences, stopped=outcome.stopped,
+    )
+    if outcome.record is not None:
+        draft["record"] = outcome.record.summary()
+    if outcome.longer is not None:
+        draft["extrapolation"] = extrapolation_record(trial.spec, verdict, outcome.longer)
+    if outcome.longer is not None and length.failed_by_length(outcome.longer, verdict, trial.spec.min_accuracy):
         # passed at the window it trained on: no remedy or control can speak to the longer one
-        result.extrapolation = extrapolation_record(spec, verdict, outcome.longer)
-        result.accuracy, result.lower, result.upper, result.chance = verdict.accuracy, verdict.lower, verdict.upper, verdict.chance
-        result.sequences, result.stopped, result.record = outcome.sequences, outcome.stopped, outcome.record.summary()
-        result.pathologies = diagnosis.rank([length_generalization.length_finding(spec, outcome.longer, verdict)] + [p.as_warning() for p in static])
+        found = [length_generalization.length_finding(trial.spec, outcome.longer, verdict)]
+        draft["pathologies"] = diagnosis.rank(found + [p.as_warning() for p in static])
         return
-    factors = other_rates(verdict.passed, verdict.accuracy, verdict.chance, outcome.stopped, outcome.curve)
-    chosen = run_profiles.active()
-    if rate and factors and chosen.remedies and not diagnosis.has_error(static):
-        outcome = remedy(keras, source, spec, seed, label, outcome, rate, factors, result, progress)
-    verdict = outcome.verdict
-    result.passed = verdict.passed
-    result.accuracy, result.lower, result.upper, result.chance = verdict.accuracy, verdict.lower, verdict.upper, verdict.chance
-    result.sequences, result.stopped = outcome.sequences, outcome.stopped
-    if plan.final_sequences:  # a kind judged on a large held-out set: rare errors matter
-        result.notes.append(
+    draft["passed"] = verdict.passed
+    if trial.plan.final_sequences:  # a kind judged on a large held-out set: rare errors matter
+        draft["notes"].append(
             f"error rate {1 - verdict.accuracy:.3%} of the answers (averaged per sequence) over "
             f"{verdict.sequences:,} held-out sequences"
         )
-    if outcome.record is not None:
-        result.record = outcome.record.summary()
+    draft["pathologies"] = diagnosis.rank(_dynamic_stage(trial, static, reach, outcome, draft["notes"]))
+
+
+def _static_stage(trial: Trial, draft: dict[str, Any]) -> tuple[list, Any]:
+    """The fresh copy, the probe fitted to it, the measured reach and the findings without training."""
+    geometry, plan = trial.prepare()
+    draft["notes"].extend(plan.notes)
+    reach = trial.reach()
+    if reach is not None:
+        draft["receptive_field"] = reach.receptive_field()
+    return diagnosis.diagnose_static(trial.spec, plan, geometry, reach), reach
+
+
+def _attempts_stage(trial: Trial, static: list) -> Outcome:
+    """The first training, then the learning-rate remedies a model that learned something gets
+    (not when the configuration already names an error, nor when a longer window failed it)."""
+    problem = length.extrapolation_error(trial.spec, trial.geometry, trial.plan)
+    if problem:
+        raise RnnCheckError(problem)
+    outcome, rate = trial.train()
+    verdict = outcome.verdict
+    if outcome.longer is not None and length.failed_by_length(outcome.longer, verdict, trial.spec.min_accuracy):
+        return outcome
+    factors = other_rates(verdict.passed, verdict.accuracy, verdict.chance, outcome.stopped, outcome.curve)
+    if rate and factors and run_profiles.active().remedies and not diagnosis.has_error(static):
+        outcome = trial.remedy(rate, factors)
+    return outcome
+
+
+def _dynamic_stage(trial: Trial, static: list, reach: Any, outcome: Outcome, notes: list[str]) -> list:
+    """What the training showed: a non-finite loss, a constant output, a suspect its control run
+    confirms, or an undertrained model (with the echo control); warnings only when it passed."""
+    spec, plan, chosen = trial.spec, trial.plan, run_profiles.active()
+    verdict = outcome.verdict
     found = list(static)
     if outcome.bad_loss is not None:
         found += diagnosis.diagnose_non_finite(plan, outcome.bad_loss, outcome.sequences)
     if verdict.passed:
-        found = [p.as_warning() for p in found]
-    elif outcome.bad_loss is None:  # NaN predictions say nothing more
-        symptoms = constant_findings(spec, plan, geometry, outcome)
-        if not diagnosis.has_error(found):  # nothing in the configuration explains it
-            suspects = diagnosis.suspects(spec, geometry, outcome.record, rate, plan)
-            if chosen.controls:
-                causes, notes = check_suspects(keras, source, spec, seed, label, suspects, outcome)
-                result.notes.extend(notes)
-                found += causes
-            else:
-                result.notes.extend(not_checked(suspect, chosen.name) for suspect in suspects)
-        if diagnosis.has_error(found):  # a cause is named: the symptom is its consequence
-            result.notes.extend(f"symptom: {p.message}" for p in symptoms)
-            symptoms = []
-        found += symptoms
-        if not diagnosis.has_error(found):
-            echo = control_echo(source, spec, seed, label, result) if spec.n > 0 and chosen.controls else None
-            found += diagnosis.diagnose_undertrained(
-                spec,
-                plan,
-                verdict.accuracy,
-                verdict.chance,
-                result.total_sequences,
-                outcome.stopped,
-                progressing(outcome.curve),
-                len(result.attempts),
-                None if reach is None else True,  # a reach that could not pass stopped the probe above
-                echo,
-                None if chosen.name == run_profiles.DEFAULT else chosen,
-            )
-    result.pathologies = diagnosis.rank(found)
-    if outcome.longer is not None:
-        result.extrapolation = extrapolation_record(spec, verdict, outcome.longer)
+        return [p.as_warning() for p in found]
+    if outcome.bad_loss is not None:  # NaN predictions say nothing more
+        return found
+    symptoms = constant_findings(spec, plan, trial.geometry, outcome)
+    if not diagnosis.has_error(found):  # nothing in the configuration explains it
+        suspects = diagnosis.suspects(spec, trial.geometry, outcome.record, trial.runs[0][1], plan)
+        if chosen.controls:
+            causes, checked = trial.check(suspects, outcome)
+            notes.extend(checked)
+            found += causes
+        else:
+            notes.extend(not_checked(suspect, chosen.name) for suspect in suspects)
+    if diagnosis.has_error(found):  # a cause is named: the symptom is its consequence
+        notes.extend(f"symptom: {p.message}" for p in symptoms)
+        symptoms = []
+    found += symptoms
+    if diagnosis.has_error(found):
+        return found
+    echo = control_echo(trial, notes) if spec.n > 0 and chosen.controls else None
+    return found + diagnosis.diagnose_undertrained(
+        spec,
+        plan,
+        verdict.accuracy,
+        verdict.chance,
+        sum(a["sequences"] for a in trial.attempts),
+        outcome.stopped,
+        progressing(outcome.curve),
+        len(trial.attempts),
+        None if reach is None else True,  # a reach that could not pass stopped the probe above
+        echo,
+        None if chosen.name == run_profiles.DEFAULT else chosen,
+    )
 
 
 def extrapolation_record(spec: ProbeSpec, verdict: Any, longer: dict[str, Any]) -> dict[str, Any]:
@@ -160,19 +182,20 @@ def extrapolation_record(spec: ProbeSpec, verdict: Any, longer: dict[str, Any]) 
     }
 
 
-def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
+def _profile(trial: Trial, draft: dict[str, Any]) -> None:
     """memory(max_lag=K): lag(n) probes chosen by profile.Search, the horizon they show."""
-    keras = import_keras()
+    spec, source, seed, label, progress = trial.spec, trial.source, trial.seed, trial.label, trial.progress
     options = {key: value for key, value in spec.options().items() if key not in ("min_horizon", "seed")}
-    model, _, plan = prepare(keras, source, make_spec("lag", spec.n, **options), seed, label, reuse=True)
-    reach = measure_reach(keras, model, plan, seed)
+    top = Trial(source, make_spec("lag", spec.n, **options), seed, label)
+    top.prepare()
+    reach = top.reach()
     reachable = None
     if reach is not None:
-        result.receptive_field = reach.receptive_field()
+        draft["receptive_field"] = reach.receptive_field()
         # nothing reachable: lag(1) alone is tried, proven impossible without training, and its
         # finding explains the horizon of 0
-        reachable = max(result.receptive_field - 1, 1)
-    del model
+        reachable = max(draft["receptive_field"] - 1, 1)
+    del top
     search = Search(spec.n, reachable, lambda n: StopPolicy.for_lag(n, options.get("budget")).most)
     lags: dict[int, ProbeResult] = {}
     while (step := search.next()) is not None:
@@ -182,8 +205,9 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
         if lags[n].error:
             raise RnnCheckError(f"lag({n}) of {spec.name} could not run: {lags[n].error}")
         search.record(n, lags[n].passed, lags[n].total_sequences, lags[n].stopped)
-    result.horizon, result.horizon_upper = search.horizon, search.upper
-    result.profile = [
+    horizon = draft["horizon"] = search.horizon
+    draft["horizon_upper"] = search.upper
+    draft["profile"] = [
         {
             "lag": n,
             "accuracy": r.accuracy,
@@ -198,26 +222,27 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
         }
         for n, r in sorted(lags.items())
     ]
-    shown = lags.get(result.horizon) or lags.get(1)
+    shown = lags.get(horizon) or lags.get(1)
     failed = next((lags[n] for n in sorted(lags) if not lags[n].passed), None)
-    result.passed = spec.min_horizon is None or result.horizon >= spec.min_horizon
-    result.sequences = sum(r.sequences for r in lags.values())
-    result.stopped = "profile"
+    passed = draft["passed"] = spec.min_horizon is None or horizon >= spec.min_horizon
+    draft["sequences"] = sum(r.sequences for r in lags.values())
+    draft["stopped"] = Stopped.PROFILE
     if shown is not None:
-        result.accuracy, result.lower, result.upper, result.chance = shown.accuracy, shown.lower, shown.upper, shown.chance
-    if failed is not None and (result.horizon == 0 or not result.passed):
-        result.pathologies = failed.pathologies  # why the first lag it could not learn failed
-        result.notes.extend(f"{failed.probe}: {note}" for note in failed.notes)
-    result.notes.extend(search.closing_notes())
+        draft.update(accuracy=shown.accuracy, lower=shown.lower, upper=shown.upper, chance=shown.chance)
+    if failed is not None and (horizon == 0 or not passed):
+        draft["pathologies"] = failed.pathologies  # why the first lag it could not learn failed
+        draft["notes"].extend(f"{failed.probe}: {note}" for note in failed.notes)
+    draft["notes"].extend(search.closing_notes())
     if reachable is not None and reachable < spec.n:
-        result.notes.append(
-            f"lags beyond {reachable} were not trained: the measured receptive field is {result.receptive_field} steps"
+        draft["notes"].append(
+            f"lags beyond {reachable} were not trained: the measured receptive field is {draft['receptive_field']} steps"
         )
 
 
-def _seeded(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
+def _seeded(trial: Trial, draft: dict[str, Any]) -> None:
     """seeds=k: k trainings of the probe as it runs alone (seeds.py), one verdict, and when some
     seeds pass and others fail the ``fragile`` finding with its control run."""
+    spec, source, seed, label, progress = trial.spec, trial.source, trial.seed, trial.label, trial.progress
     k, single = spec.trainings, spec.one_seed()
     bound = seeds.false_pass_bound(k, spec.min_pass_rate)
     if bound > ALPHA:
@@ -236,77 +261,40 @@ def _seeded(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeRe
     runs = [seeds.run_summary(i, seeds.seed_of(seed, i), one.to_dict()) for i, one in enumerate(trained)]
     shown = trained[seeds.weakest(runs)]
     for name in ("accuracy", "lower", "upper", "chance", "receptive_field", "horizon", "horizon_upper", "profile", "record"):
-        setattr(result, name, getattr(shown, name))
-    result.attempts = [dict(a, seed=run["seed"]) for one, run in zip(trained, runs) for a in one.attempts]
-    result.sequences = sum(one.sequences for one in trained)
-    result.seed_runs, result.passes_needed = runs, seeds.required(k, spec.min_pass_rate)
+        draft[name] = getattr(shown, name)
+    trial.attempts[:] = [dict(a, seed=run["seed"]) for one, run in zip(trained, runs) for a in one.attempts]
+    draft["sequences"] = sum(one.sequences for one in trained)
+    needed = draft["passes_needed"] = seeds.required(k, spec.min_pass_rate)
+    draft["seed_runs"] = runs
     passes = sum(run["passed"] for run in runs)
-    result.passed, result.stopped = passes >= result.passes_needed, "seeds"
+    passed = draft["passed"] = passes >= needed
+    draft["stopped"] = Stopped.SEEDS
     control = None
     rate = fragile.untried_rescue(runs)
     if 0 < passes < k and rate and run_profiles.active().controls and spec.kind != "memory":
         control = rescue_control(source, single, label, [run for run in runs if not run["passed"]], rate)
-    found = fragile.diagnose_fragile(runs, result.passed, control)
+    found = fragile.diagnose_fragile(runs, passed, control)
     if passes == 0:  # no seed learned it: why the weakest failed
         found += shown.pathologies
-        result.notes.extend(f"seed {shown.seed}: {note}" for note in shown.notes)
+        draft["notes"].extend(f"seed {shown.seed}: {note}" for note in shown.notes)
     elif not found:  # every seed passed: what it passed with
         found += shown.pathologies
-    result.pathologies = diagnosis.rank(found)
+    draft["pathologies"] = diagnosis.rank(found)
 
 
 def rescue_control(source: Any, spec: ProbeSpec, label: str, failed: list[dict[str, Any]], rate: float) -> dict[str, Any]:
     """The failing seeds retrained at ``rate``, a learning rate with which other seeds passed."""
-    keras = import_keras()
+    trial = Trial(source, spec, 0, label)
     passed, accuracy = [], []
     for run in failed:
-        outcome = run_control(keras, source, spec, run["seed"], label, Suspect("fragile", "rate", "", rate=rate))
+        outcome = trial.control(Suspect("fragile", "rate", "", rate=rate), seed=run["seed"])
         passed.append(bool(outcome and outcome.passed))
         accuracy.append(None if outcome is None else outcome.accuracy)
     return {"rate": rate, "passed": passed, "accuracy": accuracy}
 
 
-def attempt_record(outcome: Outcome, rate: float | None) -> dict[str, Any]:
-    verdict = outcome.verdict
-    return {
-        "learning_rate": None if rate is None else float(f"{rate:.6g}"),  # 0.02, not float32's 0.0199999995
-        "sequences": outcome.sequences,
-        "accuracy": round(verdict.accuracy, 4),
-        "lower_bound": round(verdict.lower, 4),
-        "passed": verdict.passed,
-        "stopped": outcome.stopped,
-        "z": round(verdict.z, 4),  # of the final look the verdict rests on
-    }
-
-
-def remedy(
-    keras: Any,
-    source: Any,
-    spec: ProbeSpec,
-    seed: int,
-    label: str,
-    first: Outcome,
-    rate: float,
-    factors: tuple[float, ...],
-    result: ProbeResult,
-    progress: Progress | None = None,
-) -> Outcome:
-    """Retrain fresh copies at other learning rates before failing a model that learned something."""
-    best = first
-    for attempt, factor in enumerate(factors, start=1):
-        model, geometry, plan = prepare(keras, source, spec, seed + attempt, label)
-        outcome, _ = train(keras, model, geometry, plan, spec, seed + attempt, label, rate * factor, ALPHA_REMEDY, progress)
-        verdict = outcome.verdict
-        result.attempts.append(attempt_record(outcome, rate * factor))
-        if verdict.passed:
-            return outcome
-        if verdict.accuracy > best.verdict.accuracy:
-            best = outcome
-    return best
-
-
 def constant_findings(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, outcome: Outcome) -> list:
-    if plan.form == "value":  # regressions: no symbols to count
+    if plan.form == Form.VALUE:  # regressions: no symbols to count
         return []
     held: HeldOut = outcome.heldout
     spread = diagnosis.measure_spread(
@@ -321,13 +309,13 @@ def constant_findings(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, outc
     return diagnosis.diagnose_constant_output(spec, plan, geometry, spread)
 
 
-def control_echo(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult) -> tuple[float, bool] | None:
+def control_echo(trial: Trial, notes: list[str]) -> tuple[float, bool] | None:
     """Run echo() beside a failing lag: can the model map the present at all?"""
-    control = make_spec("echo", **{**spec.options(), "seed": None})
-    outcome = run_probe(source, control, seed + 1, label)
+    control = make_spec("echo", **{**trial.spec.options(), "seed": None})
+    outcome = run_probe(trial.source, control, trial.seed + 1, trial.label)
     if outcome.error:
-        result.notes.append(f"control echo() could not run: {outcome.error}")
+        notes.append(f"control echo() could not run: {outcome.error}")
         return None
     status = "passed" if outcome.passed else "failed too"
-    result.notes.append(f"control run echo() {status}: accuracy {outcome.accuracy:.3f} in {outcome.seconds:.1f} s")
+    notes.append(f"control run echo() {status}: accuracy {outcome.accuracy:.3f} in {outcome.seconds:.1f} s")
     return outcome.accuracy, outcome.passed

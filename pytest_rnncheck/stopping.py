@@ -21,8 +21,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from enum import StrEnum
 
 from . import run_profiles
+
+
+class Stopped(StrEnum):
+    """Why a probe's training (or the probe) ended; the strings are the JSON's ``stopped``."""
+
+    PASSED = "passed"  # a final set showed a pass
+    PLATEAU = "plateau"  # the curve flattened past the lag's allowance
+    BUDGET = "budget"  # the budget (and any extension) was spent
+    NON_FINITE = "non-finite"  # the loss stopped being finite
+    STATIC = "static"  # proven impossible before training
+    ERROR = "error"  # the probe could not run
+    PROFILE = "profile"  # memory(): the lag probes the search chose
+    SEEDS = "seeds"  # seeds=k: k trainings
 
 #: Sequences a healthy model may sit at chance per step of lag, before a plateau may stop it.
 FLAT_PER_LAG = 4_000
@@ -137,8 +151,8 @@ def other_rates(passed: bool, accuracy: float, chance: float, stopped: str, curv
     batches of 32, while probes train in batches of 128). At chance, or passed, or broken:
     none -- a rate shows nothing there.
     """
-    if passed or stopped not in ("plateau", "budget") or accuracy < chance + 0.1:
+    if passed or stopped not in (Stopped.PLATEAU, Stopped.BUDGET) or accuracy < chance + 0.1:
         return ()
-    if stopped == "budget" and progressing(curve):
+    if stopped == Stopped.BUDGET and progressing(curve):
         return CLIMBING_FACTORS
     return STUCK_FACTORS

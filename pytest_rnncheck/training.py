@@ -19,16 +19,28 @@ from typing import Any, Callable
 import numpy as np
 
 from . import encoding as enc
+from .encoding import Form
 from . import length, run_profiles
 from .errors import RnnCheckError
 from .geometry import Geometry, all_sublayers, flat_layers, weight_count
-from .keras_model import DEFAULT_LEARNING_RATE, build_optimizer, compile_default, current_learning_rate, first_line
+from .keras_adapter import (
+    DEFAULT_LEARNING_RATE,
+    build_optimizer,
+    compile_default,
+    current_learning_rate,
+    first_line,
+    layer_weights,
+    predict_batch,
+    reset_states,
+    set_learning_rate,
+    train_batch,
+)
 from .length import position_buckets
 from .plan import ProbePlan
-from .recorder import FlightRecorder, LayerRecord, layer_weights
+from .recorder import FlightRecorder, LayerRecord
 from .probes import ProbeData, draw, draw_values, last_step, last_steps
 from .spec import ProbeSpec
-from .stopping import StopPolicy
+from .stopping import StopPolicy, Stopped
 from .verdict import ALPHA_FIRST, Verdict, judge, judge_values, look_z, would_pass
 
 #: Windows per training batch when the model does not fix its batch size.
@@ -64,7 +76,7 @@ class Outcome:
     verdict: Verdict
     heldout: HeldOut
     sequences: int
-    stopped: str  # passed | plateau | budget | non-finite
+    stopped: Stopped  # passed | plateau | budget | non-finite
     curve: list[tuple[int, float, float]]  # (sequences, monitor accuracy, mean loss)
     bad_loss: float | None = None
     record: FlightRecorder | None = None
@@ -97,7 +109,7 @@ class ProbeTrainer:
     @property
     def output_vocab(self) -> int:
         """Symbols the output ranges over: the model's own for classes, the probe's otherwise."""
-        return self.plan.model_vocab if self.plan.form == "classes" else self.plan.vocab
+        return self.plan.model_vocab if self.plan.form == Form.CLASSES else self.plan.vocab
 
     # -- data ---------------------------------------------------------------
     def draw(self, sequences: int, timesteps: int | None = None) -> ProbeData:
@@ -122,8 +134,7 @@ class ProbeTrainer:
 
     # -- model calls --------------------------------------------------------
     def reset(self) -> None:
-        for layer in self.stateful_layers:
-            layer.reset_state()
+        reset_states(self.stateful_layers)
 
     def train_round(self) -> tuple[float, int]:
         data = self.draw(self.batch)
@@ -135,10 +146,7 @@ class ProbeTrainer:
                 weights = weights[:, 0]
             if not weights.any():
                 continue
-            loss = self.model.train_on_batch(
-                self.inputs(data.symbols[k]), self.outputs_for(data.targets[k]), sample_weight=weights
-            )
-            loss = float(loss[0] if isinstance(loss, (list, tuple)) else loss)
+            loss = train_batch(self.model, self.inputs(data.symbols[k]), self.outputs_for(data.targets[k]), weights)
             losses.append(loss)
             if not math.isfinite(loss):
                 break
@@ -158,7 +166,7 @@ class ProbeTrainer:
             row = []
             for k in range(chunks):
                 x = self.inputs(data.symbols[k, start:stop])
-                y = np.asarray(self.model.predict_on_batch(x))
+                y = predict_batch(self.model, x)
                 row.append(y if self.plan.many_to_many else y[:, None])
             outs.append(np.stack(row))
         return np.concatenate(outs, axis=1).astype("float64")
@@ -169,7 +177,7 @@ class ProbeTrainer:
         def by_stream(a: np.ndarray) -> np.ndarray:  # (chunks, streams, steps) -> (streams, chunks*steps)
             return a.transpose(1, 0, 2).reshape(a.shape[1], -1)
 
-        if self.plan.form == "value":
+        if self.plan.form == Form.VALUE:
             values, targets, scored = by_stream(raw[..., 0]), by_stream(data.targets), by_stream(data.scored)
             held = HeldOut(values, targets, scored, values, targets)
             verdict = judge_values(values, targets, scored, self.plan.tolerance, self.spec.min_accuracy, z)
@@ -177,14 +185,25 @@ class ProbeTrainer:
         predicted = enc.decode(self.plan.form, raw, self.plan.encoding, self.output_vocab)
 
         held = HeldOut(by_stream(predicted), by_stream(data.targets), by_stream(data.scored))
-        if self.plan.form == "scalar":
+        if self.plan.form == Form.SCALAR:
             held.values = by_stream(raw[..., 0])
             held.target_values = by_stream(enc.scalar_value(self.plan.encoding, data.targets, self.plan.vocab))
         verdict = judge(held.predicted, held.targets, held.scored, self.spec.min_accuracy, z)
         return verdict, held
 
     # -- the loop -----------------------------------------------------------
+    def stop(self, reason: Stopped) -> None:
+        """Called by an observer (or the loop) to end training, as Keras's ``model.stop_training``."""
+        self.stop_training, self.stopped = True, reason
+
+    def notify(self, hook: str, *args: Any) -> None:
+        for observer in self.observers:
+            getattr(observer, hook)(self, *args)
+
     def run(self, policy: StopPolicy) -> Outcome:
+        """Rounds of fresh data, a look at the monitoring set every ``EVAL_EVERY`` sequences (and at
+        the budget), a final set whenever a look would pass. The stop rule, the flight recorder and
+        the progress line observe the loop (``on_round_end``, ``on_look``, ``on_step_end``)."""
         budget = policy.budget
         fixed = self.plan.batch_size is not None
         final_size = FIXED_BATCH_FINAL if fixed else (self.plan.final_sequences or FINAL_SEQUENCES)
@@ -192,43 +211,41 @@ class ProbeTrainer:
         # a kind judged on a larger final set gets a monitor in proportion, so it can show a pass
         monitor_size = FIXED_BATCH_MONITOR if fixed else MONITOR_SEQUENCES * (final_size // FINAL_SEQUENCES)
         monitor = self.draw(monitor_size, self.judge_steps)
-        curve: list[tuple[int, float, float]] = []
-        seen, pending, since_look, final, looks = 0, [], 0, None, 0
-        stopped, bad = "budget", None
+        self.curve: list[tuple[int, float, float]] = []
+        self.seen, self.stop_training, self.stopped, self.bad_loss = 0, False, Stopped.BUDGET, None
         record = FlightRecorder(
             [LayerRecord(lay.name, type(lay).__name__, bool(lay.trainable), weight_count(lay)) for lay in self.weighted]
         )
-        record.start(self.weights())
-        while policy.keep_going(curve, seen):
+        self.observers = [ProgressLine(self.progress), Recording(record), StopRule(policy)]
+        self.notify("on_train_begin")
+        pending, since_look, final, looks = [], 0, None, 0
+        while not self.stop_training:
             loss, count = self.train_round()
-            seen += count
+            self.seen += count
             since_look += count
             pending.append(loss)
-            self.progress(seen, curve[-1][1] if curve else None)
-            if not math.isfinite(loss):
-                stopped, bad = "non-finite", loss
+            self.notify("on_round_end", loss)
+            if self.stop_training:
                 break
-            crossed_budget = seen - count < budget <= seen
-            if since_look < EVAL_EVERY and not crossed_budget and seen < policy.most:
-                continue
-            watch, held, monitor = self.judge(monitor, monitor_size, look_z(self.alpha, looks + 1))
-            curve.append((seen, watch.accuracy, float(np.mean(pending))))
-            distinct = 0 if self.plan.form == "value" else int(np.unique(held.predicted[held.scored]).size)
-            record.look(seen, watch.accuracy, curve[-1][2], distinct, self.weights())
-            since_look, pending = 0, []
-            if would_pass(watch.accuracy, final_size, watch.threshold, watch.z):
-                looks += 1
-                final = self.judge(self.draw(final_size, self.judge_steps), final_size, watch.z)[:2]
-                if final[0].passed:
-                    stopped = "passed"
-                    break
-            if policy.plateaued(curve, seen):
-                stopped = "plateau"
-                break
-        if final is None or stopped != "passed":
+            crossed_budget = self.seen - count < budget <= self.seen
+            if since_look >= EVAL_EVERY or crossed_budget or self.seen >= policy.most:
+                watch, held, monitor = self.judge(monitor, monitor_size, look_z(self.alpha, looks + 1))
+                self.curve.append((self.seen, watch.accuracy, float(np.mean(pending))))
+                distinct = 0 if self.plan.form == Form.VALUE else int(np.unique(held.predicted[held.scored]).size)
+                since_look, pending = 0, []
+                if would_pass(watch.accuracy, final_size, watch.threshold, watch.z):
+                    looks += 1
+                    final = self.judge(self.draw(final_size, self.judge_steps), final_size, watch.z)[:2]
+                    if final[0].passed:
+                        self.stop(Stopped.PASSED)
+                self.notify("on_look", distinct)
+            if not self.stop_training:
+                self.notify("on_step_end")
+        if final is None or self.stopped != Stopped.PASSED:
             final = self.judge(self.draw(final_size, self.judge_steps), final_size, look_z(self.alpha, looks + 1))[:2]
+        bad = self.bad_loss
         longer = self.longer(final, final_size) if self.spec.extrapolate and bad is None else None
-        return Outcome(final[0], final[1], seen, stopped, curve, bad, record, longer)
+        return Outcome(final[0], final[1], self.seen, self.stopped, self.curve, bad, record, longer)
 
     def judge(self, data: ProbeData, size: int, z: float) -> tuple[Verdict, HeldOut, ProbeData]:
         """Evaluate windows of ``judge_steps``; a model that cannot run at m x T (a position table
@@ -262,8 +279,67 @@ class ProbeTrainer:
         return layer_weights(self.weighted)
 
 
+class Observer:
+    """What watches a ``ProbeTrainer`` (the shape of a Keras callback): each hook gets the trainer."""
+
+    def on_train_begin(self, trainer: ProbeTrainer) -> None: ...
+
+    def on_round_end(self, trainer: ProbeTrainer, loss: float) -> None: ...
+
+    def on_look(self, trainer: ProbeTrainer, distinct: int) -> None: ...
+
+    def on_step_end(self, trainer: ProbeTrainer) -> None: ...
+
+
+class StopRule(Observer):
+    """The stop policy (stopping.py) as an observer: the budget and its extension, a loss that stops
+    being finite, a plateau. A final set that passes stops the loop itself."""
+
+    def __init__(self, policy: StopPolicy):
+        self.policy = policy
+
+    def on_train_begin(self, trainer: ProbeTrainer) -> None:
+        self.on_step_end(trainer)
+
+    def on_round_end(self, trainer: ProbeTrainer, loss: float) -> None:
+        if not math.isfinite(loss):
+            trainer.bad_loss = loss
+            trainer.stop(Stopped.NON_FINITE)
+
+    def on_look(self, trainer: ProbeTrainer, distinct: int) -> None:
+        if not trainer.stop_training and self.policy.plateaued(trainer.curve, trainer.seen):
+            trainer.stop(Stopped.PLATEAU)
+
+    def on_step_end(self, trainer: ProbeTrainer) -> None:
+        if not self.policy.keep_going(trainer.curve, trainer.seen):
+            trainer.stop_training = True  # the reason stays "budget"
+
+
+class Recording(Observer):
+    """The flight recorder (recorder.py) fed at each look: accuracy, loss, symbols predicted, weights."""
+
+    def __init__(self, record: FlightRecorder):
+        self.record = record
+
+    def on_train_begin(self, trainer: ProbeTrainer) -> None:
+        self.record.start(trainer.weights())
+
+    def on_look(self, trainer: ProbeTrainer, distinct: int) -> None:
+        seen, accuracy, loss = trainer.curve[-1]
+        self.record.look(seen, accuracy, loss, distinct, trainer.weights())
+
+
+class ProgressLine(Observer):
+    """``progress(sequences, last monitor accuracy)`` after every round."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+
+    def on_round_end(self, trainer: ProbeTrainer, loss: float) -> None:
+        self.progress(trainer.seen, trainer.curve[-1][1] if trainer.curve else None)
+
+
 def train(
-    keras: Any,
     model: Any,
     geometry: Geometry,
     plan: ProbePlan,
@@ -278,9 +354,9 @@ def train(
     if geometry.compiled:
         sparse = geometry.sparse_targets
         if learning_rate is not None:
-            model.optimizer.learning_rate = learning_rate
+            set_learning_rate(model, learning_rate)
     else:
-        sparse = compile_default(keras, model, geometry, plan, learning_rate or DEFAULT_LEARNING_RATE)
+        sparse = compile_default(model, geometry, plan, learning_rate or DEFAULT_LEARNING_RATE)
     build_optimizer(model)
     rate = current_learning_rate(model)
     trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, alpha, progress)

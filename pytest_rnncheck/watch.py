@@ -23,10 +23,10 @@ from .data_diagnosis import DataSpec, configuration_findings, the_model, user_ge
 from .diagnosis.pathology import Pathology
 from .errors import RnnCheckError
 from .geometry import flat_layers, read_geometry, weight_count
-from .keras_model import current_learning_rate
+from .keras_adapter import callback_base, current_learning_rate, layer_weights, predict_batch, restore_states, saved_states
 from .notebook import TrainingFindings
 from .own_training import Targets, constant_finding, look, non_finite_finding, range_evidence
-from .recorder import FlightRecorder, LayerRecord, layer_weights
+from .recorder import FlightRecorder, LayerRecord
 from .user_data import summarize
 
 #: Held-out samples the callback predicts on per look, at most.
@@ -68,9 +68,8 @@ def callback(
     starts is read at the end of its first epoch.
     """
     global _CLASS
-    keras = import_keras()
     if _CLASS is None:
-        _CLASS = type("TrainingWatch", (_Watch, keras.callbacks.Callback), {"__module__": __name__})
+        _CLASS = type("TrainingWatch", (_Watch, callback_base()), {"__module__": __name__})
     return _CLASS(
         data, lag=lag, stop_on=_stop_words(stop_on), patience=patience, every=every, samples=samples, verbose=verbose,
         output=output,
@@ -236,14 +235,12 @@ class _Watch:
         self._held, self._targets = x, Targets.read(y, self._geometry.output_width, self._geometry.output_rank)
 
     def _predict(self) -> np.ndarray:
-        saved = [(lay, [np.asarray(v) for v in lay.states]) for lay in self._stateful if getattr(lay, "states", None)]
+        saved = saved_states(self._stateful)
         batch = self._geometry.batch_size or len(self._held)
         try:
-            out = [np.asarray(self._reader.predict_on_batch(self._held[i: i + batch])) for i in range(0, len(self._held), batch)]
+            out = [predict_batch(self._reader, self._held[i: i + batch]) for i in range(0, len(self._held), batch)]
         finally:
-            for lay, values in saved:
-                for variable, value in zip(lay.states, values):
-                    variable.assign(value)
+            restore_states(saved)
         return np.concatenate(out)
 
     def _weights(self) -> dict[str, np.ndarray]:

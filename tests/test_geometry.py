@@ -82,7 +82,7 @@ def test_what_the_cause_rules_need_is_read_off_the_model():
 
 def test_a_model_with_two_outputs_is_probed_on_the_one_with_a_loss_or_the_one_named():
     from pytest_rnncheck.errors import ModelError
-    from pytest_rnncheck.keras_model import prepare
+    from pytest_rnncheck.keras_adapter import prepare
     from pytest_rnncheck.spec import make_spec
 
     def build(compiled=True):
@@ -94,17 +94,17 @@ def test_a_model_with_two_outputs_is_probed_on_the_one_with_a_loss_or_the_one_na
             model.compile("adam", loss=[keras.losses.SparseCategoricalCrossentropy(from_logits=True), None])
         return model
 
-    model, geometry, plan = prepare(keras, build, make_spec("lag", 2), 0, "gpt")
+    model, geometry, plan = prepare(build, make_spec("lag", 2), 0, "gpt")
     assert (geometry.output_width, geometry.loss_from_logits, plan.vocab, plan.form) == (12, True, 12, "classes")
     assert type(model.optimizer).__name__ == "Adam"  # the compile is kept
     with pytest.raises(ModelError, match="name the one to probe with output="):
-        prepare(keras, lambda: build(compiled=False), make_spec("lag", 2), 0, "gpt")
-    _, named, _ = prepare(keras, lambda: build(compiled=False), make_spec("lag", 2, output="logits"), 0, "gpt")
+        prepare(lambda: build(compiled=False), make_spec("lag", 2), 0, "gpt")
+    _, named, _ = prepare(lambda: build(compiled=False), make_spec("lag", 2, output="logits"), 0, "gpt")
     assert named.output_width == 12
 
 
 def test_the_optimizer_is_built_before_the_first_step_for_built_models_only():
-    from pytest_rnncheck.keras_model import build_optimizer
+    from pytest_rnncheck.keras_adapter import build_optimizer
 
     model = keras.Sequential([keras.Input((4, 10)), layers.GRU(4), layers.Dense(10, activation="softmax")])
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
@@ -124,7 +124,7 @@ def test_the_optimizer_is_built_before_the_first_step_for_built_models_only():
 def test_a_positional_table_wider_than_the_vocabulary_is_told_apart_from_the_token_table():
     """Token Embedding(10) on the input, positional Embedding(12) on arange(T) inside one custom layer:
     the widest table is the positions', and two forward passes show which one the tokens reach."""
-    from pytest_rnncheck.keras_model import prepare
+    from pytest_rnncheck.keras_adapter import prepare
     from pytest_rnncheck.spec import make_spec
 
     class TokenAndPosition(layers.Layer):
@@ -142,7 +142,7 @@ def test_a_positional_table_wider_than_the_vocabulary_is_told_apart_from_the_tok
         return keras.Model(x, layers.Dense(head, activation="softmax" if head > 1 else "sigmoid")(h))
 
     for head, vocab in ((10, 10), (1, 2), (4, 4)):  # one sigmoid unit reads as bits
-        model, geometry, plan = prepare(keras, lambda: build(head), make_spec("lag", 2), 0, "transformer")
+        model, geometry, plan = prepare(lambda: build(head), make_spec("lag", 2), 0, "transformer")
         assert geometry.embedding_vocab == 10 and plan.vocab == vocab and plan.model_vocab == 10
         assert not any("the input takes 12" in note for note in plan.notes)
         tables = (model.layers[1].tokens, model.layers[1].positions)

@@ -63,12 +63,12 @@ layers = keras.layers
 
 
 def keras_reach(*body, timesteps=12, vocab=6):
-    from pytest_rnncheck.keras_model import measure_reach
+    from pytest_rnncheck.keras_adapter import measure_reach
     from pytest_rnncheck.plan import ProbePlan
 
     model = keras.Sequential([keras.Input((timesteps, vocab)), *body, layers.Dense(vocab, activation="softmax")])
     plan = ProbePlan("onehot", vocab, timesteps, True, "classes", model_vocab=vocab)
-    return measure_reach(keras, model, plan, seed=0)
+    return measure_reach(model, plan, seed=0)
 
 
 @pytest.mark.parametrize(
@@ -94,20 +94,20 @@ def test_keras_layers_have_their_known_receptive_fields(body, field, future):
 def test_attention_looks_ahead_exactly_when_unmasked(causal):
     inp = keras.Input((8, 5))
     out = layers.Dense(5, activation="softmax")(layers.MultiHeadAttention(2, 4)(inp, inp, use_causal_mask=causal))
-    from pytest_rnncheck.keras_model import measure_reach
+    from pytest_rnncheck.keras_adapter import measure_reach
     from pytest_rnncheck.plan import ProbePlan
 
-    reach = measure_reach(keras, keras.Model(inp, out), ProbePlan("onehot", 5, 8, True, "classes", model_vocab=5), 0)
+    reach = measure_reach(keras.Model(inp, out), ProbePlan("onehot", 5, 8, True, "classes", model_vocab=5), 0)
     assert bool(reach.future_steps()) is not causal
     assert reach.receptive_field() == 8
 
 
 def test_a_stateful_model_is_not_measured():
-    from pytest_rnncheck.keras_model import measure_reach
+    from pytest_rnncheck.keras_adapter import measure_reach
     from pytest_rnncheck.plan import ProbePlan
 
     model = keras.Sequential([keras.Input((1, 1), batch_size=1), layers.GRU(4, stateful=True)])
-    assert measure_reach(keras, model, ProbePlan("binary", 2, 1, False, "scalar", 1, True, 2), 0) is None
+    assert measure_reach(model, ProbePlan("binary", 2, 1, False, "scalar", 1, True, 2), 0) is None
 
 
 def test_a_model_without_positions_is_order_blind_and_one_with_them_is_not():
@@ -120,12 +120,12 @@ def test_a_model_without_positions_is_order_blind_and_one_with_them_is_not():
         x = layers.Conv1D(16, 1, activation="relu")(x)
         return keras.Model(inp, layers.Dense(6, activation="softmax")(layers.GlobalAveragePooling1D()(x)))
 
-    from pytest_rnncheck.keras_model import measure_reach
+    from pytest_rnncheck.keras_adapter import measure_reach
     from pytest_rnncheck.plan import ProbePlan
 
     plan = ProbePlan("onehot", 6, 10, False, "classes", model_vocab=6)
-    assert measure_reach(keras, transformer(False), plan, 0).order_blind
-    assert not measure_reach(keras, transformer(True), plan, 0).order_blind
+    assert measure_reach(transformer(False), plan, 0).order_blind
+    assert not measure_reach(transformer(True), plan, 0).order_blind
     assert not keras_reach(layers.GRU(8, return_sequences=True)).order_blind
 
 

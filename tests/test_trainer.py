@@ -101,26 +101,28 @@ def test_a_non_finite_loss_stops_at_once():
 
 
 def test_each_attempt_of_the_remedies_is_recorded_with_its_rate_and_z(monkeypatch):
-    runner = pytest.importorskip("pytest_rnncheck.runner")
-    from pytest_rnncheck.result import ProbeResult
+    trial_module = pytest.importorskip("pytest_rnncheck.trial")
     from pytest_rnncheck.verdict import ALPHA_REMEDY
 
     first, _ = run(2, lambda seen: 0.5, budget=8_192)
     rates = []
 
-    def fake_train(keras, model, geometry, plan, spec, seed, label, learning_rate=None, alpha=ALPHA_FIRST, progress=None):
-        rates.append((learning_rate, alpha))
+    def fake_train(model, geometry, plan, spec, seed, label, learning_rate=None, alpha=ALPHA_FIRST, progress=None):
+        rates.append((learning_rate, seed, alpha))
         outcome, _ = run(2, step(2_000) if learning_rate > 0.02 else (lambda seen: 0.5), budget=8_192, alpha=alpha)
         return outcome, learning_rate
 
-    monkeypatch.setattr(runner, "prepare", lambda *args, **kwargs: (None, None, None))
-    monkeypatch.setattr(runner, "train", fake_train)
-    result = ProbeResult("m", "lag(2)", 0, 0.9)
-    best = runner.remedy(None, None, make_spec("lag", 2), 0, "m", first, 0.01, (0.3, 3.0), result)
-    assert rates == [(pytest.approx(0.003), ALPHA_REMEDY), (pytest.approx(0.03), ALPHA_REMEDY)]
-    assert best.verdict.passed and [a["passed"] for a in result.attempts] == [False, True]
+    monkeypatch.setattr(trial_module, "prepare", lambda *args, **kwargs: (None, None, None))
+    monkeypatch.setattr(trial_module, "train", fake_train)
+    trial = trial_module.Trial(None, make_spec("lag", 2), 0, "m")
+    trial.runs.append((first, 0.01))
+    best = trial.remedy(0.01, (0.3, 3.0))
+    # each remedy a fresh copy at its own seed (the probe's + 1, + 2)
+    assert rates == [(pytest.approx(0.003), 1, ALPHA_REMEDY), (pytest.approx(0.03), 2, ALPHA_REMEDY)]
+    assert best.verdict.passed and [a["passed"] for a in trial.attempts] == [False, True]
+    assert [a["learning_rate"] for a in trial.attempts] == [0.003, 0.03]
     # each rests on its first final look, which spends half of a remedy's quarter of the budget
-    assert [a["z"] for a in result.attempts] == [round(look_z(ALPHA_REMEDY, 1), 4)] * 2
+    assert [a["z"] for a in trial.attempts] == [round(look_z(ALPHA_REMEDY, 1), 4)] * 2
 
 
 def test_each_final_look_is_on_fresh_data_at_a_z_that_spends_half_of_what_is_left(monkeypatch):

@@ -1,21 +1,24 @@
-"""Every Keras call outside the training loop: fresh models, clones, compiling,
-reading shapes by a forward pass, the forward passes of the reach analysis.
+"""The one place that calls Keras: fresh models, clones, one output of several, compiling,
+reading shapes by a forward pass, the forward passes of the reach analysis, a training step,
+a prediction, the weights, stateful layers' states, the short fit of ``diagnose()``, the base
+class of the training callback and the devices the backend sees.
 
-Nothing else in the package builds, clones or calls a model (``training.py``
-trains and predicts; ``geometry.py`` reads attributes).
+Keras is imported on first use (``backend.import_keras``), never when the plugin loads. The
+rest of the package hands models to these functions and reads plain numbers back;
+``geometry.py`` reads a model's configuration attributes, and nothing else touches one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from . import reach
-from .backend import seed_everything
-from .encoding import encode
+from .backend import device_names, import_keras, seed_everything
+from .encoding import Form, encode
 from .errors import ModelError, RnnCheckError
 from .geometry import Geometry, all_sublayers, declared_io, optimizer_rate, read_geometry
 from .plan import FitError, ProbePlan, plan_probe
@@ -35,18 +38,19 @@ def first_line(exc: BaseException) -> str:
 
 
 def prepare(
-    keras: Any, source: Any, spec: ProbeSpec, seed: int, label: str, reuse: bool = False
+    source: Any, spec: ProbeSpec, seed: int, label: str, reuse: bool = False
 ) -> tuple[Any, Geometry, ProbePlan]:
     """A fresh, seeded model, what it looks like, and the probe fitted to it.
 
     With ``reuse``, a built model is read as it is (static checks need no copy);
     the caller clones it before training.
     """
+    keras = import_keras()
     keras.backend.clear_session(free_memory=False)  # a full gc.collect costs ~0.3 s; done after training
     seed_everything(keras, seed % 2**32)
     # a subclassed instance (no declared inputs) is cloned first: if it cannot be, that is the news
     readable = reuse and isinstance(source, keras.Model) and declared_io(source) is not None
-    model = source if readable else fresh_model(keras, source, label)
+    model = source if readable else fresh_model(source, label)
     io = declared_io(model)
     if io is not None and len(io[0]) != 1:
         raise ModelError(
@@ -55,17 +59,17 @@ def prepare(
         )
     if io is not None and len(io[1]) != 1:
         if model is source:  # the sub-model shares layers: never train the user's own instance
-            model = fresh_model(keras, source, label)
-        model = one_output(keras, model, spec, label)
+            model = fresh_model(source, label)
+        model = one_output(model, spec, label)
     elif spec.output not in (None, 0):
         raise ModelError(f"{spec.name}: output={spec.output!r} but {label} has a single output; drop the output option")
     geometry = read_geometry(model, label)
     try:
         plan = plan_probe(spec, geometry)
         if not geometry.declared:
-            geometry = forward_geometry(keras, model, plan, label)
+            geometry = forward_geometry(model, plan, label)
             plan = plan_probe(spec, geometry)
-        tokens = token_table(keras, model, plan)
+        tokens = token_table(model, plan)
         if tokens is not None and tokens != geometry.embedding_vocab:
             geometry = dataclasses.replace(geometry, embedding_vocab=tokens)
             plan = plan_probe(spec, geometry)
@@ -74,7 +78,7 @@ def prepare(
     return model, geometry, plan
 
 
-def token_table(keras: Any, model: Any, plan: ProbePlan) -> int | None:
+def token_table(model: Any, plan: ProbePlan) -> int | None:
     """The size of the Embedding that the input's tokens reach, measured; None when there is
     one Embedding or none (nothing to tell apart) or the forward passes cannot show it.
 
@@ -83,6 +87,7 @@ def token_table(keras: Any, model: Any, plan: ProbePlan) -> int | None:
     tokens 0 and then all tokens 1, record what each Embedding receives: the table whose
     indices follow the input is the tokens'; a positional table gets the same indices both times.
     """
+    keras = import_keras()
     tables = [layer for layer in all_sublayers(model) if type(layer).__name__ == "Embedding"]
     if len(tables) < 2 or plan.encoding != "index" or not plan.timesteps:
         return None
@@ -140,11 +145,12 @@ def losses_per_output(model: Any, names: list[str]) -> list[Any] | None:
     return [loss] * len(names)
 
 
-def one_output(keras: Any, model: Any, spec: ProbeSpec, label: str) -> Any:
+def one_output(model: Any, spec: ProbeSpec, label: str) -> Any:
     """The model cut down to the one output the probe reads, compiled with that output's loss.
 
     Chosen by the probe's ``output=`` (index or name), else the only output that carries a loss.
     """
+    keras = import_keras()
     names = output_names(model)
     losses = losses_per_output(model, names)
     listing = ", ".join(f"{k}: {name}" for k, name in enumerate(names))
@@ -163,13 +169,14 @@ def one_output(keras: Any, model: Any, spec: ProbeSpec, label: str) -> Any:
         index = with_loss[0]
     sub = keras.Model(model.inputs, model.outputs[index], name=f"{model.name}_{names[index]}")
     if losses is not None and losses[index] is not None:
-        compile_like(keras, model, sub, losses[index])
+        compile_like(model, sub, losses[index])
     return sub
 
 
-def fresh_model(keras: Any, source: Any, label: str) -> Any:
+def fresh_model(source: Any, label: str) -> Any:
+    keras = import_keras()
     if isinstance(source, keras.Model):
-        return clone(keras, source, label)
+        return clone(source, label)
     if isinstance(source, keras.layers.Layer) or not callable(source):
         raise ModelError(
             f"rnncheck() got {type(source).__module__}.{type(source).__qualname__}; it takes a keras.Model "
@@ -200,7 +207,8 @@ def fresh_model(keras: Any, source: Any, label: str) -> Any:
     return model
 
 
-def clone(keras: Any, model: Any, label: str) -> Any:
+def clone(model: Any, label: str) -> Any:
+    keras = import_keras()
     try:
         copy = keras.models.clone_model(model)
     except Exception as exc:
@@ -210,11 +218,19 @@ def clone(keras: Any, model: Any, label: str) -> Any:
             f"Subclassed models usually cannot be cloned; pass a zero-argument factory instead, "
             f"e.g. rnncheck(lambda: {type(model).__qualname__}(...))"
         ) from None
-    compile_like(keras, model, copy)
+    compile_like(model, copy)
     return copy
 
 
-def compile_like(keras: Any, model: Any, copy: Any, loss: Any = None) -> None:
+def rebuilt(source: Any, label: str, edit: Callable[[Any], Any]) -> Any:
+    """A fresh model rebuilt from its configuration as ``edit`` changes it, compiled as the original."""
+    model = fresh_model(source, label)
+    copy = type(model).from_config(edit(model.get_config()))
+    compile_like(model, copy)
+    return copy
+
+
+def compile_like(model: Any, copy: Any, loss: Any = None) -> None:
     """Compile ``copy`` as ``model`` was (a fresh optimizer of the same kind and settings, and
     ``loss`` or the model's own), if it was compiled."""
     loss = loss if loss is not None else getattr(model, "loss", None)
@@ -223,7 +239,7 @@ def compile_like(keras: Any, model: Any, copy: Any, loss: Any = None) -> None:
         copy.compile(optimizer=optimizer, loss=loss)
 
 
-def forward_geometry(keras: Any, model: Any, plan: ProbePlan, label: str) -> Geometry:
+def forward_geometry(model: Any, plan: ProbePlan, label: str) -> Geometry:
     """Shapes of a model that declares none, found by one forward pass."""
     batch = plan.batch_size or 2
     x = encode(plan.encoding, np.zeros((batch, plan.timesteps), dtype=int), plan.model_vocab)
@@ -241,15 +257,16 @@ def forward_geometry(keras: Any, model: Any, plan: ProbePlan, label: str) -> Geo
     return read_geometry(model, label, input_shape=(x.shape, str(x.dtype)), output_shape=tuple(y.shape))
 
 
-def compile_default(keras: Any, model: Any, geometry: Geometry, plan: ProbePlan, learning_rate: float) -> bool:
+def compile_default(model: Any, geometry: Geometry, plan: ProbePlan, learning_rate: float) -> bool:
     """Compile an uncompiled model with a loss that fits its output; return sparse-ness."""
+    keras = import_keras()
     act = geometry.output_activation
     sparse = False
-    if plan.form == "classes" and act == "softmax":
+    if plan.form == Form.CLASSES and act == "softmax":
         loss, sparse = "sparse_categorical_crossentropy", True
-    elif plan.form == "classes" and act in ("linear", None):
+    elif plan.form == Form.CLASSES and act in ("linear", None):
         loss, sparse = keras.losses.SparseCategoricalCrossentropy(from_logits=True), True
-    elif plan.form in ("bits", "scalar") and act == "sigmoid":
+    elif plan.form in (Form.BITS, Form.SCALAR) and act == "sigmoid":
         loss = "binary_crossentropy"
     else:
         loss = "mean_squared_error"
@@ -281,8 +298,9 @@ def current_learning_rate(model: Any) -> float | None:
     return optimizer_rate(getattr(model, "optimizer", None))
 
 
-def forward(keras: Any, model: Any, batch_size: int | None) -> reach.Forward:
+def forward(model: Any, batch_size: int | None) -> reach.Forward:
     """Inference-mode outputs as numpy, in chunks of a fixed batch size where the model has one."""
+    keras = import_keras()
 
     def call(x: np.ndarray) -> np.ndarray:
         if not batch_size:
@@ -295,20 +313,21 @@ def forward(keras: Any, model: Any, batch_size: int | None) -> reach.Forward:
     return call
 
 
-def measure_reach(keras: Any, model: Any, plan: ProbePlan, seed: int) -> reach.ReachMap | None:
+def measure_reach(model: Any, plan: ProbePlan, seed: int) -> reach.ReachMap | None:
     """Which input steps reach each output, on ``model``'s fresh weights and on a second
     initialisation (a clone, where the model can be cloned); None where it cannot be measured:
     a stateful model (its reach crosses batches, which one forward pass cannot show) or a
     model that rejects the probe's batch (training then reports that clearly)."""
+    keras = import_keras()
     if plan.stateful or plan.form is None or plan.many_to_many is None:
         return None
-    forwards = [forward(keras, model, plan.batch_size)]
+    forwards = [forward(model, plan.batch_size)]
     try:
         second = keras.models.clone_model(model)
     except Exception:  # subclassed models: one initialisation is still a measurement
         second = None
     if second is not None:
-        forwards.append(forward(keras, second, plan.batch_size))
+        forwards.append(forward(second, plan.batch_size))
     try:
         continuous = plan.encoding == "continuous"
         return reach.measure(
@@ -321,3 +340,61 @@ def measure_reach(keras: Any, model: Any, plan: ProbePlan, seed: int) -> reach.R
         )
     except Exception:
         return None
+
+
+# -- the training loop's calls ------------------------------------------------------------------
+def train_batch(model: Any, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> float:
+    """One optimizer step on a batch; the loss it reports (the first value of several)."""
+    loss = model.train_on_batch(x, y, sample_weight=weights)
+    return float(loss[0] if isinstance(loss, (list, tuple)) else loss)
+
+
+def predict_batch(model: Any, x: np.ndarray) -> np.ndarray:
+    """Inference outputs of one batch as numpy (one compiled predict function serves every call)."""
+    return np.asarray(model.predict_on_batch(x))
+
+
+def reset_states(layers: list[Any]) -> None:
+    """Zero the states of stateful recurrent layers."""
+    for layer in layers:
+        layer.reset_state()
+
+
+def layer_weights(layers: list[Any]) -> dict[str, np.ndarray]:
+    """Each layer's weights, flattened into one vector per layer name (numpy, any backend)."""
+    out = {}
+    for layer in layers:
+        values = [np.asarray(w).ravel() for w in layer.get_weights()]
+        if values:
+            out[layer.name] = np.concatenate(values)
+    return out
+
+
+def set_learning_rate(model: Any, rate: float) -> None:
+    """Set a compiled model's fixed learning rate."""
+    model.optimizer.learning_rate = rate
+
+
+def is_model(value: Any) -> bool:
+    return isinstance(value, import_keras().Model)
+
+
+def devices() -> list[str]:
+    """The devices the backend sees (``cpu:0``, ``gpu:0``); Keras is loaded by the time a probe asks."""
+    return device_names(import_keras())
+
+
+def saved_states(layers: list[Any]) -> list[tuple[Any, list[np.ndarray]]]:
+    """The current states of stateful layers, to put back with ``restore_states``."""
+    return [(layer, [np.asarray(v) for v in layer.states]) for layer in layers if getattr(layer, "states", None)]
+
+
+def restore_states(saved: list[tuple[Any, list[np.ndarray]]]) -> None:
+    for layer, values in saved:
+        for variable, value in zip(layer.states, values):
+            variable.assign(value)
+
+
+def callback_base() -> type:
+    """``keras.callbacks.Callback``, which the training callback (watch.py) derives from."""
+    return import_keras().callbacks.Callback
