@@ -4,6 +4,7 @@ runs, undertrained). Keras is imported here, when a probe runs, never at plugin 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from typing import Any
@@ -19,6 +20,7 @@ from .keras_model import clone, measure_reach, prepare
 from .memory import PeakMemory
 from .plan import ProbePlan
 from .profile import Search
+from .records import Attempt, Extrapolation, LagResult, RescueControl, SeedRun
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .stopping import StopPolicy, other_rates, progressing
@@ -147,17 +149,17 @@ def _run(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResul
         result.extrapolation = extrapolation_record(spec, verdict, outcome.longer)
 
 
-def extrapolation_record(spec: ProbeSpec, verdict: Any, longer: dict[str, Any]) -> dict[str, Any]:
+def extrapolation_record(spec: ProbeSpec, verdict: Any, longer: dict[str, Any]) -> Extrapolation:
     """extrapolate=m: what the report keeps of both windows."""
     at_trained = longer["at_trained"]
-    return {
-        "timesteps": longer["timesteps"], "trained_timesteps": longer["trained_timesteps"],
-        "judged_timesteps": longer["trained_timesteps"] if longer.get("error") else longer["timesteps"],
-        "passed": verdict.passed and not longer.get("error"), "accuracy": verdict.accuracy, "lower_bound": verdict.lower,
-        "accuracy_at_trained": at_trained.accuracy, "lower_bound_at_trained": at_trained.lower,
-        "passed_at_trained": at_trained.passed, "buckets": longer["buckets"],
-        "breaks_at": length.breaks_at(longer["buckets"], spec.min_accuracy), "error": longer.get("error"),
-    }
+    return Extrapolation(
+        timesteps=longer["timesteps"], trained_timesteps=longer["trained_timesteps"],
+        judged_timesteps=longer["trained_timesteps"] if longer.get("error") else longer["timesteps"],
+        passed=verdict.passed and not longer.get("error"), accuracy=verdict.accuracy, lower_bound=verdict.lower,
+        accuracy_at_trained=at_trained.accuracy, lower_bound_at_trained=at_trained.lower,
+        passed_at_trained=at_trained.passed, buckets=tuple(longer["buckets"]),
+        breaks_at=length.breaks_at(longer["buckets"], spec.min_accuracy), error=longer.get("error"),
+    )
 
 
 def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeResult, progress: Progress | None) -> None:
@@ -184,18 +186,11 @@ def _profile(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeR
         search.record(n, lags[n].passed, lags[n].total_sequences, lags[n].stopped)
     result.horizon, result.horizon_upper = search.horizon, search.upper
     result.profile = [
-        {
-            "lag": n,
-            "accuracy": r.accuracy,
-            "lower_bound": r.lower,
-            "upper_bound": r.upper,
-            "passed": r.passed,
-            "sequences": r.sequences,
-            "stopped": r.stopped,
-            "pathologies": [p.code for p in r.pathologies],
-            "budget": search.capped.get(n),
-            "curve": list(r.record.get("curve", [])),
-        }
+        LagResult(
+            lag=n, accuracy=r.accuracy, lower_bound=r.lower, upper_bound=r.upper, passed=r.passed,
+            sequences=r.sequences, stopped=r.stopped, pathologies=tuple(p.code for p in r.pathologies), budget=search.capped.get(n),
+            curve=tuple(r.curve),
+        )
         for n, r in sorted(lags.items())
     ]
     shown = lags.get(result.horizon) or lags.get(1)
@@ -233,19 +228,19 @@ def _seeded(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeRe
         if one.error:
             raise RnnCheckError(f"seed {at} ({index + 1} of {k}) of {spec.name} could not run: {one.error}")
         trained.append(one)
-    runs = [seeds.run_summary(i, seeds.seed_of(seed, i), one.to_dict()) for i, one in enumerate(trained)]
+    runs = [seeds.run_summary(i, seeds.seed_of(seed, i), one) for i, one in enumerate(trained)]
     shown = trained[seeds.weakest(runs)]
     for name in ("accuracy", "lower", "upper", "chance", "receptive_field", "horizon", "horizon_upper", "profile", "record"):
         setattr(result, name, getattr(shown, name))
-    result.attempts = [dict(a, seed=run["seed"]) for one, run in zip(trained, runs) for a in one.attempts]
+    result.attempts = [dataclasses.replace(a, seed=run.seed) for one, run in zip(trained, runs) for a in one.attempts]
     result.sequences = sum(one.sequences for one in trained)
     result.seed_runs, result.passes_needed = runs, seeds.required(k, spec.min_pass_rate)
-    passes = sum(run["passed"] for run in runs)
+    passes = sum(run.passed for run in runs)
     result.passed, result.stopped = passes >= result.passes_needed, "seeds"
     control = None
     rate = fragile.untried_rescue(runs)
     if 0 < passes < k and rate and run_profiles.active().controls and spec.kind != "memory":
-        control = rescue_control(source, single, label, [run for run in runs if not run["passed"]], rate)
+        control = rescue_control(source, single, label, [run for run in runs if not run.passed], rate)
     found = fragile.diagnose_fragile(runs, result.passed, control)
     if passes == 0:  # no seed learned it: why the weakest failed
         found += shown.pathologies
@@ -255,28 +250,28 @@ def _seeded(source: Any, spec: ProbeSpec, seed: int, label: str, result: ProbeRe
     result.pathologies = diagnosis.rank(found)
 
 
-def rescue_control(source: Any, spec: ProbeSpec, label: str, failed: list[dict[str, Any]], rate: float) -> dict[str, Any]:
+def rescue_control(source: Any, spec: ProbeSpec, label: str, failed: list[SeedRun], rate: float) -> RescueControl:
     """The failing seeds retrained at ``rate``, a learning rate with which other seeds passed."""
     keras = import_keras()
     passed, accuracy = [], []
     for run in failed:
-        outcome = run_control(keras, source, spec, run["seed"], label, Suspect("fragile", "rate", "", rate=rate))
+        outcome = run_control(keras, source, spec, run.seed, label, Suspect("fragile", "rate", "", rate=rate))
         passed.append(bool(outcome and outcome.passed))
         accuracy.append(None if outcome is None else outcome.accuracy)
-    return {"rate": rate, "passed": passed, "accuracy": accuracy}
+    return RescueControl(rate, tuple(passed), tuple(accuracy))
 
 
-def attempt_record(outcome: Outcome, rate: float | None) -> dict[str, Any]:
+def attempt_record(outcome: Outcome, rate: float | None) -> Attempt:
     verdict = outcome.verdict
-    return {
-        "learning_rate": None if rate is None else float(f"{rate:.6g}"),  # 0.02, not float32's 0.0199999995
-        "sequences": outcome.sequences,
-        "accuracy": round(verdict.accuracy, 4),
-        "lower_bound": round(verdict.lower, 4),
-        "passed": verdict.passed,
-        "stopped": outcome.stopped,
-        "z": round(verdict.z, 4),  # of the final look the verdict rests on
-    }
+    return Attempt(
+        learning_rate=None if rate is None else float(f"{rate:.6g}"),  # 0.02, not float32's 0.0199999995
+        sequences=outcome.sequences,
+        accuracy=round(verdict.accuracy, 4),
+        lower_bound=round(verdict.lower, 4),
+        passed=verdict.passed,
+        stopped=outcome.stopped,
+        z=round(verdict.z, 4),  # of the final look the verdict rests on
+    )
 
 
 def remedy(
