@@ -21,6 +21,7 @@ from typing import Any
 from . import report, storage
 from .compare import compare_runs, parse_rules
 from .errors import RnnCheckError
+from .result import ProbeResult
 from .run_info import differences
 
 USAGE_ERROR = 4
@@ -35,7 +36,8 @@ def load_run(which: str, folder: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def merge(documents: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
-    """One document from shard documents: every result once, in the unsharded run's order."""
+    """One document from shard documents: every result once, in the unsharded run's order. The
+    results pass from document to document as they are (dicts), never read."""
     first_path, first = documents[0]
     results: dict[tuple[str, str], dict[str, Any]] = {}
     for path, doc in documents:
@@ -95,8 +97,8 @@ def list_runs(folder: Path) -> int:
         return 0
     for path in runs:
         doc = storage.load(path)
-        results = doc["results"]
-        passed = sum(bool(r.get("passed")) for r in results)
+        results = [ProbeResult.from_dict(r) for r in doc["results"]]
+        passed = sum(r.passed for r in results)
         commit = (doc.get("commit_info") or {}).get("id")
         saved = doc.get("saved", {})
         print(f"{path.stem}  saved {saved.get('at', '?')}  seed {doc.get('seed')}  {passed}/{len(results)} passed"

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import RnnCheckError
 from .report import unsettled
+from .result import ProbeResult, ResultLike, as_result
 from .run_info import differences
 
 #: Largest ratio of sequences-to-pass between seeds 0-3 seen on healthy models
@@ -79,8 +81,8 @@ class Change:
 
     nodeid: str
     probe: str
-    old: dict[str, Any] | None
-    new: dict[str, Any] | None
+    old: ProbeResult | None
+    new: ProbeResult | None
     lines: list[str] = dataclasses.field(default_factory=list)
     regressions: list[str] = dataclasses.field(default_factory=list)
 
@@ -89,14 +91,15 @@ class Change:
         return f"{self.nodeid} {self.probe}"
 
 
-def _key(result: dict[str, Any]) -> tuple[str, str]:
-    return (result.get("nodeid") or result.get("model") or "", result.get("probe", ""))
+def _key(result: ProbeResult) -> tuple[str, str]:
+    return (result.nodeid or result.model or "", result.probe)
 
 
-def compare(old_results: list[dict[str, Any]], new_results: list[dict[str, Any]], rules: list[Rule]) -> list[Change]:
-    """Every probe of either run whose numbers or verdict changed, with its regressions."""
-    old = {_key(r): r for r in old_results}
-    new = {_key(r): r for r in new_results}
+def compare(old_results: Iterable[ResultLike], new_results: Iterable[ResultLike], rules: list[Rule]) -> list[Change]:
+    """Every probe of either run whose numbers or verdict changed, with its regressions (a run's
+    results as the document's dicts are read once)."""
+    old = {_key(r): r for r in map(as_result, old_results)}
+    new = {_key(r): r for r in map(as_result, new_results)}
     changes = []
     for key in sorted(set(old) | set(new)):
         change = Change(key[0], key[1], old.get(key), new.get(key))
@@ -115,7 +118,7 @@ def compare(old_results: list[dict[str, Any]], new_results: list[dict[str, Any]]
 
 
 def _verdict(change: Change) -> None:
-    was, now = change.old.get("verdict"), change.new.get("verdict")
+    was, now = change.old.verdict, change.new.verdict
     if was != now:
         change.lines.append(f"verdict {was} -> {now}")
         if was == "pass" and now != "inconclusive":  # a quick profile's unsettled verdict shows no regression
@@ -133,13 +136,13 @@ def _beyond(rule: Rule, old: float, new: float, worse_if_lower: bool) -> bool:
 
 
 def _accuracy(change: Change, rules: list[Rule]) -> None:
-    old, new = change.old.get("accuracy"), change.new.get("accuracy")
+    old, new = change.old.accuracy, change.new.accuracy
     if old is None or new is None or old == new:
         return
     line = f"accuracy {old:.3f} -> {new:.3f} ({new - old:+.3f})"
     hit = [r.text for r in rules if _beyond(r, old, new, worse_if_lower=True)]
     if hit:
-        upper, lower = change.new.get("upper_bound"), change.old.get("lower_bound")
+        upper, lower = change.new.upper, change.old.lower
         if upper is not None and lower is not None and upper >= lower:
             line += f"  within noise: new upper bound {upper:.3f} >= old lower bound {lower:.3f}"
         else:
@@ -149,12 +152,12 @@ def _accuracy(change: Change, rules: list[Rule]) -> None:
 
 
 def _sequences(change: Change, rules: list[Rule]) -> None:
-    old, new = change.old.get("sequences") or 0, change.new.get("sequences") or 0
+    old, new = change.old.sequences or 0, change.new.sequences or 0
     if old == new or not old:
         return
     line = f"sequences {old:,} -> {new:,} ({new / old:.2f}x)"
-    stops = (change.old.get("stopped"), change.new.get("stopped"))
-    same_horizon = change.old.get("horizon") == change.new.get("horizon")
+    stops = (change.old.stopped, change.new.stopped)
+    same_horizon = change.old.horizon == change.new.horizon
     both_passed = stops == ("passed", "passed") or (stops == ("profile", "profile") and same_horizon)
     hit = [r.text for r in rules if _beyond(r, old, new, worse_if_lower=False)]
     if hit and not both_passed:
@@ -168,17 +171,17 @@ def _sequences(change: Change, rules: list[Rule]) -> None:
 
 
 def _horizon(change: Change, rules: list[Rule]) -> None:
-    old, new = change.old.get("horizon"), change.new.get("horizon")
+    old, new = change.old.horizon, change.new.horizon
     if old is None or new is None or old == new:
         return
     line = f"horizon {old} -> {new} ({new - old:+d})"
     hit = [r.text for r in rules if _beyond(r, old, new, worse_if_lower=True)]
     if hit:
-        ends = [p for p in change.new.get("profile") or [] if p.get("lag", 0) > new and not p.get("passed")]
-        end = min(ends, key=lambda p: p["lag"]) if ends else None
-        upper = change.new.get("horizon_upper")
-        if end is not None and end.get("budget") and end.get("stopped") == "budget":
-            line += f"  undecided: lag({end['lag']}) stopped at the profile's shared budget (horizon at least {new})"
+        ends = [p for p in change.new.profile if p.lag > new and not p.passed]
+        end = min(ends, key=lambda p: p.lag) if ends else None
+        upper = change.new.horizon_upper
+        if end is not None and end.budget and end.stopped == "budget":
+            line += f"  undecided: lag({end.lag}) stopped at the profile's shared budget (horizon at least {new})"
         elif unsettled(change.new) and not _beyond_any(rules, old, upper):
             line += f"  undecided: the profile's budget ran out with lags up to {upper} untrained (horizon {new} to {upper})"
         else:
@@ -204,12 +207,13 @@ def summary_lines(changes: list[Change], source: str, saved: dict[str, Any], see
     return lines
 
 
-def _numbers(result: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What a comparison shows of one side: the verdict and the compared numbers."""
+def _numbers(result: ProbeResult | None) -> dict[str, Any] | None:
+    """What a comparison shows of one side (in the document): the verdict and the compared numbers."""
     if result is None:
         return None
     keys = ("verdict", "accuracy", "lower_bound", "upper_bound", "sequences", "horizon", "horizon_upper", "curve", "profile")
-    return {key: result.get(key) for key in keys}
+    plain = result.to_dict()
+    return {key: plain[key] for key in keys}
 
 
 def to_document(
@@ -249,13 +253,14 @@ def to_document(
 
 
 def compare_runs(
-    saved: dict[str, Any], results: list[dict[str, Any]], source: str, seed: Any, rules: list[Rule],
+    saved: dict[str, Any], results: Iterable[ResultLike], source: str, seed: Any, rules: list[Rule],
     machine_info: dict[str, Any] | None,
 ) -> tuple[list[str], dict[str, Any]]:
     """A saved run (or report) against these results: the lines the terminal shows, and the
     comparison the JSON and HTML reports hold. ``machine_info`` is this run's."""
-    changes = compare(saved["results"], results, rules)
-    common = {_key(r) for r in saved["results"]} & {_key(r) for r in results}
+    before, after = [as_result(r) for r in saved["results"]], [as_result(r) for r in results]
+    changes = compare(before, after, rules)
+    common = {_key(r) for r in before} & {_key(r) for r in after}
     unchanged = len(common) - sum(1 for c in changes if c.old is not None and c.new is not None)
     seeds = (saved.get("seed"), seed)
     lines = summary_lines(changes, source, saved.get("saved", {}), seeds, unchanged)

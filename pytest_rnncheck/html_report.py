@@ -11,11 +11,14 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from . import report
 from .errors import RnnCheckError
+from .records import Attempt, Extrapolation, LagResult
+from .result import ProbeResult, ResultLike, as_result
 
 #: Fewer looks than this are drawn as points with a note, not as a curve.
 MIN_CURVE_LOOKS = 3
@@ -58,8 +61,8 @@ def write_html(path: str | Path, document: dict[str, Any]) -> None:
 
 def page(document: dict[str, Any]) -> str:
     check_matplotlib()
-    results = failures_first(document["results"])
-    passed = sum(r["verdict"] == "pass" for r in results)
+    results = failures_first(document["results"])  # read once from the document's dicts
+    passed = sum(r.verdict == "pass" for r in results)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -81,21 +84,21 @@ def page(document: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def failures_first(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def failures_first(results: Iterable[ResultLike]) -> list[ProbeResult]:
     """Errors, then failures, then passes with findings, then clean passes; the JSON's order within."""
-    def rank(r: dict[str, Any]) -> int:
-        if r.get("error"):
+    def rank(r: ProbeResult) -> int:
+        if r.error:
             return 0
-        if not r["passed"]:
-            return 1 if r.get("verdict") != "inconclusive" else 2
-        return 3 if r["pathologies"] else 4
+        if not r.passed:
+            return 1 if r.verdict != "inconclusive" else 2
+        return 3 if r.pathologies else 4
 
-    return sorted(results, key=rank)
+    return sorted(map(as_result, results), key=rank)
 
 
-def verdict_span(r: dict[str, Any]) -> str:
+def verdict_span(r: ProbeResult) -> str:
     """The terminal's verdict words (``pass (warn)``, ``FAIL``, ``inconclusive``), coloured."""
-    css = "warn" if r["passed"] and r["pathologies"] else r["verdict"]
+    css = "warn" if r.passed and r.pathologies else r.verdict
     return f'<span class="{_e(css)}">{_e(report.verdict_label(r))}</span>'
 
 
@@ -166,22 +169,22 @@ def compare_figure(probe: dict[str, Any]) -> bytes:
     return _png(figure)
 
 
-def summary_table(results: list[dict[str, Any]], regressed: frozenset[tuple[str, str]] = frozenset()) -> str:
+def summary_table(results: Iterable[ResultLike], regressed: frozenset[tuple[str, str]] = frozenset()) -> str:
     """One row per probe; a probe that regressed against the compared run says so beside its verdict."""
     head = ["test", "probe", "verdict", "accuracy", "lower bound", "threshold", "chance", "sequences", "horizon", "findings"]
     rows = []
-    for index, r in enumerate(results):
-        horizon = "" if r.get("horizon") is None else f"{report.horizon_text(r)}/{_dash(r.get('receptive_field'))}"
+    for index, r in enumerate(map(as_result, results)):
+        horizon = "" if r.horizon is None else f"{report.horizon_text(r)}/{_dash(r.receptive_field)}"
         cells = [
-            f'<a href="#probe-{index}">{_e(r["nodeid"] or r["model"])}</a>',
-            _e(r["probe"]),
+            f'<a href="#probe-{index}">{_e(r.nodeid or r.model)}</a>',
+            _e(r.probe),
             verdict_span(r) + _e(report.passes_mark(r))
-            + (' <span class="fail">regressed</span>' if (r["nodeid"], r["probe"]) in regressed else ""),
-            report._num(r.get("accuracy")),
-            report._num(r.get("lower_bound")),
-            report._num(r.get("threshold")),
-            report._num(r.get("chance")),
-            f"{r.get('total_sequences') or r.get('sequences') or 0:,}",
+            + (' <span class="fail">regressed</span>' if (r.nodeid, r.probe) in regressed else ""),
+            report._num(r.accuracy),
+            report._num(r.lower),
+            report._num(r.threshold),
+            report._num(r.chance),
+            f"{r.total_sequences or r.sequences or 0:,}",
             horizon,
             _e(report.finding_codes(r)),
         ]
@@ -191,42 +194,43 @@ def summary_table(results: list[dict[str, Any]], regressed: frozenset[tuple[str,
             + "".join(rows) + "</tbody></table></div>")
 
 
-def probe_section(index: int, r: dict[str, Any]) -> str:
+def probe_section(index: int, result: ResultLike) -> str:
+    r = as_result(result)
     parts = [
-        f'<section id="probe-{index}"><h2>{_e(r["nodeid"] or r["model"])} &middot; {_e(r["probe"])} '
+        f'<section id="probe-{index}"><h2>{_e(r.nodeid or r.model)} &middot; {_e(r.probe)} '
         f'&middot; {verdict_span(r)}</h2>',
-        f'<p class="meta">model {_e(r["model"])}, seed {_e(r["seed"])}, stopped: {_e(r.get("stopped") or "-")}, '
-        f'{r.get("seconds", 0):.1f} s</p>',
+        f'<p class="meta">model {_e(r.model)}, seed {_e(r.seed)}, stopped: {_e(r.stopped or "-")}, '
+        f'{r.seconds:.1f} s</p>',
     ]
-    if r.get("error"):
-        parts.append(f"<pre>{_e(r['error'])}</pre>")
+    if r.error:
+        parts.append(f"<pre>{_e(r.error)}</pre>")
     plots = []
-    if r.get("curve"):
-        plots.append(_img(curve_figure(r), f"learning curve of {r['probe']}"))
-    if r.get("profile"):
-        plots.append(_img(profile_figure(r), f"memory profile of {r['probe']}"))
-        if any(entry.get("curve") for entry in r["profile"]):
-            plots.append(_img(lag_curves_figure(r), f"learning curve of each lag of {r['probe']}"))
+    if r.curve:
+        plots.append(_img(curve_figure(r), f"learning curve of {r.probe}"))
+    if r.profile:
+        plots.append(_img(profile_figure(r), f"memory profile of {r.probe}"))
+        if any(entry.curve for entry in r.profile):
+            plots.append(_img(lag_curves_figure(r), f"learning curve of each lag of {r.probe}"))
     if plots:
         parts.append('<div class="plots">' + "".join(plots) + "</div>")
-    if r.get("profile"):
-        parts.append(_profile_table(r["profile"]))
-    if r.get("extrapolation"):
-        parts.append(_extrapolation_table(r["extrapolation"]))
-    if r.get("seeds"):
+    if r.profile:
+        parts.append(_profile_table(r.profile))
+    if r.extrapolation:
+        parts.append(_extrapolation_table(r.extrapolation))
+    if r.seed_runs:
         parts.append(_seeds_table(r))
-    elif len(r.get("attempts") or []) > 1:
-        parts.append(_attempts_table(r["attempts"]))
-    for p in r["pathologies"]:
+    elif len(r.attempts) > 1:
+        parts.append(_attempts_table(r.attempts))
+    for p in r.pathologies:
         parts.append(
-            f'<div class="finding {_e(p["severity"])}"><p><strong>{_e(p["code"])}</strong> ({_e(p["severity"])}): '
-            f'{_e(p["message"])}</p><p>fix: {_e(p["fix"])}</p></div>'
+            f'<div class="finding {_e(p.severity)}"><p><strong>{_e(p.code)}</strong> ({_e(p.severity)}): '
+            f'{_e(p.message)}</p><p>fix: {_e(p.fix)}</p></div>'
         )
-    explained = without_findings(report.explain(r)) if not r["passed"] or r["pathologies"] else []
+    explained = without_findings(report.explain(r)) if not r.passed or r.pathologies else []
     if explained:
         parts.append("<pre>" + _e("\n".join(explained)) + "</pre>")
-    elif r.get("notes"):
-        parts.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in r["notes"]) + "</ul>")
+    elif r.notes:
+        parts.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in r.notes) + "</ul>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -245,33 +249,35 @@ def without_findings(lines: list[str]) -> list[str]:
     return kept
 
 
-def decisive_attempt(r: dict[str, Any]) -> str:
+def decisive_attempt(result: ResultLike) -> str:
     """Which training run the plotted curve is: the attempt whose result the verdict rests on."""
-    if r.get("seeds"):  # seeds=k: the curve is the weakest training's (seeds.weakest)
-        seed = next((run["seed"] for run in r["seeds"] if report._num(run["accuracy"]) == report._num(r.get("accuracy"))), None)
-        return "" if seed is None else f" (seed {seed}, the weakest of {len(r['seeds'])})"
-    attempts = r.get("attempts") or []
+    r = as_result(result)
+    if r.seed_runs:  # seeds=k: the curve is the weakest training's (seeds.weakest)
+        seed = next((run.seed for run in r.seed_runs if report._num(run.accuracy) == report._num(r.accuracy)), None)
+        return "" if seed is None else f" (seed {seed}, the weakest of {len(r.seed_runs)})"
+    attempts = r.attempts
     if len(attempts) <= 1:
         return ""
     for number, a in enumerate(attempts, start=1):
-        if a.get("sequences") == r.get("sequences") and report._num(a.get("accuracy")) == report._num(r.get("accuracy")):
-            rate = f", learning rate {a['learning_rate']:g}" if a.get("learning_rate") is not None else ""
+        if a.sequences == r.sequences and report._num(a.accuracy) == report._num(r.accuracy):
+            rate = f", learning rate {a.learning_rate:g}" if a.learning_rate is not None else ""
             return f" (attempt {number} of {len(attempts)}{rate})"
     return ""
 
 
-def curve_figure(r: dict[str, Any]) -> bytes:
+def curve_figure(result: ResultLike) -> bytes:
     """Monitor accuracy (left axis) and mean training loss (right) against sequences."""
+    r = as_result(result)
     figure, axes = _figure()
-    curve = r["curve"]
+    curve = r.curve
     seen = [point["sequences"] for point in curve]
     few = len(curve) < MIN_CURVE_LOOKS  # a pass at the first looks: points, not a curve
     axes.plot(seen, [point["accuracy"] for point in curve], color="#0969da", marker="o" if few else ".",
               linestyle="none" if few else "-", label="monitor accuracy")
-    if r.get("threshold") is not None:
-        axes.axhline(r["threshold"], color="#1a7f37", linestyle="--", label=f"threshold {r['threshold']:g}")
-    if r.get("chance") is not None:
-        axes.axhline(r["chance"], color="#57606a", linestyle=":", label=f"chance {r['chance']:.3g}")
+    if r.threshold is not None:
+        axes.axhline(r.threshold, color="#1a7f37", linestyle="--", label=f"threshold {r.threshold:g}")
+    if r.chance is not None:
+        axes.axhline(r.chance, color="#57606a", linestyle=":", label=f"chance {r.chance:.3g}")
     axes.set_ylim(-0.02, 1.02)
     axes.set_xlabel("training sequences")
     axes.set_ylabel("accuracy")
@@ -286,29 +292,30 @@ def curve_figure(r: dict[str, Any]) -> bytes:
         lines, labels = lines + more, labels + more_labels
     axes.legend(lines, labels, loc="upper left", bbox_to_anchor=(1.12 if losses else 1.01, 1.0), fontsize=8, frameon=False)
     note = f", only {len(curve)} look(s)" if few else ""
-    axes.set_title(f"{r['probe']}: learning curve{decisive_attempt(r)}{note}", fontsize=10)
+    axes.set_title(f"{r.probe}: learning curve{decisive_attempt(r)}{note}", fontsize=10)
     return _png(figure)
 
 
-def profile_figure(r: dict[str, Any]) -> bytes:
+def profile_figure(result: ResultLike) -> bytes:
     """Accuracy per lag tried with its [lower, upper] band, the threshold and the receptive field."""
+    r = as_result(result)
     figure, axes = _figure()
-    profile = sorted(r["profile"], key=lambda entry: entry["lag"])
-    lags = [entry["lag"] for entry in profile]
-    accuracy = [entry["accuracy"] if entry["accuracy"] is not None else float("nan") for entry in profile]
-    lower = [entry["lower_bound"] if entry["lower_bound"] is not None else float("nan") for entry in profile]
-    upper = [entry.get("upper_bound") if entry.get("upper_bound") is not None else a for entry, a in zip(profile, accuracy)]
+    profile = sorted(r.profile, key=lambda entry: entry.lag)
+    lags = [entry.lag for entry in profile]
+    accuracy = [entry.accuracy if entry.accuracy is not None else float("nan") for entry in profile]
+    lower = [entry.lower_bound if entry.lower_bound is not None else float("nan") for entry in profile]
+    upper = [entry.upper_bound if entry.upper_bound is not None else a for entry, a in zip(profile, accuracy)]
     axes.fill_between(lags, lower, upper, color="#0969da", alpha=0.2, label="99% band")
     axes.plot(lags, accuracy, color="#0969da", marker="o", label="accuracy")
     for lag, acc, entry in zip(lags, accuracy, profile):
-        axes.annotate("pass" if entry["passed"] else "fail", (lag, acc), textcoords="offset points", xytext=(0, 6),
-                      ha="center", fontsize=7, color="#1a7f37" if entry["passed"] else "#cf222e")
-    if r.get("threshold") is not None:
-        axes.axhline(r["threshold"], color="#1a7f37", linestyle="--", label=f"threshold {r['threshold']:g}")
+        axes.annotate("pass" if entry.passed else "fail", (lag, acc), textcoords="offset points", xytext=(0, 6),
+                      ha="center", fontsize=7, color="#1a7f37" if entry.passed else "#cf222e")
+    if r.threshold is not None:
+        axes.axhline(r.threshold, color="#1a7f37", linestyle="--", label=f"threshold {r.threshold:g}")
     right = max(lags)
-    if r.get("receptive_field"):
-        axes.axvline(r["receptive_field"] - 1, color="#8250df", linestyle=":", label="farthest lag in reach")
-        right = max(right, r["receptive_field"] - 1)
+    if r.receptive_field:
+        axes.axvline(r.receptive_field - 1, color="#8250df", linestyle=":", label="farthest lag in reach")
+        right = max(right, r.receptive_field - 1)
     from matplotlib.ticker import MaxNLocator
 
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -321,16 +328,17 @@ def profile_figure(r: dict[str, Any]) -> bytes:
     return _png(figure)
 
 
-def lag_curves_figure(r: dict[str, Any]) -> bytes:
+def lag_curves_figure(result: ResultLike) -> bytes:
     """memory(): the monitor accuracy of every lag's training run against sequences."""
+    r = as_result(result)
     figure, axes = _figure()
-    for entry in sorted(r["profile"], key=lambda e: e["lag"]):
-        curve = entry.get("curve") or []
+    for entry in sorted(r.profile, key=lambda e: e.lag):
+        curve = entry.curve
         if curve:
             axes.plot([p["sequences"] for p in curve], [p["accuracy"] for p in curve], marker=".",
-                      label=f"lag {entry['lag']} ({'pass' if entry['passed'] else 'fail'})")
-    if r.get("threshold") is not None:
-        axes.axhline(r["threshold"], color="#1a7f37", linestyle="--", label=f"threshold {r['threshold']:g}")
+                      label=f"lag {entry.lag} ({'pass' if entry.passed else 'fail'})")
+    if r.threshold is not None:
+        axes.axhline(r.threshold, color="#1a7f37", linestyle="--", label=f"threshold {r.threshold:g}")
     axes.set_ylim(-0.02, 1.02)
     axes.set_xlabel("training sequences")
     axes.set_ylabel("monitor accuracy")
@@ -356,48 +364,48 @@ def _img(png: bytes, alt: str) -> str:
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
 
 
-def _profile_table(profile: list[dict[str, Any]]) -> str:
+def _profile_table(profile: list[LagResult]) -> str:
     rows = "".join(
-        f"<tr><td class=\"num\">{p['lag']}</td><td class=\"num\">{report._num(p['accuracy'])}</td>"
-        f"<td class=\"num\">{report._num(p['lower_bound'])}</td><td>{'pass' if p['passed'] else 'fail'}</td>"
-        f"<td class=\"num\">{p.get('sequences', 0):,}</td><td>{_e(p.get('stopped', ''))}</td></tr>"
-        for p in sorted(profile, key=lambda entry: entry["lag"])
+        f"<tr><td class=\"num\">{p.lag}</td><td class=\"num\">{report._num(p.accuracy)}</td>"
+        f"<td class=\"num\">{report._num(p.lower_bound)}</td><td>{'pass' if p.passed else 'fail'}</td>"
+        f"<td class=\"num\">{p.sequences:,}</td><td>{_e(p.stopped)}</td></tr>"
+        for p in sorted(profile, key=lambda entry: entry.lag)
     )
     return ("<table><thead><tr><th>lag</th><th>accuracy</th><th>lower bound</th><th>verdict</th><th>sequences</th>"
             f"<th>stopped</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
-def _extrapolation_table(e: dict[str, Any]) -> str:
+def _extrapolation_table(e: Extrapolation) -> str:
     """extrapolate=m: accuracy on the window trained on, on the one judged, and by position."""
-    rows = [("trained on", e["trained_timesteps"], e["accuracy_at_trained"])]
-    rows += [(f"steps {b['steps'][0]}-{b['steps'][1]}", "", b["accuracy"]) for b in e.get("buckets") or []]
+    rows = [("trained on", e.trained_timesteps, e.accuracy_at_trained)]
+    rows += [(f"steps {b['steps'][0]}-{b['steps'][1]}", "", b["accuracy"]) for b in e.buckets]
     body = "".join(f'<tr><td>{_e(a)}</td><td class="num">{_e(b)}</td><td class="num">{report._num(c)}</td></tr>' for a, b, c in rows)
-    note = f'<p class="warning">{_e(e["error"])}</p>' if e.get("error") else ""
-    return (f'<p>extrapolate: judged on {_e(e["judged_timesteps"])} steps</p>{note}<table><thead><tr><th>window</th>'
+    note = f'<p class="warning">{_e(e.error)}</p>' if e.error else ""
+    return (f'<p>extrapolate: judged on {_e(e.judged_timesteps)} steps</p>{note}<table><thead><tr><th>window</th>'
             f"<th>steps</th><th>accuracy</th></tr></thead><tbody>{body}</tbody></table>")
 
 
-def _seeds_table(r: dict[str, Any]) -> str:
+def _seeds_table(r: ProbeResult) -> str:
     """seeds=k: each training's verdict and numbers, under the pass count and its interval."""
-    low, high = r["pass_probability"]
+    low, high = r.pass_probability
     head = "<tr><th>seed</th><th>verdict</th><th>accuracy</th><th>lower bound</th><th>sequences</th><th>stopped</th><th>attempts</th><th>learning rate</th></tr>"
     rows = "".join(
-        f'<tr><td class="num">{_e(run["seed"])}</td><td><span class="{_e(run["verdict"])}">{_e(run["verdict"])}</span></td>'
-        f'<td class="num">{report._num(run["accuracy"])}</td><td class="num">{report._num(run["lower_bound"])}</td>'
-        f'<td class="num">{run["sequences"]:,}</td><td>{_e(run["stopped"])}</td><td class="num">{run["attempts"]}</td>'
-        f'<td class="num">{_dash(run.get("learning_rate"))}</td></tr>'
-        for run in r["seeds"]
+        f'<tr><td class="num">{_e(run.seed)}</td><td><span class="{_e(run.verdict)}">{_e(run.verdict)}</span></td>'
+        f'<td class="num">{report._num(run.accuracy)}</td><td class="num">{report._num(run.lower_bound)}</td>'
+        f'<td class="num">{run.sequences:,}</td><td>{_e(run.stopped)}</td><td class="num">{run.attempts}</td>'
+        f'<td class="num">{_dash(run.learning_rate)}</td></tr>'
+        for run in r.seed_runs
     )
-    return (f'<p>passed {r["passes"]} of {len(r["seeds"])} seeds ({r["passes_needed"]} needed); pass probability '
+    return (f'<p>passed {r.passes} of {len(r.seed_runs)} seeds ({r.passes_needed} needed); pass probability '
             f'{low:.2f}-{high:.2f} (95% Clopper-Pearson); the curve is the weakest seed\'s</p>'
             f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>")
 
 
-def _attempts_table(attempts: list[dict[str, Any]]) -> str:
+def _attempts_table(attempts: list[Attempt]) -> str:
     rows = "".join(
-        f"<tr><td>{_dash(a.get('learning_rate'))}</td><td class=\"num\">{a['sequences']:,}</td>"
-        f"<td class=\"num\">{report._num(a['accuracy'])}</td><td class=\"num\">{report._num(a['lower_bound'])}</td>"
-        f"<td>{_e(a['stopped'])}</td></tr>"
+        f"<tr><td>{_dash(a.learning_rate)}</td><td class=\"num\">{a.sequences:,}</td>"
+        f"<td class=\"num\">{report._num(a.accuracy)}</td><td class=\"num\">{report._num(a.lower_bound)}</td>"
+        f"<td>{_e(a.stopped)}</td></tr>"
         for a in attempts
     )
     return ("<table><thead><tr><th>learning rate</th><th>sequences</th><th>accuracy</th><th>lower bound</th>"

@@ -6,10 +6,12 @@ plots when matplotlib is there and without them (said so) when it is not.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import Any
 
 from .diagnosis.pathology import ERROR, Pathology
+from .result import ResultLike, as_result
 
 #: The report's look, scoped to one output cell.
 CELL_STYLE = """
@@ -142,21 +144,22 @@ def layers_table(layers: list[dict[str, Any]]) -> str:
             "<th>median update per epoch (relative)</th></tr></thead><tbody>" + rows + "</tbody></table>")
 
 
-def result_html(r: dict[str, Any]) -> str:
+def result_html(result: ResultLike) -> str:
     """One probe as the HTML report shows it: its summary row, its curves, attempts and findings."""
     from . import html_report
 
+    r = as_result(result)
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        plotted, note = dict(r, curve=[], profile=[]), (
+        plotted, note = dataclasses.replace(r, record={**r.record, "curve": []}, profile=[]), (
             f'<p class="meta">plots need matplotlib: {_e(html_report.INSTALL_HINT)}</p>'
         )
     else:
         plotted, note = r, ""
     body = html_report.summary_table([plotted]).replace('href="#probe-0"', "") + html_report.probe_section(0, plotted)
-    if not plotted.get("profile") and r.get("profile"):  # the table of lags still shows without plots
-        body += html_report._profile_table(r["profile"])
+    if not plotted.profile and r.profile:  # the table of lags still shows without plots
+        body += html_report._profile_table(r.profile)
     return cell(body + note)
 
 

@@ -5,6 +5,7 @@ runs, undertrained). A ``Trial`` (trial.py) performs each step; Keras is reached
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -19,6 +20,7 @@ from .keras_adapter import devices
 from .memory import PeakMemory
 from .plan import ProbePlan
 from .profile import Search
+from .records import Extrapolation, LagResult, RescueControl, SeedRun
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .stopping import Stopped, StopPolicy, other_rates, progressing
@@ -159,7 +161,7 @@ def _dynamic_stage(trial: Trial, static: list, reach: Any, outcome: Outcome, not
         plan,
         verdict.accuracy,
         verdict.chance,
-        sum(a["sequences"] for a in trial.attempts),
+        sum(a.sequences for a in trial.attempts),
         outcome.stopped,
         progressing(outcome.curve),
         len(trial.attempts),
@@ -169,17 +171,17 @@ def _dynamic_stage(trial: Trial, static: list, reach: Any, outcome: Outcome, not
     )
 
 
-def extrapolation_record(spec: ProbeSpec, verdict: Any, longer: dict[str, Any]) -> dict[str, Any]:
+def extrapolation_record(spec: ProbeSpec, verdict: Any, longer: dict[str, Any]) -> Extrapolation:
     """extrapolate=m: what the report keeps of both windows."""
     at_trained = longer["at_trained"]
-    return {
-        "timesteps": longer["timesteps"], "trained_timesteps": longer["trained_timesteps"],
-        "judged_timesteps": longer["trained_timesteps"] if longer.get("error") else longer["timesteps"],
-        "passed": verdict.passed and not longer.get("error"), "accuracy": verdict.accuracy, "lower_bound": verdict.lower,
-        "accuracy_at_trained": at_trained.accuracy, "lower_bound_at_trained": at_trained.lower,
-        "passed_at_trained": at_trained.passed, "buckets": longer["buckets"],
-        "breaks_at": length.breaks_at(longer["buckets"], spec.min_accuracy), "error": longer.get("error"),
-    }
+    return Extrapolation(
+        timesteps=longer["timesteps"], trained_timesteps=longer["trained_timesteps"],
+        judged_timesteps=longer["trained_timesteps"] if longer.get("error") else longer["timesteps"],
+        passed=verdict.passed and not longer.get("error"), accuracy=verdict.accuracy, lower_bound=verdict.lower,
+        accuracy_at_trained=at_trained.accuracy, lower_bound_at_trained=at_trained.lower,
+        passed_at_trained=at_trained.passed, buckets=tuple(longer["buckets"]),
+        breaks_at=length.breaks_at(longer["buckets"], spec.min_accuracy), error=longer.get("error"),
+    )
 
 
 def _profile(trial: Trial, draft: dict[str, Any]) -> None:
@@ -208,18 +210,11 @@ def _profile(trial: Trial, draft: dict[str, Any]) -> None:
     horizon = draft["horizon"] = search.horizon
     draft["horizon_upper"] = search.upper
     draft["profile"] = [
-        {
-            "lag": n,
-            "accuracy": r.accuracy,
-            "lower_bound": r.lower,
-            "upper_bound": r.upper,
-            "passed": r.passed,
-            "sequences": r.sequences,
-            "stopped": r.stopped,
-            "pathologies": [p.code for p in r.pathologies],
-            "budget": search.capped.get(n),
-            "curve": list(r.record.get("curve", [])),
-        }
+        LagResult(
+            lag=n, accuracy=r.accuracy, lower_bound=r.lower, upper_bound=r.upper, passed=r.passed,
+            sequences=r.sequences, stopped=r.stopped, pathologies=tuple(p.code for p in r.pathologies),
+            budget=search.capped.get(n), curve=tuple(r.curve),
+        )
         for n, r in sorted(lags.items())
     ]
     shown = lags.get(horizon) or lags.get(1)
@@ -258,21 +253,21 @@ def _seeded(trial: Trial, draft: dict[str, Any]) -> None:
         if one.error:
             raise RnnCheckError(f"seed {at} ({index + 1} of {k}) of {spec.name} could not run: {one.error}")
         trained.append(one)
-    runs = [seeds.run_summary(i, seeds.seed_of(seed, i), one.to_dict()) for i, one in enumerate(trained)]
+    runs = [seeds.run_summary(i, seeds.seed_of(seed, i), one) for i, one in enumerate(trained)]
     shown = trained[seeds.weakest(runs)]
     for name in ("accuracy", "lower", "upper", "chance", "receptive_field", "horizon", "horizon_upper", "profile", "record"):
         draft[name] = getattr(shown, name)
-    trial.attempts[:] = [dict(a, seed=run["seed"]) for one, run in zip(trained, runs) for a in one.attempts]
+    trial.attempts[:] = [dataclasses.replace(a, seed=run.seed) for one, run in zip(trained, runs) for a in one.attempts]
     draft["sequences"] = sum(one.sequences for one in trained)
     needed = draft["passes_needed"] = seeds.required(k, spec.min_pass_rate)
     draft["seed_runs"] = runs
-    passes = sum(run["passed"] for run in runs)
+    passes = sum(run.passed for run in runs)
     passed = draft["passed"] = passes >= needed
     draft["stopped"] = Stopped.SEEDS
     control = None
     rate = fragile.untried_rescue(runs)
     if 0 < passes < k and rate and run_profiles.active().controls and spec.kind != "memory":
-        control = rescue_control(source, single, label, [run for run in runs if not run["passed"]], rate)
+        control = rescue_control(source, single, label, [run for run in runs if not run.passed], rate)
     found = fragile.diagnose_fragile(runs, passed, control)
     if passes == 0:  # no seed learned it: why the weakest failed
         found += shown.pathologies
@@ -282,15 +277,15 @@ def _seeded(trial: Trial, draft: dict[str, Any]) -> None:
     draft["pathologies"] = diagnosis.rank(found)
 
 
-def rescue_control(source: Any, spec: ProbeSpec, label: str, failed: list[dict[str, Any]], rate: float) -> dict[str, Any]:
+def rescue_control(source: Any, spec: ProbeSpec, label: str, failed: list[SeedRun], rate: float) -> RescueControl:
     """The failing seeds retrained at ``rate``, a learning rate with which other seeds passed."""
     trial = Trial(source, spec, 0, label)
     passed, accuracy = [], []
     for run in failed:
-        outcome = trial.control(Suspect("fragile", "rate", "", rate=rate), seed=run["seed"])
+        outcome = trial.control(Suspect("fragile", "rate", "", rate=rate), seed=run.seed)
         passed.append(bool(outcome and outcome.passed))
         accuracy.append(None if outcome is None else outcome.accuracy)
-    return {"rate": rate, "passed": passed, "accuracy": accuracy}
+    return RescueControl(rate, tuple(passed), tuple(accuracy))
 
 
 def constant_findings(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, outcome: Outcome) -> list:

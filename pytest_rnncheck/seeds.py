@@ -16,9 +16,13 @@ with its Clopper–Pearson interval (95%): 5 passes of 5 show p >= 0.48; 20 of 2
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING
 
+from .records import SeedRun
 from .verdict import ALPHA
+
+if TYPE_CHECKING:
+    from .result import ProbeResult
 
 #: Seeds of the trainings after the first are spread by this prime.
 SEED_STRIDE = 104_729
@@ -68,41 +72,44 @@ def clopper_pearson(j: int, k: int, confidence: float = CONFIDENCE) -> tuple[flo
     return lower, upper
 
 
-def run_summary(index: int, seed: int, r: dict[str, Any]) -> dict[str, Any]:
-    """One training as the report shows it (from its result's dict)."""
-    attempts = r.get("attempts") or []
-    decisive = next((a for a in attempts if a.get("passed")), attempts[-1] if attempts else {})
-    return {
-        "index": index,
-        "seed": seed,
-        "passed": bool(r["passed"]),
-        "verdict": r["verdict"],
-        "accuracy": r.get("accuracy"),
-        "lower_bound": r.get("lower_bound"),
-        "sequences": r.get("total_sequences") or r.get("sequences") or 0,
-        "stopped": r.get("stopped"),
-        "attempts": len(attempts),
-        "learning_rate": decisive.get("learning_rate"),
-        "rates_tried": [a.get("learning_rate") for a in attempts],
-        "passing_attempt": next((n for n, a in enumerate(attempts) if a.get("passed")), None),
-        "horizon": r.get("horizon"),
-        "seconds": r.get("seconds", 0.0),
-        "findings": [p["code"] for p in r.get("pathologies") or []],
-        "error": r.get("error"),
-    }
+def run_summary(index: int, seed: int, result: ProbeResult) -> SeedRun:
+    """One training as the report shows it (its numbers rounded as the document holds them)."""
+    from .result import as_result  # result.py reads clopper_pearson from here
+
+    r = as_result(result)
+    attempts = r.attempts
+    decisive = next((a for a in attempts if a.passed), attempts[-1] if attempts else None)
+    return SeedRun(
+        index=index,
+        seed=seed,
+        passed=bool(r.passed),
+        verdict=r.verdict,
+        accuracy=r.accuracy,
+        lower_bound=r.lower,
+        sequences=r.total_sequences or r.sequences or 0,
+        stopped=r.stopped,
+        attempts=len(attempts),
+        learning_rate=None if decisive is None else decisive.learning_rate,
+        rates_tried=tuple(a.learning_rate for a in attempts),
+        passing_attempt=next((n for n, a in enumerate(attempts) if a.passed), None),
+        horizon=r.horizon,
+        seconds=r.seconds,
+        findings=tuple(p.code for p in r.pathologies),
+        error=r.error,
+    )
 
 
-def weakest(runs: list[dict[str, Any]]) -> int:
+def weakest(runs: list[SeedRun]) -> int:
     """The index of the training the probe's numbers show: the failing one with the lowest
     accuracy, else the passing one with the lowest lower bound."""
     def key(i: int) -> tuple:
         r = runs[i]
-        return (r["passed"], r["accuracy"] if r["accuracy"] is not None else -1.0, r["lower_bound"] or 0.0)
+        return (r.passed, r.accuracy if r.accuracy is not None else -1.0, r.lower_bound or 0.0)
 
     return min(range(len(runs)), key=key)
 
 
-def passes_text(runs: list[dict[str, Any]]) -> str:
-    j, k = sum(r["passed"] for r in runs), len(runs)
+def passes_text(runs: list[SeedRun]) -> str:
+    j, k = sum(r.passed for r in runs), len(runs)
     low, high = clopper_pearson(j, k)
     return f"passed {j}/{k} seeds (pass probability {low:.2f}-{high:.2f}, {CONFIDENCE:.0%} Clopper-Pearson)"

@@ -16,6 +16,7 @@ from .geometry import Geometry
 from .keras_adapter import clone, measure_reach, prepare
 from .plan import ProbePlan
 from .reach import ReachMap
+from .records import Attempt
 from .spec import ProbeSpec
 from .training import Outcome, Progress, train
 from .verdict import ALPHA_FIRST, ALPHA_REMEDY
@@ -30,7 +31,7 @@ class Trial:
         #: (outcome, learning rate) of every training run, the first then each remedy.
         self.runs: list[tuple[Outcome, float | None]] = []
         #: What the result keeps of each run (``attempt_record``).
-        self.attempts: list[dict[str, Any]] = []
+        self.attempts: list[Attempt] = []
 
     def prepare(self) -> tuple[Geometry, ProbePlan]:
         """A fresh, seeded model (a built one is read as it is), what it looks like, the probe fitted to it."""
@@ -81,14 +82,14 @@ class Trial:
         return check_suspects(self.source, self.spec, self.seed, self.label, suspects, outcome)
 
 
-def attempt_record(outcome: Outcome, rate: float | None) -> dict[str, Any]:
+def attempt_record(outcome: Outcome, rate: float | None) -> Attempt:
     verdict = outcome.verdict
-    return {
-        "learning_rate": None if rate is None else float(f"{rate:.6g}"),  # 0.02, not float32's 0.0199999995
-        "sequences": outcome.sequences,
-        "accuracy": round(verdict.accuracy, 4),
-        "lower_bound": round(verdict.lower, 4),
-        "passed": verdict.passed,
-        "stopped": outcome.stopped,
-        "z": round(verdict.z, 4),  # of the final look the verdict rests on
-    }
+    return Attempt(
+        learning_rate=None if rate is None else float(f"{rate:.6g}"),  # 0.02, not float32's 0.0199999995
+        sequences=outcome.sequences,
+        accuracy=round(verdict.accuracy, 4),
+        lower_bound=round(verdict.lower, 4),
+        passed=verdict.passed,
+        stopped=outcome.stopped,
+        z=round(verdict.z, 4),  # of the final look the verdict rests on
+    )

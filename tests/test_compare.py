@@ -184,7 +184,8 @@ def test_only_a_failing_lag_above_the_new_horizon_can_make_it_undecided():
 
 
 def test_probes_without_a_test_id_are_matched_by_model():
-    old, new = probe(nodeid="", model="rnncheck::m"), probe(nodeid="", model="rnncheck::m", verdict="fail")
+    old = probe(nodeid="", model="rnncheck::m")
+    new = probe(nodeid="", model="rnncheck::m", verdict="fail", passed=False)
     [change] = compare([old], [new], [])
     assert change.title == "rnncheck::m lag(2)"
     assert compare([probe(nodeid="", model="a")], [probe(nodeid="", model="b")], [])[0].title == "a lag(2)"
@@ -204,7 +205,8 @@ def test_every_verdict_on_a_change_reads_in_full_in_its_line():
     old = probe(accuracy=0.97, lower_bound=0.955, upper_bound=0.98)
     both = one(old, probe(accuracy=0.93, lower_bound=0.91, upper_bound=0.95), "accuracy:0.01,accuracy:1%")
     assert both.lines == ["accuracy 0.970 -> 0.930 (-0.040)  REGRESSION (accuracy:0.01, accuracy:1%)"]
-    failing = one(probe(sequences=20480), probe(sequences=61440, stopped="plateau", verdict="fail"), "sequences:2x")
+    failed = probe(sequences=61440, stopped="plateau", verdict="fail", passed=False)
+    failing = one(probe(sequences=20480), failed, "sequences:2x")
     assert failing.lines[1] == (
         "sequences 20,480 -> 61,440 (3.00x)  not compared: sequences to pass need a pass (or the same horizon) in both runs"
     )

@@ -2,6 +2,7 @@
 
 from pytest_rnncheck import report
 from pytest_rnncheck.diagnosis import ERROR, Pathology
+from pytest_rnncheck.records import Attempt, LagResult
 from pytest_rnncheck.result import ProbeResult
 
 
@@ -54,9 +55,12 @@ def test_a_probe_proven_impossible_says_it_was_not_trained_and_prints_no_accurac
 
 def test_remedies_are_reported_as_attempts_with_the_total_of_sequences():
     attempts = [
-        {"learning_rate": 0.01, "sequences": 64000, "accuracy": 0.41, "lower_bound": 0.38, "passed": False, "stopped": "budget", "z": 2.58},
-        {"learning_rate": 0.003, "sequences": 64000, "accuracy": 0.52, "lower_bound": 0.49, "passed": False, "stopped": "budget", "z": 2.81},
-        {"learning_rate": 0.03, "sequences": 20480, "accuracy": 0.97, "lower_bound": 0.95, "passed": True, "stopped": "passed", "z": 2.81},
+        Attempt(learning_rate=0.01, sequences=64000, accuracy=0.41, lower_bound=0.38,
+            passed=False, stopped="budget", z=2.58),
+        Attempt(learning_rate=0.003, sequences=64000, accuracy=0.52, lower_bound=0.49,
+            passed=False, stopped="budget", z=2.81),
+        Attempt(learning_rate=0.03, sequences=20480, accuracy=0.97, lower_bound=0.95,
+            passed=True, stopped="passed", z=2.81),
     ]
     r = result(passed=True, accuracy=0.97, lower=0.95, chance=0.01, sequences=20480, stopped="passed", attempts=attempts)
     doc = r.to_dict()
@@ -68,7 +72,8 @@ def test_remedies_are_reported_as_attempts_with_the_total_of_sequences():
 
 
 def test_one_attempt_is_one_line():
-    attempts = [{"learning_rate": 0.01, "sequences": 6144, "accuracy": 0.97, "lower_bound": 0.95, "passed": True, "stopped": "passed", "z": 2.58}]
+    attempts = [Attempt(learning_rate=0.01, sequences=6144, accuracy=0.97, lower_bound=0.95, passed=True,
+                        stopped="passed", z=2.58)]
     r = result(passed=True, accuracy=0.97, lower=0.95, chance=0.01, sequences=6144, stopped="passed", attempts=attempts)
     assert "  trained on 6,144 sequences in 0.0 s (passed); seed 7" in report.explain(r.to_dict())
 
@@ -184,8 +189,10 @@ def test_the_numbers_line_compares_the_bound_with_the_threshold():
 
 def test_attempts_at_the_model_s_own_rate_and_a_pass_found_at_the_budget():
     attempts = [
-        {"learning_rate": None, "sequences": 64000, "accuracy": 0.41, "lower_bound": 0.38, "passed": False, "stopped": "budget", "z": 2.58},
-        {"learning_rate": 0.003, "sequences": 64000, "accuracy": 0.93, "lower_bound": 0.91, "passed": True, "stopped": "budget", "z": 2.81},
+        Attempt(learning_rate=None, sequences=64000, accuracy=0.41, lower_bound=0.38,
+            passed=False, stopped="budget", z=2.58),
+        Attempt(learning_rate=0.003, sequences=64000, accuracy=0.93, lower_bound=0.91,
+            passed=True, stopped="budget", z=2.81),
     ]
     lines = report.training_lines(result(passed=True, accuracy=0.93, lower=0.91, seconds=3.21, attempts=attempts).to_dict())
     assert lines == [
@@ -197,9 +204,12 @@ def test_attempts_at_the_model_s_own_rate_and_a_pass_found_at_the_budget():
 
 def memory_result(**fields):
     profile = [
-        {"lag": 1, "passed": True, "accuracy": 0.991, "lower_bound": 0.972},
-        {"lag": 4, "passed": True, "accuracy": 0.95, "lower_bound": 0.931},
-        {"lag": 8, "passed": False, "accuracy": None, "lower_bound": None},
+        LagResult(lag=1,
+            passed=True, accuracy=0.991, lower_bound=0.972, upper_bound=None, sequences=16000, stopped="passed"),
+        LagResult(lag=4,
+            passed=True, accuracy=0.95, lower_bound=0.931, upper_bound=None, sequences=16000, stopped="passed"),
+        LagResult(lag=8,
+            passed=False, accuracy=None, lower_bound=None, upper_bound=None, sequences=16000, stopped="budget"),
     ]
     base = dict(probe="memory(max_lag=8, min_horizon=4)", passed=True, horizon=4, receptive_field=12, sequences=48000,
                 seconds=61.25, profile=profile, stopped="passed", chance=0.01)
@@ -326,3 +336,73 @@ def test_results_read_back_without_optional_keys_still_explain():
 def test_junit_chance_has_four_decimals():
     props = dict(report.junit_properties(result(accuracy=0.5, lower=0.4, chance=0.012345).to_dict()))
     assert props["rnncheck.lag(2).chance"] == "0.0123"
+
+
+def full_document_result():
+    """A result as the JSON document holds it, with every field filled: seeds, a profile, an extrapolation."""
+    curve = [{"sequences": 2048, "accuracy": 0.5, "loss": 1.2}, {"sequences": 4096, "accuracy": 0.97, "loss": 0.1}]
+    return {
+        "nodeid": "t.py::test_m", "model": "build", "probe": "lag(2, seeds=2, extrapolate=2)", "passed": False,
+        "verdict": "fail", "accuracy": 0.4512, "lower_bound": 0.4301, "upper_bound": 0.4733, "threshold": 0.9,
+        "chance": 0.0123, "sequences": 12288, "total_sequences": 12288,
+        "attempts": [
+            {"learning_rate": 0.02, "sequences": 4096, "accuracy": 0.97, "lower_bound": 0.95, "passed": True,
+             "stopped": "passed", "z": 2.5758, "seed": 7},
+            {"learning_rate": None, "sequences": 8192, "accuracy": 0.4512, "lower_bound": 0.4301, "passed": False,
+             "stopped": "plateau", "z": 2.8070, "seed": 104736},
+        ],
+        "seconds": 12.345, "peak_memory_mb": 812.5, "peak_memory_scope": "probe", "seed": 7, "run_profile": "thorough",
+        "device": "cpu:0", "stopped": "seeds", "receptive_field": 9, "horizon": 2, "horizon_upper": 4,
+        "profile": [{"lag": 2, "accuracy": 0.97, "lower_bound": 0.95, "upper_bound": 0.99, "passed": True,
+                     "sequences": 4096, "stopped": "passed", "pathologies": [], "budget": None, "curve": curve},
+                    {"lag": 4, "accuracy": 0.3, "lower_bound": 0.28, "upper_bound": 0.32, "passed": False,
+                     "sequences": 8192, "stopped": "budget", "pathologies": ["undertrained"], "budget": 9000, "curve": []}],
+        "curve": curve,
+        "layers": [{"name": "lstm", "kind": "LSTM", "trainable": True, "weights": 1234, "update_ratio": 0.01}],
+        "pathologies": [
+            {"code": "fragile", "severity": "error", "message": "passed 1/2 seeds", "fix": "a larger model"},
+        ],
+        "notes": ["seed 104736: a note"], "error": None, "reproduce": "pytest --rnncheck 't.py::test_m'",
+        "extrapolation": {"timesteps": 16, "trained_timesteps": 8, "judged_timesteps": 16, "passed": False,
+                          "accuracy": 0.4512, "lower_bound": 0.4301, "accuracy_at_trained": 0.97,
+                          "lower_bound_at_trained": 0.95, "passed_at_trained": True,
+                          "buckets": [{"steps": [1, 8], "accuracy": 0.97}, {"steps": [9, 16], "accuracy": 0.2}],
+                          "breaks_at": [9, 16], "error": None},
+        "seeds": [
+            {"index": 0, "seed": 7, "passed": True, "verdict": "pass", "accuracy": 0.97, "lower_bound": 0.95,
+             "sequences": 4096, "stopped": "passed", "attempts": 1, "learning_rate": 0.02, "rates_tried": [0.02],
+             "passing_attempt": 0, "horizon": None, "seconds": 4.1, "findings": [], "error": None},
+            {"index": 1, "seed": 104736, "passed": False, "verdict": "fail", "accuracy": 0.4512, "lower_bound": 0.4301,
+             "sequences": 8192, "stopped": "plateau", "attempts": 1, "learning_rate": None, "rates_tried": [None],
+             "passing_attempt": None, "horizon": None, "seconds": 8.2, "findings": ["undertrained"], "error": None},
+        ],
+        "passes": 1, "passes_needed": 2, "pass_probability": [0.0126, 0.9874],
+    }
+
+
+def test_a_result_reads_back_from_its_document_exactly():
+    import json
+
+    from pytest_rnncheck.records import Extrapolation, SeedRun
+
+    document = full_document_result()
+    r = ProbeResult.from_dict(document)
+    assert json.dumps(r.to_dict()) == json.dumps(document)  # the same keys, in the same order, the same values
+    assert isinstance(r.attempts[1], Attempt) and r.attempts[1].seed == 104736 and r.attempts[1].learning_rate is None
+    assert isinstance(r.profile[1], LagResult) and r.profile[1].pathologies == ("undertrained",)
+    assert r.profile[1].budget == 9000
+    assert isinstance(r.seed_runs[1], SeedRun) and r.passes == 1 and r.pass_probability == (0.0126, 0.9874)
+    assert isinstance(r.extrapolation, Extrapolation) and r.extrapolation.breaks_at == [9, 16]
+    assert r.pathologies[0] == Pathology("fragile", "error", "passed 1/2 seeds", "a larger model")
+    assert r.verdict == "fail" and r.total_sequences == 12288 and r.curve[1]["accuracy"] == 0.97
+    assert report.explain(r) == report.explain(document)  # a dict from the edge reads as its result
+    empty = ProbeResult("m", "lag(2)", 0, 0.9).to_dict()
+    assert ProbeResult.from_dict(empty).to_dict() == empty
+
+
+def test_the_reports_show_a_result_with_its_numbers_rounded_as_the_document_holds_them():
+    raw = result(passed=True, accuracy=0.99949999, lower=0.98765432, chance=0.01, sequences=4096, stopped="passed",
+                 seconds=1.04999)
+    assert report.explain(raw) == report.explain(raw.to_dict())
+    assert raw.message() == "\n".join(report.explain(raw.to_dict()))
+    assert report.table_lines([raw]) == report.table_lines([raw.to_dict()])

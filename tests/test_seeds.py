@@ -7,20 +7,21 @@ import pytest
 
 from pytest_rnncheck import report
 from pytest_rnncheck.diagnosis.fragile import diagnose_fragile, rescue_rates
+from pytest_rnncheck.records import Attempt, RescueControl, SeedRun
 from pytest_rnncheck.result import ProbeResult
 from pytest_rnncheck.seeds import clopper_pearson, false_pass_bound, required, run_summary, seed_of, weakest
 from pytest_rnncheck.spec import ProbeSpecError, make_spec, parse_expression
 
 
 def run(index, passed, accuracy, sequences, rates=(0.02,), passing_attempt=None, stopped=None):
-    return {
-        "index": index, "seed": 100 + index, "passed": passed, "verdict": "pass" if passed else "fail",
-        "accuracy": accuracy, "lower_bound": accuracy - 0.03, "sequences": sequences,
-        "stopped": stopped or ("passed" if passed else "plateau"), "attempts": len(rates),
-        "learning_rate": rates[passing_attempt or 0] if passed else rates[-1], "rates_tried": list(rates),
-        "passing_attempt": (passing_attempt or 0) if passed else None, "horizon": None, "seconds": 1.0,
-        "findings": [], "error": None,
-    }
+    return SeedRun(
+        index=index, seed=100 + index, passed=passed, verdict="pass" if passed else "fail",
+        accuracy=accuracy, lower_bound=accuracy - 0.03, sequences=sequences,
+        stopped=stopped or ("passed" if passed else "plateau"), attempts=len(rates),
+        learning_rate=rates[passing_attempt or 0] if passed else rates[-1], rates_tried=tuple(rates),
+        passing_attempt=(passing_attempt or 0) if passed else None, horizon=None, seconds=1.0,
+        findings=(), error=None,
+    )
 
 
 def test_the_first_seed_is_the_probes_own_and_the_rest_are_distinct():
@@ -65,13 +66,12 @@ def test_the_weakest_training_is_the_failing_one_with_the_lowest_accuracy():
 
 
 def test_a_run_summary_reads_the_decisive_attempt():
-    r = {"passed": True, "verdict": "pass", "accuracy": 0.97, "lower_bound": 0.95, "total_sequences": 20480,
-         "sequences": 12288, "stopped": "passed", "seconds": 2.0, "pathologies": [],
-         "attempts": [{"learning_rate": 0.02, "passed": False, "sequences": 8192},
-                      {"learning_rate": 0.06, "passed": True, "sequences": 12288}]}
+    r = ProbeResult(model="m", probe="lag(2)", seed=77, threshold=0.9, passed=True, accuracy=0.97, lower=0.95,
+                    sequences=12288, stopped="passed", seconds=2.0)
+    r.attempts = [Attempt(0.02, 8192, 0.5, 0.45, False, "plateau"), Attempt(0.06, 12288, 0.97, 0.95, True, "passed")]
     summary = run_summary(1, 77, r)
-    assert (summary["seed"], summary["learning_rate"], summary["passing_attempt"], summary["sequences"]) == (77, 0.06, 1, 20480)
-    assert summary["rates_tried"] == [0.02, 0.06]
+    assert (summary.seed, summary.learning_rate, summary.passing_attempt, summary.sequences) == (77, 0.06, 1, 20480)
+    assert summary.rates_tried == (0.02, 0.06) and summary.to_dict()["rates_tried"] == [0.02, 0.06]
 
 
 def test_fragile_names_the_seeds_how_they_differ_and_no_fix_without_a_control():
@@ -91,9 +91,9 @@ def test_fragile_names_the_seeds_how_they_differ_and_no_fix_without_a_control():
 def test_a_rate_that_rescued_some_seeds_is_the_fix_only_when_its_control_passes_the_rest():
     runs = [run(0, True, 0.97, 30000, rates=(0.02, 0.06), passing_attempt=1), run(1, False, 0.45, 49152, rates=(0.02,))]
     assert rescue_rates(runs) == [0.06]
-    [fixed] = diagnose_fragile(runs, False, {"rate": 0.06, "passed": [True], "accuracy": [0.95]})
+    [fixed] = diagnose_fragile(runs, False, RescueControl(0.06, (True,), (0.95,)))
     assert fixed.fix.startswith("compile with learning rate 0.06") and "passed 1 of 1" in fixed.message
-    [unfixed] = diagnose_fragile(runs, False, {"rate": 0.06, "passed": [False], "accuracy": [0.4]})
+    [unfixed] = diagnose_fragile(runs, False, RescueControl(0.06, (False,), (0.4,)))
     assert unfixed.fix.startswith("no control run showed a fix") and "passed 0 of 1" in unfixed.message
     assert rescue_rates([run(0, True, 0.97, 1), run(1, False, 0.4, 1)]) == []  # passed at its first rate
 
