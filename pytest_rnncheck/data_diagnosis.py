@@ -15,14 +15,14 @@ import numpy as np
 
 from . import diagnosis
 from .backend import import_keras, quiet_native_stderr, seed_everything
-from .diagnosis.missing_context import stateful_suspect
+from .diagnosis import Evidence
 from .diagnosis.pathology import ERROR, Pathology
 from .errors import RnnCheckError
 from .geometry import read_geometry
 from .notebook import Findings
 from .own_training import Targets, look
 from .spec import ProbeSpec
-from .user_data import DataError, data_findings, describe_as_plan, summarize
+from .user_data import DataError, describe_as_plan, summarize
 
 #: The short fit: at most this many training samples in all, over at most this many epochs.
 FIT_SAMPLES = 20_000
@@ -92,9 +92,10 @@ def configuration_findings(
     plan = describe_as_plan(summary, geometry)
     spec = DataSpec(kind="lag" if lag else "echo", n=lag or 0)
     found = diagnosis.diagnose_static(spec, plan, geometry)
-    proven = {p.code for p in found if p.certain}  # a data rule does not repeat what the configuration proves
-    found += [p for p in data_findings(summary, geometry, plan) if p.code not in proven]
-    found += stateful_suspect(spec, plan)  # a probe settles this with a control run; here it stays a suspect
+    # the data's own rules; a code the configuration proves is not repeated, and a stateful model fed
+    # short windows stays a suspect (a probe settles it with a control run)
+    data = Evidence(spec=spec, plan=plan, geometry=geometry, summary=summary, found=tuple(found))
+    found += diagnosis.run("data", data)
     output = f"an output read as {plan.form}" if plan.form else "an output that fits neither classes nor a value"
     what = f"{summary.features} feature(s)" if plan.encoding == "continuous" else f"{plan.vocab} symbols"
     notes = [f"read as {plan.encoding} inputs, {what}, {plan.timesteps} step(s) per sample, {output}"]
@@ -189,25 +190,7 @@ def _short_fit(keras: Any, model: Any, geometry: Any, x: np.ndarray, y: np.ndarr
         return []
     checked = f"short fit on a copy: {usable:,} samples x {epochs} epoch(s), checked on {len(predicted):,} held-out"
     notes.append(checked + short_fit_score(predicted, y[held][: len(predicted)], geometry.output_width, geometry.output_rank))
-    if predicted.ndim >= 2 and predicted.shape[-1] > 1:
-        guesses = predicted.argmax(-1)
-        varied = np.unique(guesses).size > 1
-        shown = f"class {int(np.bincount(guesses.ravel()).argmax())} for every held-out sample"
-    else:
-        spread = float(np.std(predicted))
-        varied = spread > 1e-3 * max(float(np.std(y)), 1e-12)
-        shown = f"{float(np.mean(predicted)):.4g} for every held-out sample (spread {spread:.2g})"
-    if varied or summary.y_distinct < 2:
-        return []
-    return [
-        Pathology(
-            "constant-output",
-            ERROR,
-            f"after a short fit on the data the model predicts {shown}, while y takes {summary.y_distinct} values",
-            "check the output activation against the targets' range, the loss against the targets, and the "
-            "learning rate; the other findings name what the configuration shows",
-        )
-    ]
+    return diagnosis.run("dynamic", Evidence(summary=summary, fit_predictions=predicted, fit_targets=y))
 
 
 __all__ = ["DataError", "Findings", "RnnCheckError", "assert_healthy", "diagnose"]

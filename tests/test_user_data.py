@@ -1,15 +1,14 @@
-"""diagnose() on the user's own arrays: bad arrays get clear errors; the data's own findings
-(pure numpy) and, through real Keras models (built; one tiny short fit), the same codes and
-wording as the probes."""
+"""diagnose() on the user's own arrays: bad arrays get clear errors, the summary and the data read
+as a probe plan (pure numpy), and, through real Keras models (built; one tiny short fit), the same
+codes and wording as the probes. The data's own rules are tested per rule in tests/diagnosis/."""
 
 import os
 
 import numpy as np
 import pytest
 
-from pytest_rnncheck.diagnosis.pathology import CODES
 from pytest_rnncheck.geometry import Geometry
-from pytest_rnncheck.user_data import DataError, data_findings, describe_as_plan, summarize
+from pytest_rnncheck.user_data import DataError, describe_as_plan, summarize
 
 RNG = np.random.default_rng(0)
 SERIES = RNG.integers(0, 100, 2000)
@@ -56,104 +55,6 @@ def geometry(**fields):
     base = dict(name="m", input_rank=3, timesteps=1, features=1, output_rank=2, output_width=2,
                 output_activation="tanh", output_layer="SimpleRNN", loss="mse", compiled=True)
     return Geometry(**{**base, **fields})
-
-
-def test_integers_copied_from_the_inputs_fed_as_values_are_raw_integer_errors():
-    s = summarize(QUESTION_X, QUESTION_Y)
-    g = geometry()
-    plan = describe_as_plan(s, g)
-    assert (plan.encoding, plan.vocab, plan.timesteps, plan.form) == ("raw", 100, 1, None)
-    [raw] = [p for p in data_findings(s, g, plan) if p.code == "raw-integer"]
-    assert raw.severity == "error" and "x holds the integers 0..99 (100 distinct)" in raw.message
-    assert "y holds the integers 0..99" in raw.message and "symbols" in raw.message
-    assert "Embedding(100, 16)" in raw.fix and "to_categorical(x, 100)" in raw.fix
-
-
-def test_integers_that_may_be_counts_are_only_a_warning_said_conditionally():
-    x = RNG.normal(size=(200, 4, 1))
-    y = RNG.integers(0, 30, 200)  # counts regressed from real values: nothing says they are symbols
-    s = summarize(x, y)
-    g = geometry(timesteps=4, output_width=1, output_activation="linear", output_layer="Dense")
-    [raw] = data_findings(s, g, describe_as_plan(s, g))
-    assert raw.code == "raw-integer" and raw.severity == "warning" and "if these integers name things" in raw.message
-    classes = geometry(timesteps=4, output_width=30, output_activation="softmax", loss="sparse_categorical_crossentropy")
-    assert [p.code for p in data_findings(s, classes, describe_as_plan(s, classes))] == []
-
-
-@pytest.mark.parametrize(
-    "loss, y, width, message",
-    [
-        ("sparse_categorical_crossentropy", np.eye(3)[np.arange(30) % 3], 3, "y is one-hot"),
-        ("sparse_categorical_crossentropy", np.arange(30) % 5, 3, "class ids up to 4 but the output has 3 units"),
-        ("sparse_categorical_crossentropy", np.linspace(0, 1, 30), 3, "non-integer values"),
-        ("categorical_crossentropy", np.arange(30) % 3, 3, "categorical_crossentropy, which reads one-hot targets, but y holds class ids"),
-        ("binary_crossentropy", np.arange(30) % 3, 1, "binary_crossentropy reads targets in 0..1, but y spans 0..2"),
-    ],
-)
-def test_a_loss_that_cannot_read_the_targets_is_a_loss_mismatch(loss, y, width, message):
-    s = summarize(RNG.normal(size=(30, 4, 2)), y)
-    g = geometry(timesteps=4, features=2, output_width=width, output_activation="softmax", loss=loss)
-    found = [p for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"]
-    assert len(found) == 1 and message in found[0].message and found[0].certain
-
-
-@pytest.mark.parametrize(
-    "activation, loss, y, shown",
-    [
-        ("softmax", "mse", np.linspace(-27, 27, 40), "the softmax output of Dense spans (0, 1), but y spans -27..27"),
-        ("sigmoid", "mae", np.linspace(0, 3, 40), "the sigmoid output of Dense spans (0, 1), but y spans 0..3"),
-        ("tanh", None, np.linspace(-2.5, 0.5, 40), "the tanh output of Dense spans (-1, 1), but y spans -2.5..0.5"),
-        ("relu", "mse", np.linspace(-1, 1, 40), "the relu output of Dense spans (0, inf), but y spans -1..1"),
-    ],
-)
-def test_values_to_regress_outside_what_the_output_activation_produces_are_an_activation_range_error(activation, loss, y, shown):
-    s = summarize(RNG.normal(size=(40, 16, 1)), y)
-    g = geometry(timesteps=16, output_width=2 if activation == "softmax" else 1, output_activation=activation,
-                 output_layer="Dense", loss=loss, compiled=loss is not None)
-    (found,) = [p for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "activation-range"]
-    assert found.message.startswith(shown) and found.certain and "activation=None" in found.fix
-
-
-def test_targets_inside_the_output_range_or_class_ids_for_a_classifier_are_no_range_finding():
-    x = RNG.normal(size=(40, 16, 1))
-    inside = summarize(x, np.linspace(0.05, 0.95, 40))
-    sigmoid = geometry(timesteps=16, output_width=1, output_activation="sigmoid", output_layer="Dense")
-    assert not [p for p in data_findings(inside, sigmoid, describe_as_plan(inside, sigmoid)) if p.code == "activation-range"]
-    ids = summarize(x, np.arange(40) % 4)
-    classifier = geometry(timesteps=16, output_width=4, output_activation="softmax", output_layer="Dense",
-                          loss="sparse_categorical_crossentropy")
-    assert not [p for p in data_findings(ids, classifier, describe_as_plan(ids, classifier)) if p.code == "activation-range"]
-
-
-def test_real_valued_targets_against_a_wide_head_ask_for_one_value_not_symbols():
-    from pytest_rnncheck.diagnosis import diagnose_static
-    from pytest_rnncheck.data_diagnosis import DataSpec
-
-    s = summarize(RNG.normal(size=(40, 16, 1)), np.linspace(-27, 27, 40))
-    g = geometry(timesteps=16, output_width=2, output_activation="softmax", output_layer="Dense")
-    plan = describe_as_plan(s, g)
-    (shape,) = [p for p in diagnose_static(DataSpec(kind="echo", n=0), plan, g) if p.code == "output-shape"]
-    assert "needs width 1 (one value per target);" in shape.message and "symbol" not in shape.message
-    assert shape.fix == "end the model with one linear unit for the value: Dense(1) with no activation"
-
-
-def test_a_majority_label_makes_accuracy_say_little():
-    y = np.r_[np.zeros(90, int), np.ones(10, int)]
-    s = summarize(RNG.normal(size=(100, 4, 2)), y)
-    g = geometry(timesteps=4, features=2, output_width=2, output_activation="softmax", loss="sparse_categorical_crossentropy")
-    [found] = data_findings(s, g, describe_as_plan(s, g))
-    assert found.code == "label-imbalance" and "90% of y" in found.message and "0.90 accuracy" in found.message
-    balanced = summarize(RNG.normal(size=(100, 4, 2)), np.arange(100) % 2)
-    assert data_findings(balanced, g, describe_as_plan(balanced, g)) == []
-    two_to_one = summarize(RNG.normal(size=(99, 4, 2)), np.arange(99) % 3 == 0)  # 67% of 2 labels: under 0.75
-    assert data_findings(two_to_one, g, describe_as_plan(two_to_one, g)) == []
-    three = summarize(RNG.normal(size=(100, 4, 2)), np.r_[np.zeros(50, int), np.arange(50) % 2 + 1])
-    g3 = geometry(timesteps=4, features=2, output_width=3, output_activation="softmax", loss="sparse_categorical_crossentropy")
-    assert [p.code for p in data_findings(three, g3, describe_as_plan(three, g3))] == ["label-imbalance"]
-
-
-def test_the_new_codes_rank_with_the_others():
-    assert CODES.index("raw-integer") < CODES.index("missing-context") and "label-imbalance" in CODES
 
 
 # -- through Keras ------------------------------------------------------------
@@ -313,128 +214,6 @@ def test_labels_are_read_from_one_hot_rows_and_copies_need_integers_both_ways():
     assert fresh.y_copies_x is False
 
 
-def test_the_messages_of_the_data_rules_read_in_full():
-    s = summarize(QUESTION_X, QUESTION_Y)
-    g = geometry(loss=None, output_activation=None)
-    [raw] = data_findings(s, g, describe_as_plan(s, g))
-    assert raw.message == (
-        "x holds the integers 0..99 (100 distinct) as magnitudes in one feature; y holds the integers 0..99 "
-        "(100 distinct) as values to regress, with a linear output: the targets are values taken from the inputs, "
-        "so these are symbols: symbols next to each other become nearly the same input and the same output, and a "
-        "regression lands between symbols"
-    )
-    assert raw.fix == (
-        "one-hot the inputs (keras.utils.to_categorical(x, 100) with keras.Input((timesteps, 100))) or feed the "
-        "integer ids to an Embedding(100, 16); predict classes with Dense(100, activation='softmax') and "
-        "sparse_categorical_crossentropy"
-    )
-    counts = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 30)
-    lin = geometry(timesteps=4, output_width=1, output_activation="linear", loss="MeanSquaredError")
-    [maybe] = data_findings(counts, lin, describe_as_plan(counts, lin))
-    assert maybe.severity == "warning" and maybe.message == (
-        "y holds the integers 0..29 (30 distinct) as values to regress, with a MeanSquaredError loss: if these "
-        "integers name things (ids, categories, symbols) rather than count them, their order and distance mean "
-        "nothing to the task but everything to the model"
-    )
-    y = np.r_[np.zeros(80, int), np.arange(20) % 3 + 1]
-    im = summarize(RNG.normal(size=(100, 4, 2)), y)
-    g4 = geometry(timesteps=4, features=2, output_width=4, output_activation="softmax", loss="sparse_categorical_crossentropy")
-    [imbalance] = data_findings(im, g4, describe_as_plan(im, g4))
-    assert imbalance.severity == "warning" and imbalance.message == (
-        "the most common label is 80% of y (4 labels): always predicting it scores 0.80 accuracy, so an accuracy "
-        "near 0.80 shows nothing learned"
-    )
-    assert imbalance.fix == (
-        "judge the model against that baseline (or by balanced accuracy / per-class recall), and consider "
-        "class_weight= in fit or resampling"
-    )
-
-
-@pytest.mark.parametrize(
-    "loss, y, width, message, fix",
-    [
-        ("SparseCategoricalCrossentropy", np.eye(3)[np.arange(30) % 3], 3,
-         "y is one-hot (3 columns) but the loss is sparse_categorical_crossentropy, which reads class ids",
-         "use categorical_crossentropy, or pass y.argmax(-1)"),
-        ("sparse_categorical_crossentropy", np.arange(30) % 5, 3,
-         "y holds class ids up to 4 but the output has 3 units (ids 0..2)", "give the last layer 5 units"),
-        ("sparse_categorical_crossentropy", np.arange(30) % 3, 3, None, None),  # ids 0..2 on 3 units: fine
-        ("sparse_categorical_crossentropy", np.arange(30) % 5 - 1, 3,
-         "y holds negative values (-1..3) but sparse_categorical_crossentropy reads class ids 0..2",
-         "map the targets to class ids 0..K-1, or use a regression loss for values"),
-        ("sparse_categorical_crossentropy", np.linspace(0, 1, 30), 3,
-         "y holds non-integer values (0..1) but sparse_categorical_crossentropy reads class ids 0..2",
-         "map the targets to class ids 0..K-1, or use a regression loss for values"),
-        ("CategoricalCrossentropy", np.linspace(0, 1, 30), 3,
-         "the loss is categorical_crossentropy, which reads one-hot targets, but y holds values 0..1",
-         "use sparse_categorical_crossentropy for class ids, or one-hot y with keras.utils.to_categorical"),
-        ("BinaryCrossentropy", np.arange(30) % 3 - 1, 1, "binary_crossentropy reads targets in 0..1, but y spans -1..1",
-         "scale the targets into 0..1, or use a loss that fits them"),
-        ("binary_crossentropy", np.arange(30) % 2, 1, None, None),  # 0 and 1: fine
-        ("binary_crossentropy", np.linspace(0, 1, 30), 1, None, None),
-    ],
-)
-def test_each_loss_that_cannot_read_the_targets_says_what_and_how_to_fix(loss, y, width, message, fix):
-    s = summarize(RNG.normal(size=(30, 4, 2)), y)
-    g = geometry(timesteps=4, features=2, output_width=width, output_activation="softmax", loss=loss)
-    found = [p for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"]
-    if message is None:
-        assert found == []
-    else:
-        assert [(p.severity, p.message, p.fix, p.certain) for p in found] == [("error", message, fix, True)]
-
-
-def test_a_one_unit_softmax_output_has_no_class_ids_to_check():
-    s = summarize(RNG.normal(size=(30, 4, 2)), np.arange(30) % 3)
-    g = geometry(timesteps=4, features=2, output_width=1, output_activation="softmax", loss="sparse_categorical_crossentropy")
-    assert [p.code for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"] == []
-
-
-def test_which_outputs_count_as_regressing_integers_without_a_loss():
-    ints = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 30)
-    for activation, expected in (("linear", ["raw-integer"]), ("relu", ["raw-integer"]), ("tanh", ["raw-integer"]), (None, ["raw-integer"]), ("softmax", [])):
-        g = geometry(timesteps=4, output_width=1, output_activation=activation, loss=None)
-        assert [p.code for p in data_findings(ints, g, describe_as_plan(ints, g))] == expected, activation
-    g = geometry(timesteps=4, output_width=1, output_activation="linear", loss="huber")
-    assert [p.code for p in data_findings(ints, g, describe_as_plan(ints, g))] == ["raw-integer"]
-    three = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 3)  # three values are enough to be symbols
-    assert [p.code for p in data_findings(three, g, describe_as_plan(three, g))] == ["raw-integer"]
-    two = summarize(RNG.normal(size=(60, 4, 1)), np.arange(60) % 2)
-    assert data_findings(two, g, describe_as_plan(two, g)) == []
-
-
-def test_targets_per_step_against_one_output_per_sequence_and_back_are_output_shape_errors():
-    per_step = summarize(RNG.normal(size=(40, 5, 2)), RNG.normal(size=(40, 5, 1)))
-    one_out = geometry(timesteps=5, features=2, output_width=1, output_activation="linear", loss="mse")
-    [found] = data_findings(per_step, one_out, describe_as_plan(per_step, one_out))
-    assert (found.code, found.severity, found.certain) == ("output-shape", "error", True)
-    assert found.message == (
-        "y has a target for each of the 5 steps but the model gives one output per sequence: Keras broadcasts that "
-        "one output against every step's target and trains without complaint"
-    )
-    assert found.fix == (
-        "return_sequences=True on the last recurrent layer and a per-step head, or keep one target per sequence (y[:, -1])"
-    )
-    per_sample = summarize(RNG.normal(size=(40, 5, 2)), RNG.normal(size=40))
-    seq_out = geometry(timesteps=5, features=2, output_rank=3, output_timesteps=5, output_width=1,
-                       output_activation="linear", loss="mse")
-    [back] = data_findings(per_sample, seq_out, describe_as_plan(per_sample, seq_out))
-    assert (back.code, back.severity) == ("output-shape", "error") and back.message == (
-        "the model gives an output at each of its steps but y has one target per sequence: Keras broadcasts the "
-        "target across the steps, so every step is trained to predict what only the last one can know"
-    )
-    assert back.fix == "return_sequences=False on the last recurrent layer (one output per sequence), or give y a target per step"
-    two_steps = summarize(RNG.normal(size=(40, 2, 2)), RNG.normal(size=40))  # two steps: still a broadcast
-    two_out = geometry(timesteps=2, features=2, output_rank=3, output_timesteps=2, output_width=1,
-                       output_activation="linear", loss="mse")
-    assert [p.code for p in data_findings(two_steps, two_out, describe_as_plan(two_steps, two_out))] == ["output-shape"]
-    one_step = summarize(RNG.normal(size=(40, 1, 2)), RNG.normal(size=40))  # one step: per step is per sequence
-    one_out_seq = geometry(timesteps=1, features=2, output_rank=3, output_timesteps=1, output_width=1,
-                           output_activation="linear", loss="mse")
-    assert data_findings(one_step, one_out_seq, describe_as_plan(one_step, one_out_seq)) == []
-    assert data_findings(per_step, seq_out, describe_as_plan(per_step, seq_out)) == []
-
-
 @keras_marks
 def test_a_factory_that_raises_and_a_model_with_two_outputs_get_clear_errors(keras):
     from pytest_rnncheck import diagnose
@@ -516,35 +295,6 @@ def test_the_data_read_as_a_plan(x, y, fields, expected):
     g = geometry(**{"output_layer": "Dense", "loss": None, "compiled": False, **fields})
     plan = describe_as_plan(summarize(x, y), g)
     assert (plan.encoding, plan.vocab, plan.model_vocab, plan.timesteps, plan.many_to_many, plan.form) == expected
-
-
-def test_integer_inputs_with_targets_not_taken_from_them_are_a_warning_and_the_fix_covers_every_input():
-    x = RNG.integers(0, 100, (60, 4, 1))
-    x[:, 0, 0], x[0, 1, 0] = np.arange(60), 99  # inputs 0..99, every one of 0..59 among them
-    y = np.arange(60) % 10  # ten classes taken from the inputs' values; shifted by 200 they are not
-    s = summarize(x, 200 + y)
-    g = geometry(timesteps=4, output_width=1, output_activation="linear", loss="mean_squared_error")
-    [raw] = data_findings(s, g, describe_as_plan(s, g))
-    assert raw.severity == "warning" and "with a mean_squared_error loss: if these integers name things" in raw.message
-    s = summarize(x, y)
-    [raw] = data_findings(s, g, describe_as_plan(s, g))
-    assert raw.severity == "error" and describe_as_plan(s, g).vocab == 10
-    assert raw.fix.startswith("one-hot the inputs (keras.utils.to_categorical(x, 100) with keras.Input((timesteps, 100))) or feed the integer ids to an Embedding(100, 16)")
-
-
-@pytest.mark.parametrize(
-    "y, width, message",
-    [
-        (np.arange(30) % 3, 2, "y holds class ids up to 2 but the output has 2 units (ids 0..1)"),
-        (np.arange(30) % 4, 3, "y holds class ids up to 3 but the output has 3 units (ids 0..2)"),
-        (np.linspace(0, 1, 30), None, "y holds non-integer values (0..1) but sparse_categorical_crossentropy reads class ids"),
-    ],
-)
-def test_class_ids_one_past_the_output_units_are_a_loss_mismatch(y, width, message):
-    s = summarize(RNG.normal(size=(30, 4, 2)), y)
-    g = geometry(timesteps=4, features=2, output_width=width, output_activation="softmax", loss="sparse_categorical_crossentropy")
-    found = [p.message for p in data_findings(s, g, describe_as_plan(s, g)) if p.code == "loss-mismatch"]
-    assert found == [message]
 
 
 @keras_marks

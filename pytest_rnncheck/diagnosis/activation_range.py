@@ -1,4 +1,5 @@
-"""``activation-range``: the output activation cannot produce the targets."""
+"""``activation-range``: the output activation cannot produce the probe's targets (static), or
+the values the user's y asks it to regress (data)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from ..encoding import SCALAR_ENCODINGS, decode, scalar_value
 from ..geometry import RECURRENT, Geometry
 from ..plan import ProbePlan
 from ..spec import ProbeSpec
-from .pathology import ERROR, Pathology
+from .codes import Code, Severity
+from .evidence import Evidence, proven
+from .loss_fit import REGRESSION_LOSSES, canonical
+from .pathology import Pathology
 from .ranges import activation_range, describe
 
 
@@ -46,10 +50,12 @@ def accepted(spec: ProbeSpec, geometry: Geometry, key: str, value: object) -> bo
         plan = plan_probe(changed, geometry)
     except (FitError, ValueError):
         return False
-    return plan.form is not None and not diagnose_activation_range(changed, plan, geometry)
+    return plan.form is not None and not unreachable_targets(Evidence(spec=changed, plan=plan, geometry=geometry))
 
 
-def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
+def unreachable_targets(evidence: Evidence) -> list[Pathology]:
+    """Static: the output activation's range against the values the probe's targets take."""
+    spec, plan, geometry = evidence.spec, evidence.plan, evidence.geometry
     name = geometry.output_activation
     layer = geometry.output_layer or "output layer"
     recurrent = layer.split("(")[0] in RECURRENT
@@ -57,8 +63,8 @@ def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geomet
     if name == "softmax" and geometry.output_width == 1:
         return [
             Pathology(
-                "activation-range",
-                ERROR,
+                Code.ACTIVATION_RANGE,
+                Severity.ERROR,
                 "softmax over a single unit always outputs 1.0, whatever the input",
                 "use sigmoid or no activation for a one-unit output, or softmax over "
                 f"{plan.vocab} units (one per symbol)",
@@ -90,4 +96,31 @@ def diagnose_activation_range(spec: ProbeSpec, plan: ProbePlan, geometry: Geomet
         fix = f"to probe the model as it is, set {' or '.join(options)} on the probe; or " + fix
     if recurrent:
         fix = f"add a read-out layer after {layer} (its {name} state is bounded); " + fix
-    return [Pathology("activation-range", ERROR, message, fix, certain=ceiling < spec.min_accuracy)]
+    return [Pathology(Code.ACTIVATION_RANGE, Severity.ERROR, message, fix, certain=ceiling < spec.min_accuracy)]
+
+
+def targets_out_of_range(evidence: Evidence) -> list[Pathology]:
+    """Data: values to regress outside what the output activation can produce (a softmax or sigmoid
+    asked for audio samples, a tanh for prices): no weights reach them."""
+    summary, geometry = evidence.summary, evidence.geometry
+    if summary is None or Code.ACTIVATION_RANGE in proven(evidence):
+        return []
+    loss = canonical(geometry.loss).replace("_", "")
+    regression = loss in REGRESSION_LOSSES or (not loss and not summary.y_integer)
+    span = activation_range(geometry.output_activation)
+    if not regression or span is None or summary.y_onehot:
+        return []
+    low, high = summary.y_range
+    if span[0] <= low and high <= span[1]:
+        return []
+    name, layer = geometry.output_activation, geometry.output_layer or "the output layer"
+    return [
+        Pathology(
+            Code.ACTIVATION_RANGE,
+            Severity.ERROR,
+            f"the {name} output of {layer} spans {describe(span)}, but y spans {low:g}..{high:g}: "
+            f"the targets outside that range cannot be produced by any weights",
+            f"use a linear output (activation=None) for values, or scale y into {describe(span)} and back",
+            certain=True,
+        )
+    ]

@@ -1,4 +1,6 @@
-"""``constant-output``: the model predicts (nearly) the same for every input."""
+"""``constant-output``: the model predicts (nearly) the same for every input: by construction
+(static), on the held-out predictions after training (dynamic), or after ``diagnose()``'s short fit
+on the user's data (dynamic)."""
 
 from __future__ import annotations
 
@@ -9,18 +11,27 @@ import numpy as np
 from ..geometry import RECURRENT, Geometry
 from ..plan import ProbePlan
 from ..spec import ProbeSpec
-from .pathology import ERROR, Pathology
+from .codes import Code, Severity
+from .consequences import head_proven
+from .evidence import Evidence
+from .pathology import Pathology
 
 #: Accuracy within this of chance counts as near chance.
 NEAR_CHANCE = 0.05
+#: After the short fit, scalar predictions whose spread is at most this share of y's spread are constant.
+FIT_FLAT = 1e-3
 
 
-def diagnose_constant_static(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry) -> list[Pathology]:
+def constant_by_construction(evidence: Evidence) -> list[Pathology]:
+    """Static: softmax over one unit, unless a proven head error already names it (its consequence)."""
+    geometry = evidence.geometry
+    if head_proven(evidence.found):
+        return []
     if geometry.output_activation == "softmax" and geometry.output_width == 1:
         return [
             Pathology(
-                "constant-output",
-                ERROR,
+                Code.CONSTANT_OUTPUT,
+                Severity.ERROR,
                 "the output is softmax over one unit: it is 1.0 for every input, so the model "
                 "predicts the same symbol always",
                 "give softmax one unit per symbol, or use sigmoid/linear for a scalar output",
@@ -86,7 +97,14 @@ def is_constant(s: Spread) -> bool:
 
 
 def diagnose_constant_output(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, spread: Spread) -> list[Pathology]:
-    if not is_constant(spread):
+    """The dynamic rule on one training's held-out spread."""
+    return constant_predictions(Evidence(spec=spec, plan=plan, geometry=geometry, spread=spread))
+
+
+def constant_predictions(evidence: Evidence) -> list[Pathology]:
+    """Dynamic: the held-out predictions' spread (``evidence.spread``) is constant near chance."""
+    spread, plan, geometry = evidence.spread, evidence.plan, evidence.geometry
+    if spread is None or not is_constant(spread):
         return []
     parts = [
         f"predicts {spread.distinct} distinct symbol{'s' if spread.distinct != 1 else ''} of "
@@ -98,7 +116,7 @@ def diagnose_constant_output(spec: ProbeSpec, plan: ProbePlan, geometry: Geometr
             f"prediction spread {spread.value_std:.3g} vs target spread {spread.target_std:.3g}; "
             f"squared error {spread.error:.3g} vs {spread.mean_error:.3g} for always predicting the mean"
         )
-    return [Pathology("constant-output", ERROR, "; ".join(parts), constant_fix(plan, geometry))]
+    return [Pathology(Code.CONSTANT_OUTPUT, Severity.ERROR, "; ".join(parts), constant_fix(plan, geometry))]
 
 
 def constant_fix(plan: ProbePlan, geometry: Geometry) -> str:
@@ -116,3 +134,30 @@ def constant_fix(plan: ProbePlan, geometry: Geometry) -> str:
     if not fixes:
         fixes.append("no cause was shown (the configuration and the control runs are clean): more units or a larger budget may help")
     return "; ".join(fixes)
+
+
+def constant_after_fit(evidence: Evidence) -> list[Pathology]:
+    """Dynamic, on the user's data: after ``diagnose()``'s short fit the model predicts one class, or
+    one value (a spread at most ``FIT_FLAT`` of y's), for every held-out sample."""
+    predicted, y, summary = evidence.fit_predictions, evidence.fit_targets, evidence.summary
+    if predicted is None or y is None or summary is None:
+        return []
+    if predicted.ndim >= 2 and predicted.shape[-1] > 1:
+        guesses = predicted.argmax(-1)
+        varied = np.unique(guesses).size > 1
+        shown = f"class {int(np.bincount(guesses.ravel()).argmax())} for every held-out sample"
+    else:
+        spread = float(np.std(predicted))
+        varied = spread > FIT_FLAT * max(float(np.std(y)), 1e-12)
+        shown = f"{float(np.mean(predicted)):.4g} for every held-out sample (spread {spread:.2g})"
+    if varied or summary.y_distinct < 2:
+        return []
+    return [
+        Pathology(
+            Code.CONSTANT_OUTPUT,
+            Severity.ERROR,
+            f"after a short fit on the data the model predicts {shown}, while y takes {summary.y_distinct} values",
+            "check the output activation against the targets' range, the loss against the targets, and the "
+            "learning rate; the other findings name what the configuration shows",
+        )
+    ]

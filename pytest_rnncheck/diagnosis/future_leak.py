@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from ..geometry import ATTENTION, CONVOLUTIONS, Geometry
-from ..plan import ProbePlan
-from ..reach import ReachMap
-from ..spec import ProbeSpec
-from .pathology import ERROR, WARNING, Pathology
+from .codes import Code, Severity
+from .evidence import Evidence
+from .pathology import Pathology
 
 
 def suspects(geometry: Geometry) -> list[tuple[str, str]]:
@@ -23,7 +22,9 @@ def suspects(geometry: Geometry) -> list[tuple[str, str]]:
     return found
 
 
-def diagnose_future_leak(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None) -> list[Pathology]:
+def reads_ahead(evidence: Evidence) -> list[Pathology]:
+    """Static, from the measured reach: outputs that move when a later input changes."""
+    spec, plan, geometry, reach = evidence.spec, evidence.plan, evidence.geometry, evidence.reach
     if reach is None or not plan.many_to_many or plan.output_offset:
         return []  # an output aligned to the end of the input (seq2seq) is read after all of it
     pairs = reach.future_steps()
@@ -48,5 +49,5 @@ def diagnose_future_leak(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, r
     fix = "; ".join(f for _, f in layers) if layers else "make every layer causal: each output step may read only steps up to its own"
     if not spec.causal:
         fix += " (or, if looking ahead is intended, ignore this warning; causal=True on the probe makes it an error)"
-    severity = ERROR if spec.causal else WARNING
-    return [Pathology("future-leak", severity, message, fix, certain=spec.causal)]
+    severity = Severity.ERROR if spec.causal else Severity.WARNING
+    return [Pathology(Code.FUTURE_LEAK, severity, message, fix, certain=spec.causal)]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..encoding import encode
-from ..geometry import Geometry
-from ..plan import ProbePlan
-from ..spec import ProbeSpec
-from .pathology import ERROR, Pathology
+from .codes import Code, Severity
+from .evidence import Evidence
+from .pathology import Pathology
 
 
-def diagnose_masking(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
+def mask_hits_real_steps(evidence: Evidence) -> list[Pathology]:
+    """Static: a Masking value, or Embedding(mask_zero=True)'s token 0, equal to a real encoded step."""
+    spec, plan, geometry = evidence.spec, evidence.plan, evidence.geometry
     symbols = np.arange(2 if spec.binary else plan.vocab)
     found = []
     if plan.encoding == "index":  # Embedding(mask_zero=True): token 0 is padding
@@ -19,8 +20,8 @@ def diagnose_masking(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach
             if layer.kind == "Embedding" and layer.mask_value == 0.0:
                 found.append(
                     Pathology(
-                        "masking-collision",
-                        ERROR,
+                        Code.MASKING_COLLISION,
+                        Severity.ERROR,
                         f"Embedding '{layer.name}' has mask_zero=True, so token 0 is padding, but 0 is one of the "
                         f"{len(symbols)} real symbols: about {1 / len(symbols):.0%} of real steps are skipped",
                         "drop mask_zero=True, or shift the real tokens to start at 1 (Embedding(vocab + 1, d)) and "
@@ -39,8 +40,8 @@ def diagnose_masking(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach
         share = len(hit) / len(symbols)
         found.append(
             Pathology(
-                "masking-collision",
-                ERROR,
+                Code.MASKING_COLLISION,
+                Severity.ERROR,
                 f"Masking(mask_value={layer.mask_value:g}) equals the encoded step of symbol"
                 f"{'s' if len(hit) > 1 else ''} {', '.join(map(str, hit[:5]))} ({plan.encoding} encoding): about "
                 f"{share:.0%} of real input steps are skipped as padding, so the model never sees them",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from ..geometry import Geometry
 from ..plan import ProbePlan
-from ..reach import ReachMap, describe_reach
+from ..reach import describe_reach
 from ..spec import ProbeSpec
-from .pathology import ERROR, WARNING, Pathology
+from .codes import Code, Severity
+from .consequences import reach_silenced
+from .evidence import Evidence
+from .pathology import Pathology
 
 
 def window_fix(spec: ProbeSpec) -> str:
@@ -18,11 +21,10 @@ def window_fix(spec: ProbeSpec) -> str:
     )
 
 
-def diagnose_missing_context(
-    spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None = None
-) -> list[Pathology]:
-    """From the configuration: a window too short (for a stateless model), and (only where the
-    reach could not be measured) no layer that mixes time."""
+def window_or_mixing(evidence: Evidence) -> list[Pathology]:
+    """Static, from the configuration: a window too short (for a stateless model), and (only where
+    the reach could not be measured) no layer that mixes time."""
+    spec, plan, geometry, reach = evidence.spec, evidence.plan, evidence.geometry, evidence.reach
     if spec.lag == 0:
         return []
     found = []
@@ -30,8 +32,8 @@ def diagnose_missing_context(
         kinds = ", ".join(dict.fromkeys(layer.kind for layer in geometry.layers))
         found.append(
             Pathology(
-                "missing-context",
-                ERROR,
+                Code.MISSING_CONTEXT,
+                Severity.ERROR,
                 f"no layer mixes information across time ({kinds} each act on one step alone), so "
                 f"the output at step t sees only x[t]; {spec.name} needs x[t-{spec.n}]",
                 f"put a layer that carries the past before the read-out: LSTM/GRU/SimpleRNN, "
@@ -43,8 +45,8 @@ def diagnose_missing_context(
         steps = f"{plan.timesteps} timestep{'s' if plan.timesteps > 1 else ''}"
         found.append(
             Pathology(
-                "missing-context",
-                ERROR,
+                Code.MISSING_CONTEXT,
+                Severity.ERROR,
                 f"each sample holds {steps}, but {spec.name} needs x[t-{spec.n}]: "
                 f"{spec.n + 1} steps in one sample; the target is never inside the window",
                 window_fix(spec),
@@ -74,8 +76,8 @@ def stateful_suspect(spec: ProbeSpec, plan: ProbePlan) -> list[Pathology]:
     steps = f"{plan.timesteps} timestep{'s' if plan.timesteps > 1 else ''}"
     return [
         Pathology(
-            "missing-context",
-            WARNING,
+            Code.MISSING_CONTEXT,
+            Severity.WARNING,
             f"stateful model trained {steps} per batch with a target {spec.n} step(s) back: the state carries "
             f"x[t-{spec.n}] forward, but gradients stop at every batch boundary (Keras never back-propagates "
             f"into the carried state), so training may not teach the model to keep the past; some such models "
@@ -85,8 +87,18 @@ def stateful_suspect(spec: ProbeSpec, plan: ProbePlan) -> list[Pathology]:
     ]
 
 
-def diagnose_reach(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None) -> list[Pathology]:
-    """Proven from the measured reach: too few scored outputs can see x[t-n] to pass."""
+def stateful_window(evidence: Evidence) -> list[Pathology]:
+    """Data: the user's stateful model fed fewer steps per batch than the lag (``stateful_suspect``)."""
+    if evidence.spec is None or evidence.plan is None:
+        return []
+    return stateful_suspect(evidence.spec, evidence.plan)
+
+
+def reach_too_short(evidence: Evidence) -> list[Pathology]:
+    """Reach: proven from the measured reach, too few scored outputs can see x[t-n] to pass."""
+    spec, plan, geometry, reach = evidence.spec, evidence.plan, evidence.geometry, evidence.reach
+    if reach_silenced(evidence):
+        return []
     if spec.lag == 0 or reach is None or plan.timesteps <= spec.n:
         return []
     chance = plan.chance
@@ -96,8 +108,8 @@ def diagnose_reach(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: 
     field = reach.receptive_field()
     return [
         Pathology(
-            "missing-context",
-            ERROR,
+            Code.MISSING_CONTEXT,
+            Severity.ERROR,
             f"the output at t depends on {describe_reach(reach)} (measured by changing one input step at a "
             f"time on {reach.initialisations} fresh initialisation(s)); {spec.name} needs x[t-{spec.n}]: "
             f"{seen} of {scored} scored outputs can see it, so accuracy can be at most {ceiling:.2f}",

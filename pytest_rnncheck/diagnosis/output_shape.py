@@ -1,15 +1,17 @@
-"""``output-shape``: the output fits neither the probe's symbols nor a scalar."""
+"""``output-shape``: the output fits neither the probe's symbols nor a scalar (static), or the user's
+targets per step against one output per sequence, or the other way round (data)."""
 
 from __future__ import annotations
 
 from ..encoding import n_bits
-from ..geometry import Geometry
-from ..plan import ProbePlan
-from ..spec import ProbeSpec
-from .pathology import ERROR, Pathology
+from .codes import Code, Severity
+from .evidence import Evidence, proven
+from .pathology import Pathology
 
 
-def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: object = None) -> list[Pathology]:
+def wrong_head(evidence: Evidence) -> list[Pathology]:
+    """Static: the output's width or rank against what the probe's targets need."""
+    spec, plan, geometry = evidence.spec, evidence.plan, evidence.geometry
     if plan.form is not None:
         return []
     rank, width = geometry.output_rank, geometry.output_width
@@ -47,4 +49,32 @@ def diagnose_output_shape(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, 
         )
     if geometry.output_layer and geometry.output_layer.split("(")[0] in ("LSTM", "GRU", "SimpleRNN", "RNN"):
         fix += f"; the recurrent state of {geometry.output_layer} is memory, not a prediction"
-    return [Pathology("output-shape", ERROR, message, fix, certain=True)]
+    return [Pathology(Code.OUTPUT_SHAPE, Severity.ERROR, message, fix, certain=True)]
+
+
+def per_step_mismatch(evidence: Evidence) -> list[Pathology]:
+    """Data: y per step against one output per sequence, or the other way round: Keras broadcasts
+    the one onto the other and trains without complaint."""
+    summary, geometry = evidence.summary, evidence.geometry
+    if summary is None or Code.OUTPUT_SHAPE in proven(evidence):
+        return []
+    if summary.y_per_step and geometry.output_rank == 2:
+        message = (
+            f"y has a target for each of the {summary.timesteps} steps but the model gives one output per "
+            "sequence: Keras broadcasts that one output against every step's target and trains without complaint"
+        )
+        fix = (
+            "return_sequences=True on the last recurrent layer and a per-step head, or keep one target per sequence "
+            "(y[:, -1])"
+        )
+    elif not summary.y_per_step and geometry.output_rank == 3 and summary.timesteps > 1:
+        message = (
+            "the model gives an output at each of its steps but y has one target per sequence: Keras broadcasts the "
+            "target across the steps, so every step is trained to predict what only the last one can know"
+        )
+        fix = (
+            "return_sequences=False on the last recurrent layer (one output per sequence), or give y a target per step"
+        )
+    else:
+        return []
+    return [Pathology(Code.OUTPUT_SHAPE, Severity.ERROR, message, fix, certain=True)]

@@ -4,42 +4,28 @@ from __future__ import annotations
 
 import dataclasses
 
-ERROR = "error"
-WARNING = "warning"
+from .codes import CODES, ERROR, WARNING, Code, Severity, known
 
-#: Stable codes, in the order a failure message lists equally sure findings.
-CODES = (
-    "output-shape",
-    "activation-range",
-    "loss-mismatch",
-    "raw-integer",
-    "masking-collision",
-    "missing-context",
-    "position-blind",
-    "future-leak",
-    "frozen-layer",
-    "dropout",
-    "learning-rate",
-    "constant-output",
-    "non-finite-loss",
-    "label-imbalance",
-    "fragile",
-    "length-generalization",
-    "undertrained",
-)
+__all__ = ["CODES", "ERROR", "WARNING", "Code", "Pathology", "Severity", "has_error", "rank"]
 
 
 @dataclasses.dataclass(frozen=True)
 class Pathology:
-    code: str
-    severity: str
+    #: A ``Code``; a string that is no known code (a newer version's, read back from a saved run) stays a string.
+    code: Code | str
+    severity: Severity | str
     message: str
     fix: str
     #: Proven without training: the probe cannot pass whatever the weights.
     certain: bool = False
 
+    def __post_init__(self) -> None:  # the one place a plain string becomes a Code or a Severity
+        object.__setattr__(self, "code", known(self.code))
+        if self.severity in Severity._value2member_map_:
+            object.__setattr__(self, "severity", Severity(self.severity))
+
     def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "severity": self.severity, "message": self.message, "fix": self.fix}
+        return {"code": str(self.code), "severity": str(self.severity), "message": self.message, "fix": self.fix}
 
     @classmethod
     def from_dict(cls, data: dict[str, str]) -> Pathology:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Geometry
-from ..plan import ProbePlan
-from ..reach import ReachMap, order_blind_ceiling
-from ..spec import ProbeSpec
-from .pathology import ERROR, Pathology
+from ..reach import order_blind_ceiling
+from .codes import Code, Severity
+from .consequences import reach_silenced
+from .evidence import Evidence
+from .pathology import Pathology
 
 
-def diagnose_position_blind(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, reach: ReachMap | None) -> list[Pathology]:
+def order_blind(evidence: Evidence) -> list[Pathology]:
+    """Reach: the outputs do not move when the input steps are put in another order."""
+    spec, plan, reach = evidence.spec, evidence.plan, evidence.reach
+    if reach_silenced(evidence):
+        return []
     if reach is None or not reach.order_blind or spec.lag == 0 or plan.timesteps <= spec.n:
         return []
     if reach.receptive_field() <= spec.n:
@@ -26,8 +30,8 @@ def diagnose_position_blind(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry
     ceiling = order_blind_ceiling(spec.n, symbols, plan.timesteps, np.random.default_rng(0))
     return [
         Pathology(
-            "position-blind",
-            ERROR,
+            Code.POSITION_BLIND,
+            Severity.ERROR,
             f"the outputs do not change when the {plan.timesteps} input steps are put in another order (measured "
             f"on {reach.initialisations} fresh initialisation(s)): the model sees the window as an unordered bag "
             f"of symbols, so it cannot tell which one was x[t-{spec.n}]; the best it can do is name the most "

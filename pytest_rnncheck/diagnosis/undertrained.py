@@ -12,7 +12,9 @@ from __future__ import annotations
 from ..plan import ProbePlan
 from ..run_profiles import RunProfile
 from ..spec import ProbeSpec
-from .pathology import ERROR, Pathology
+from .codes import Code, Severity
+from .evidence import Evidence
+from .pathology import Pathology, has_error
 
 
 def diagnose_undertrained(
@@ -32,6 +34,21 @@ def diagnose_undertrained(
     ``echo``: (accuracy, passed) of a control echo() run, when one was made;
     ``still_learning``: the learning curve was still rising when training stopped;
     ``profile``: the run profile when it is not the default one."""
+    return no_cause_shown(
+        Evidence(
+            spec=spec, plan=plan, accuracy=accuracy, chance=chance, total_sequences=sequences, stopped=stopped,
+            still_learning=still_learning, attempts=attempts, reach_shown=reach_shown, echo=echo, profile=profile,
+        )
+    )
+
+
+def no_cause_shown(evidence: Evidence) -> list[Pathology]:
+    """Dynamic: training stopped (``evidence.stopped``) and no finding before it is an error."""
+    if evidence.stopped is None or has_error(list(evidence.found)):
+        return []
+    spec, accuracy, chance, sequences = evidence.spec, evidence.accuracy, evidence.chance, evidence.total_sequences
+    stopped, still_learning, attempts = evidence.stopped, evidence.still_learning, evidence.attempts
+    echo, reach_shown, profile = evidence.echo, evidence.reach_shown, evidence.profile
     if spec.lag > 0 and reach_shown is False:
         return []  # the reach rule proved it impossible: that is the cause
     parts = []
@@ -76,4 +93,4 @@ def diagnose_undertrained(
                 "run it under the default profile (--rnncheck-profile=ci), which trains longer, tries other "
                 "learning rates and runs the control experiments that can name a cause"
             )
-    return [Pathology("undertrained", ERROR, message, fix)]
+    return [Pathology(Code.UNDERTRAINED, Severity.ERROR, message, fix)]
