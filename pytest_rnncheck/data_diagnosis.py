@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import diagnosis
-from .backend import import_keras, quiet_native_stderr, seed_everything
+from .backend import quiet_native_stderr
 from .diagnosis import Evidence
 from .diagnosis.pathology import ERROR, Pathology
 from .errors import RnnCheckError
@@ -56,11 +56,10 @@ def diagnose(
     if lag is not None and (isinstance(lag, bool) or not isinstance(lag, int) or lag < 0):
         raise DataError(f"lag={lag!r}: give how many steps back the target looks, an integer >= 0")
     summary = summarize(x, y)
-    keras = import_keras()
-    built = the_model(keras, model, output)
+    built = the_model(model, output)
     found, notes, geometry, plan = configuration_findings(built, summary, np.shape(x), lag, user_geometry(built, x))
     if fit and not any(p.certain for p in found):
-        found += _short_fit(keras, built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
+        found += _short_fit(built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
     return Findings(diagnosis.rank(found), notes)
 
 
@@ -113,13 +112,13 @@ def assert_healthy(model: Any, x: Any, y: Any, *, strict: bool = False, **hints:
     return found
 
 
-def the_model(keras: Any, model: Any, output: int | str | None) -> Any:
+def the_model(model: Any, output: int | str | None) -> Any:
     """The user's model (never changed), or the one a factory builds, cut to the output y is for."""
-    from .keras_model import ModelError, fresh_model, one_output, output_names
-    from .runner import source_label
+    from .keras_adapter import ModelError, fresh_model, is_model, one_output, output_names
+    from .trial import source_label
 
     try:
-        built = model if isinstance(model, keras.Model) else fresh_model(keras, model, source_label(model))
+        built = model if is_model(model) else fresh_model(model, source_label(model))
         names = output_names(built)
         if len(names) > 1:
             if output is None:
@@ -128,7 +127,7 @@ def the_model(keras: Any, model: Any, output: int | str | None) -> Any:
                     f"{built.name} has {len(names)} outputs ({listing}) and y is for one of them: pass output= "
                     f"(its index or name), e.g. output={names[-1]!r}"
                 )
-            built = one_output(keras, built, ProbeSpec(kind="echo", n=0, output=output), built.name)
+            built = one_output(built, ProbeSpec(kind="echo", n=0, output=output), built.name)
         elif output not in (None, 0, *names):
             raise DataError(f"output={output!r}: {built.name} has one output, {names[0]!r}")
     except ModelError as exc:
@@ -164,27 +163,28 @@ def _check_shapes(summary: Any, geometry: Any, shape: tuple[int, ...]) -> None:
         )
 
 
-def _short_fit(keras: Any, model: Any, geometry: Any, x: np.ndarray, y: np.ndarray, summary: Any, seed: int, notes: list[str]) -> list[Pathology]:
+def _short_fit(model: Any, geometry: Any, x: np.ndarray, y: np.ndarray, summary: Any, seed: int, notes: list[str]) -> list[Pathology]:
     """Fit a copy (the user's weights, optimizer and loss) briefly on 80% of the data; a
     constant output on the rest is a finding."""
     if not geometry.compiled:
         notes.append("no short fit: the model is not compiled, so its loss is unknown; compile it to have the output checked")
         return []
-    seed_everything(keras, seed)
+    from .keras_adapter import fit_and_predict, seeded_copy
+
+    copy = seeded_copy(model, seed)
     order = np.random.default_rng(seed).permutation(len(x))
     cut = max(1, int(0.8 * len(x)))
     train, held = order[:cut], order[cut:] if cut < len(x) else order[-1:]
-    copy = keras.models.clone_model(model)
     try:
-        copy.set_weights(model.get_weights())  # start where the user's own training would
-        copy.compile(optimizer=type(model.optimizer).from_config(model.optimizer.get_config()), loss=model.loss)
         epochs = max(1, min(FIT_EPOCHS, FIT_SAMPLES // max(len(train), 1)))
         batch = geometry.batch_size or 32
         usable = len(train) - len(train) % batch if geometry.batch_size else len(train)
         held_n = len(held) - len(held) % batch if geometry.batch_size else len(held)
         with quiet_native_stderr():  # the runtime's own lines on each fit (tf.data's NodeDef notices)
-            copy.fit(x[train][:usable], y[train][:usable], epochs=epochs, batch_size=batch, verbose=0, shuffle=not geometry.stateful)
-            predicted = np.asarray(copy.predict(x[held][: max(held_n, batch if geometry.batch_size else 1)], batch_size=batch, verbose=0))
+            predicted = fit_and_predict(
+                copy, model, x[train][:usable], y[train][:usable], x[held][: max(held_n, batch if geometry.batch_size else 1)],
+                epochs=epochs, batch=batch, shuffle=not geometry.stateful,
+            )
     except Exception as exc:  # the user's model and data: say so, never a traceback
         notes.append(f"the short fit could not run: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         return []

@@ -398,3 +398,22 @@ def restore_states(saved: list[tuple[Any, list[np.ndarray]]]) -> None:
 def callback_base() -> type:
     """``keras.callbacks.Callback``, which the training callback (watch.py) derives from."""
     return import_keras().callbacks.Callback
+
+
+# -- diagnose()'s short fit ---------------------------------------------------------------------
+def seeded_copy(model: Any, seed: int) -> Any:
+    """The backend seeded, then an uncompiled copy of ``model`` (fresh weights)."""
+    keras = import_keras()
+    seed_everything(keras, seed)
+    return keras.models.clone_model(model)
+
+
+def fit_and_predict(
+    copy: Any, model: Any, x: np.ndarray, y: np.ndarray, held: np.ndarray, *, epochs: int, batch: int, shuffle: bool
+) -> np.ndarray:
+    """``copy`` given ``model``'s weights, optimizer settings and loss, fitted on (x, y) as the
+    user's own ``fit`` would, and its predictions on ``held``."""
+    copy.set_weights(model.get_weights())  # start where the user's own training would
+    copy.compile(optimizer=type(model.optimizer).from_config(model.optimizer.get_config()), loss=model.loss)
+    copy.fit(x, y, epochs=epochs, batch_size=batch, verbose=0, shuffle=shuffle)
+    return np.asarray(copy.predict(held, batch_size=batch, verbose=0))

@@ -15,16 +15,8 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-class _Readable:
-    """Read access by the document's key (``attempt["sequences"]``) for callers that still
-    hold these records as dicts; new code reads the attributes."""
-
-    def __getitem__(self, key: str) -> Any:
-        return self.to_dict()[key]  # type: ignore[attr-defined]
-
-
 @dataclasses.dataclass(frozen=True)
-class Attempt(_Readable):
+class Attempt:
     """One training run: the first, or a learning-rate remedy (numbers rounded as reported)."""
 
     learning_rate: float | None
@@ -53,13 +45,8 @@ class Attempt(_Readable):
         )
 
 
-def as_attempt(attempt: Attempt | dict[str, Any]) -> Attempt:
-    """An attempt given as the document's dict is read as an :class:`Attempt`."""
-    return attempt if isinstance(attempt, Attempt) else Attempt.from_dict(attempt)
-
-
 @dataclasses.dataclass(frozen=True)
-class LagResult(_Readable):
+class LagResult:
     """memory(): one lag the search trained."""
 
     lag: int
@@ -95,7 +82,7 @@ class LagResult(_Readable):
 
 
 @dataclasses.dataclass(frozen=True)
-class SeedRun(_Readable):
+class SeedRun:
     """seeds=k: one training of the probe as the report shows it (seeds.run_summary)."""
 
     index: int
@@ -139,7 +126,7 @@ class SeedRun(_Readable):
 
 
 @dataclasses.dataclass(frozen=True)
-class Extrapolation(_Readable):
+class Extrapolation:
     """extrapolate=m: the final set at m x T steps beside the window trained on."""
 
     timesteps: int | None
@@ -188,7 +175,7 @@ class Extrapolation(_Readable):
 
 
 @dataclasses.dataclass(frozen=True)
-class RescueControl(_Readable):
+class RescueControl:
     """seeds=k: the failing seeds retrained at a learning rate with which other seeds passed."""
 
     rate: float

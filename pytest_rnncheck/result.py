@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Union
 
 from . import run_profiles
-from .records import Attempt, Extrapolation, LagResult, SeedRun, _round, as_attempt
+from .records import Attempt, Extrapolation, LagResult, SeedRun, _round
 
 if TYPE_CHECKING:  # the diagnosis package (and numpy) load when a probe runs, not with the plugin
     from .diagnosis.pathology import Pathology
@@ -62,7 +62,7 @@ class ProbeResult:
         """Training sequences of every attempt together (as the document said, for a result read from one)."""
         if self.recorded_total is not None:
             return self.recorded_total
-        return sum(as_attempt(a).sequences for a in self.attempts)
+        return sum(a.sequences for a in self.attempts)
 
     @property
     def curve(self) -> list[dict[str, Any]]:
@@ -123,7 +123,7 @@ class ProbeResult:
             "chance": _round(self.chance),
             "sequences": self.sequences,
             "total_sequences": self.total_sequences,
-            "attempts": [as_attempt(a).to_dict() for a in self.attempts],
+            "attempts": [a.to_dict() for a in self.attempts],
             "seconds": round(self.seconds, 3),
             "peak_memory_mb": _round(self.peak_memory_mb, 1),
             "peak_memory_scope": self.peak_memory_scope,
@@ -190,7 +190,7 @@ class ProbeResult:
         return dataclasses.replace(
             self, accuracy=_round(self.accuracy), lower=_round(self.lower), upper=_round(self.upper),
             chance=_round(self.chance), seconds=round(self.seconds, 3), peak_memory_mb=_round(self.peak_memory_mb, 1),
-            attempts=[as_attempt(a) for a in self.attempts],
+            attempts=list(self.attempts),
             extrapolation=None if self.extrapolation is None else self.extrapolation.rounded(),
         )
 

@@ -25,15 +25,8 @@ from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .stopping import Stopped, StopPolicy, other_rates, progressing
 from .training import HeldOut, Outcome, Progress
-from .trial import Trial
+from .trial import Trial, source_label
 from .verdict import ALPHA
-
-
-def source_label(source: Any) -> str:
-    if isinstance(source, type) or (callable(source) and not hasattr(source, "layers")):
-        name = getattr(source, "__qualname__", None) or getattr(source, "__name__", None) or repr(source)
-        return name.rsplit("<locals>.", 1)[-1]
-    return getattr(source, "name", None) or type(source).__name__
 
 
 def run_probe(

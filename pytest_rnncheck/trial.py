@@ -22,6 +22,14 @@ from .training import Outcome, Progress, train
 from .verdict import ALPHA_FIRST, ALPHA_REMEDY
 
 
+def source_label(source: Any) -> str:
+    """What a model is called in the report: a factory's name, or the model's own."""
+    if isinstance(source, type) or (callable(source) and not hasattr(source, "layers")):
+        name = getattr(source, "__qualname__", None) or getattr(source, "__name__", None) or repr(source)
+        return name.rsplit("<locals>.", 1)[-1]
+    return getattr(source, "name", None) or type(source).__name__
+
+
 class Trial:
     def __init__(self, source: Any, spec: ProbeSpec, seed: int, label: str, progress: Progress | None = None):
         self.source, self.spec, self.seed, self.label, self.progress = source, spec, seed, label, progress

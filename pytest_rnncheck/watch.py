@@ -18,7 +18,6 @@ from typing import Any, Iterable
 import numpy as np
 
 from . import diagnosis
-from .backend import import_keras
 from .data_diagnosis import DataSpec, configuration_findings, the_model, user_geometry
 from .diagnosis.pathology import Pathology
 from .errors import RnnCheckError
@@ -228,7 +227,7 @@ class _Watch:
                 raise CallbackError(f"data= holds {len(x)} samples but the model's fixed batch size is {batch}: give at least {batch}")
         x, y = x[:keep], y[:keep]
         summary = summarize(x, y)
-        self._reader = the_model(import_keras(), model, self.output)  # shares the model's layers and weights
+        self._reader = the_model(model, self.output)  # shares the model's layers and weights
         geometry = user_geometry(self._reader, x)
         found, notes, self._geometry, self._plan = configuration_findings(self._reader, summary, np.shape(x), self.lag, geometry)
         self._static, self._notes = found, self._notes + notes

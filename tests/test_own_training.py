@@ -9,6 +9,8 @@ import pytest
 from pytest_rnncheck.diagnosis.pathology import Pathology
 from pytest_rnncheck.notebook import Findings, TrainingFindings, findings_title
 from pytest_rnncheck.own_training import Epoch, Targets, constant_finding, look, non_finite_finding, range_evidence
+from pytest_rnncheck.records import Attempt
+from pytest_rnncheck.records import Attempt
 from pytest_rnncheck.result import ProbeResult
 
 RNG = np.random.default_rng(0)
@@ -96,7 +98,7 @@ def test_the_callbacks_report_shows_its_epochs_and_layers_and_long_runs_are_cut(
 
 def test_a_probe_result_has_a_one_line_repr_and_renders_its_section():
     r = ProbeResult(model="m", probe="lag(2)", seed=0, threshold=0.9, passed=False, accuracy=0.41, lower=0.38, chance=0.01)
-    r.attempts.append({"sequences": 4096, "accuracy": 0.41, "passed": False, "stopped": "plateau", "learning_rate": 0.02})
+    r.attempts.append(Attempt(learning_rate=0.02, sequences=4096, accuracy=0.41, lower_bound=0.38, passed=False, stopped="plateau"))
     r.pathologies.append(Pathology("undertrained", "error", "not learned", "train longer"))
     assert repr(r) == "<rnncheck lag(2) on m: fail, accuracy 0.410 (threshold 0.9), 4,096 sequences, findings undertrained>"
     page = r._repr_html_()

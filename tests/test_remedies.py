@@ -5,7 +5,7 @@ import pytest
 from pytest_rnncheck.stopping import FLAT_PER_LAG, StopPolicy, default_budget, other_rates
 from pytest_rnncheck.verdict import ALPHA, Z_FIRST, Z_REMEDY, one_sided_z
 
-runner = pytest.importorskip("pytest_rnncheck.runner")
+trial = pytest.importorskip("pytest_rnncheck.trial")
 
 
 RISING = [(2048 * (i + 1), 0.1 + 0.05 * i, 4.0 - 0.2 * i) for i in range(8)]
@@ -117,5 +117,5 @@ def test_an_attempt_records_the_learning_rate_as_given_not_as_float32_stored_it(
     from pytest_rnncheck.verdict import Verdict
 
     outcome = Outcome(Verdict(0.5, 0.4, 0.6, 0.01, 0.9, 1024), None, 4096, "plateau", [])
-    assert runner.attempt_record(outcome, float(np.float32(0.02)))["learning_rate"] == 0.02
-    assert runner.attempt_record(outcome, None)["learning_rate"] is None
+    assert trial.attempt_record(outcome, float(np.float32(0.02))).learning_rate == 0.02
+    assert trial.attempt_record(outcome, None).learning_rate is None

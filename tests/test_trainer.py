@@ -119,10 +119,10 @@ def test_each_attempt_of_the_remedies_is_recorded_with_its_rate_and_z(monkeypatc
     best = trial.remedy(0.01, (0.3, 3.0))
     # each remedy a fresh copy at its own seed (the probe's + 1, + 2)
     assert rates == [(pytest.approx(0.003), 1, ALPHA_REMEDY), (pytest.approx(0.03), 2, ALPHA_REMEDY)]
-    assert best.verdict.passed and [a["passed"] for a in trial.attempts] == [False, True]
-    assert [a["learning_rate"] for a in trial.attempts] == [0.003, 0.03]
+    assert best.verdict.passed and [a.passed for a in trial.attempts] == [False, True]
+    assert [a.learning_rate for a in trial.attempts] == [0.003, 0.03]
     # each rests on its first final look, which spends half of a remedy's quarter of the budget
-    assert [a["z"] for a in trial.attempts] == [round(look_z(ALPHA_REMEDY, 1), 4)] * 2
+    assert [a.z for a in trial.attempts] == [round(look_z(ALPHA_REMEDY, 1), 4)] * 2
 
 
 def test_each_final_look_is_on_fresh_data_at_a_z_that_spends_half_of_what_is_left(monkeypatch):
