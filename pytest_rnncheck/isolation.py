@@ -51,8 +51,8 @@ Progress = Callable[[int, "float | None"], None]
 STOP = b""  # sent to the worker: no more probes
 
 
-class Message(StrEnum):
-    """The first element of each tuple the worker sends up its pipe."""
+class WorkerMessage(StrEnum):
+    """The first element of each tuple the worker sends up its pipe (sent as its plain text)."""
 
     STARTED = "started"  # ("started",): the probe's time limit counts from here
     PROGRESS = "progress"  # ("progress", sequences, monitor accuracy or None)
@@ -60,7 +60,7 @@ class Message(StrEnum):
     UNPICKLABLE = "unpicklable"  # ("unpicklable", why): the task could not be rebuilt in the worker
 
 
-class Outcome(StrEnum):
+class WorkerOutcome(StrEnum):
     """How ``ProbeWorker.run`` ended: the first element of the pair it returns."""
 
     RESULT = "result"  # the ProbeResult
@@ -121,18 +121,18 @@ class ProbeExecutor:
         start = time.monotonic()
         try:
             outcome, value = self.worker.run(payload, progress, self.timeout)
-            if outcome == Outcome.UNPICKLABLE and task.factory is not None:
+            if outcome == WorkerOutcome.UNPICKLABLE and task.factory is not None:
                 by_value = self.by_value(task)
                 if by_value is not None:
                     outcome, value = self.worker.run(by_value, progress, self.timeout)
         except BaseException:  # Ctrl-C, pytest-timeout: the worker is mid-probe, so it goes
             self.worker.kill()
             raise
-        if outcome == Outcome.RESULT:
+        if outcome == WorkerOutcome.RESULT:
             return value
-        if outcome == Outcome.UNPICKLABLE:
+        if outcome == WorkerOutcome.UNPICKLABLE:
             return self.in_process(task, progress, f"could not be rebuilt in a worker process ({value})")
-        if outcome == Outcome.TIMEOUT:
+        if outcome == WorkerOutcome.TIMEOUT:
             message = (
                 f"stopped after {self.timeout:g} s, the per-probe time limit, {value}; the other tests go on. "
                 f"If the model is just slow, raise the limit (--rnncheck-timeout=SECONDS, ini rnncheck_timeout) "
@@ -245,7 +245,7 @@ class ProbeWorker:
         return rss_mb - self.base_mb > MEMORY_CEILING_MB
 
     # -- one probe ---------------------------------------------------------------
-    def run(self, payload: bytes, progress: Progress, timeout: float | None) -> tuple[Outcome, Any]:
+    def run(self, payload: bytes, progress: Progress, timeout: float | None) -> tuple[WorkerOutcome, Any]:
         """Send one probe; return (RESULT, ProbeResult), (UNPICKLABLE, text),
         (TIMEOUT, stage) or (DIED, description)."""
         if not self.alive:
@@ -262,28 +262,28 @@ class ProbeWorker:
                 try:
                     message = self.conn.recv()
                 except (EOFError, OSError):
-                    return Outcome.DIED, self.death(stage)
+                    return WorkerOutcome.DIED, self.death(stage)
                 kind = message[0]
-                if kind == Message.STARTED:
+                if kind == WorkerMessage.STARTED:
                     start = time.monotonic()
-                elif kind == Message.PROGRESS:
+                elif kind == WorkerMessage.PROGRESS:
                     _, sequences, accuracy = message
                     acc = "" if accuracy is None else f", monitor accuracy {accuracy:.3f}"
                     stage = f"training: {sequences:,} sequences seen{acc}"
                     progress(sequences, accuracy)
-                elif kind == Message.RESULT:
+                elif kind == WorkerMessage.RESULT:
                     _, blob, rss = message
                     if self.worn_out(rss):
                         self.close()
-                    return Outcome.RESULT, pickle.loads(blob)
-                elif kind == Message.UNPICKLABLE:
-                    return Outcome.UNPICKLABLE, message[1]
+                    return WorkerOutcome.RESULT, pickle.loads(blob)
+                elif kind == WorkerMessage.UNPICKLABLE:
+                    return WorkerOutcome.UNPICKLABLE, message[1]
                 continue
             if not self.process.is_alive():
-                return Outcome.DIED, self.death(stage)
+                return WorkerOutcome.DIED, self.death(stage)
             if timeout is not None and time.monotonic() - start > timeout:
                 self.kill()
-                return Outcome.TIMEOUT, stage
+                return WorkerOutcome.TIMEOUT, stage
 
     def sample_memory(self) -> None:
         peak = _status_mb(self.process.pid, "VmHWM") if self.process is not None else None
@@ -345,14 +345,14 @@ def worker_main(conn: Any, path: list[str], environment: dict[str, str] | None =
             os._exit(0)
         try:
             task = cloudpickle.loads(payload)
-            conn.send((Message.STARTED,))  # the probe's time limit counts from here, not the worker's start-up
+            conn.send((WorkerMessage.STARTED.value,))  # the probe's limit counts from here, not the start-up
             source = task.source()
         except BaseException as exc:  # the parent runs it in-process instead
-            conn.send((Message.UNPICKLABLE, f"{type(exc).__name__}: {exc}"))
+            conn.send((WorkerMessage.UNPICKLABLE.value, f"{type(exc).__name__}: {exc}"))
             continue
 
         def progress(sequences: int, accuracy: float | None) -> None:
-            conn.send((Message.PROGRESS, sequences, accuracy))
+            conn.send((WorkerMessage.PROGRESS.value, sequences, accuracy))
 
         result = run_probe(source, task.spec, task.seed, task.label, progress, task.profile)
-        conn.send((Message.RESULT, pickle.dumps(result), _status_mb(os.getpid(), "VmRSS")))
+        conn.send((WorkerMessage.RESULT.value, pickle.dumps(result), _status_mb(os.getpid(), "VmRSS")))
