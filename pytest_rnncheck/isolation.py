@@ -28,6 +28,7 @@ import signal
 import sys
 import threading
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,6 +51,24 @@ Progress = Callable[[int, "float | None"], None]
 STOP = b""  # sent to the worker: no more probes
 
 
+class WorkerMessage(StrEnum):
+    """The first element of each tuple the worker sends up its pipe (sent as its plain text)."""
+
+    STARTED = "started"  # ("started",): the probe's time limit counts from here
+    PROGRESS = "progress"  # ("progress", sequences, monitor accuracy or None)
+    RESULT = "result"  # ("result", pickled ProbeResult, the worker's resident memory in MB or None)
+    UNPICKLABLE = "unpicklable"  # ("unpicklable", why): the task could not be rebuilt in the worker
+
+
+class WorkerOutcome(StrEnum):
+    """How ``ProbeWorker.run`` ended: the first element of the pair it returns."""
+
+    RESULT = "result"  # the ProbeResult
+    UNPICKLABLE = "unpicklable"  # why the task could not be rebuilt in the worker
+    TIMEOUT = "timeout"  # the stage the probe was stopped in
+    DIED = "died"  # how the worker process ended
+
+
 @dataclasses.dataclass
 class ProbeTask:
     """What the worker needs to run one probe: the model's source, by value or by reference."""
@@ -64,7 +83,8 @@ class ProbeTask:
 
     def error_result(self, message: str) -> ProbeResult:
         """The result of this probe when it could not run."""
-        result = ProbeResult(model=self.label or "-", probe=self.spec.name, seed=self.seed, threshold=self.spec.min_accuracy)
+        spec = self.spec
+        result = ProbeResult(model=self.label or "-", probe=spec.name, seed=self.seed, threshold=spec.min_accuracy)
         result.error, result.stopped = message, "error"
         return result
 
@@ -96,22 +116,23 @@ class ProbeExecutor:
         try:
             payload = cloudpickle.dumps(task)
         except Exception as exc:
-            return self.in_process(task, progress, f"could not be sent to a worker process ({type(exc).__name__}: {exc})")
+            why = f"could not be sent to a worker process ({type(exc).__name__}: {exc})"
+            return self.in_process(task, progress, why)
         start = time.monotonic()
         try:
             outcome, value = self.worker.run(payload, progress, self.timeout)
-            if outcome == "unpicklable" and task.factory is not None:
+            if outcome == WorkerOutcome.UNPICKLABLE and task.factory is not None:
                 by_value = self.by_value(task)
                 if by_value is not None:
                     outcome, value = self.worker.run(by_value, progress, self.timeout)
         except BaseException:  # Ctrl-C, pytest-timeout: the worker is mid-probe, so it goes
             self.worker.kill()
             raise
-        if outcome == "result":
+        if outcome == WorkerOutcome.RESULT:
             return value
-        if outcome == "unpicklable":
+        if outcome == WorkerOutcome.UNPICKLABLE:
             return self.in_process(task, progress, f"could not be rebuilt in a worker process ({value})")
-        if outcome == "timeout":
+        if outcome == WorkerOutcome.TIMEOUT:
             message = (
                 f"stopped after {self.timeout:g} s, the per-probe time limit, {value}; the other tests go on. "
                 f"If the model is just slow, raise the limit (--rnncheck-timeout=SECONDS, ini rnncheck_timeout) "
@@ -224,9 +245,9 @@ class ProbeWorker:
         return rss_mb - self.base_mb > MEMORY_CEILING_MB
 
     # -- one probe ---------------------------------------------------------------
-    def run(self, payload: bytes, progress: Progress, timeout: float | None) -> tuple[str, Any]:
-        """Send one probe; return ("result", ProbeResult), ("unpicklable", text),
-        ("timeout", stage) or ("died", description)."""
+    def run(self, payload: bytes, progress: Progress, timeout: float | None) -> tuple[WorkerOutcome, Any]:
+        """Send one probe; return (RESULT, ProbeResult), (UNPICKLABLE, text),
+        (TIMEOUT, stage) or (DIED, description)."""
         if not self.alive:
             self.start()
         self.conn.send_bytes(payload)
@@ -241,28 +262,28 @@ class ProbeWorker:
                 try:
                     message = self.conn.recv()
                 except (EOFError, OSError):
-                    return "died", self.death(stage)
+                    return WorkerOutcome.DIED, self.death(stage)
                 kind = message[0]
-                if kind == "started":
+                if kind == WorkerMessage.STARTED:
                     start = time.monotonic()
-                elif kind == "progress":
+                elif kind == WorkerMessage.PROGRESS:
                     _, sequences, accuracy = message
                     acc = "" if accuracy is None else f", monitor accuracy {accuracy:.3f}"
                     stage = f"training: {sequences:,} sequences seen{acc}"
                     progress(sequences, accuracy)
-                elif kind == "result":
+                elif kind == WorkerMessage.RESULT:
                     _, blob, rss = message
                     if self.worn_out(rss):
                         self.close()
-                    return "result", pickle.loads(blob)
-                elif kind == "unpicklable":
-                    return "unpicklable", message[1]
+                    return WorkerOutcome.RESULT, pickle.loads(blob)
+                elif kind == WorkerMessage.UNPICKLABLE:
+                    return WorkerOutcome.UNPICKLABLE, message[1]
                 continue
             if not self.process.is_alive():
-                return "died", self.death(stage)
+                return WorkerOutcome.DIED, self.death(stage)
             if timeout is not None and time.monotonic() - start > timeout:
                 self.kill()
-                return "timeout", stage
+                return WorkerOutcome.TIMEOUT, stage
 
     def sample_memory(self) -> None:
         peak = _status_mb(self.process.pid, "VmHWM") if self.process is not None else None
@@ -324,14 +345,14 @@ def worker_main(conn: Any, path: list[str], environment: dict[str, str] | None =
             os._exit(0)
         try:
             task = cloudpickle.loads(payload)
-            conn.send(("started",))  # the probe's time limit counts from here, not the worker's start-up
+            conn.send((WorkerMessage.STARTED.value,))  # the probe's limit counts from here, not the start-up
             source = task.source()
         except BaseException as exc:  # the parent runs it in-process instead
-            conn.send(("unpicklable", f"{type(exc).__name__}: {exc}"))
+            conn.send((WorkerMessage.UNPICKLABLE.value, f"{type(exc).__name__}: {exc}"))
             continue
 
         def progress(sequences: int, accuracy: float | None) -> None:
-            conn.send(("progress", sequences, accuracy))
+            conn.send((WorkerMessage.PROGRESS.value, sequences, accuracy))
 
         result = run_probe(source, task.spec, task.seed, task.label, progress, task.profile)
-        conn.send(("result", pickle.dumps(result), _status_mb(os.getpid(), "VmRSS")))
+        conn.send((WorkerMessage.RESULT.value, pickle.dumps(result), _status_mb(os.getpid(), "VmRSS")))

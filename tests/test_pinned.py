@@ -116,13 +116,14 @@ def test_bits_and_scalars_are_split_at_one_half():
 
 
 def test_probe_seeds_depend_on_the_base_seed_the_test_id_and_the_probe():
-    from pytest_rnncheck.plugin import ProbeRunner, Settings
+    from pytest_rnncheck.fixture import ProbeFixture
+    from pytest_rnncheck.settings import Settings
     from pytest_rnncheck.spec import make_spec
 
     class Item:
         nodeid = "t.py::a"
 
-    runner = ProbeRunner(Item(), Settings(True, 0, None, False, None))
+    runner = ProbeFixture(Item(), Settings(True, 0, None, False, None))
     lag2, lag3 = make_spec("lag", 2), make_spec("lag", 3)
     assert runner.probe_seed(lag2) != runner.probe_seed(lag3)
     assert runner.probe_seed(lag2) == zlib.crc32(b"t.py::a|lag(2)") % 2**31

@@ -143,7 +143,8 @@ def test_seed_last_replays_and_random_draws(pytester):
 
 
 def test_probe_seeds_depend_on_base_seed_and_test_id_only(pytester):
-    from pytest_rnncheck.plugin import ProbeRunner, Settings
+    from pytest_rnncheck.fixture import ProbeFixture
+    from pytest_rnncheck.settings import Settings
     from pytest_rnncheck.spec import make_spec
 
     class Item:
@@ -151,7 +152,7 @@ def test_probe_seeds_depend_on_base_seed_and_test_id_only(pytester):
             self.nodeid = nodeid
 
     def seed(base, nodeid, spec):
-        return ProbeRunner(Item(nodeid), Settings(True, base, None, False, None)).probe_seed(spec)
+        return ProbeFixture(Item(nodeid), Settings(True, base, None, False, None)).probe_seed(spec)
 
     lag = make_spec("lag", 2)
     assert seed(0, "t.py::a", lag) == seed(0, "t.py::a", lag)
