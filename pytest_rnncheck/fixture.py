@@ -69,7 +69,7 @@ class ProbeFixture:
                 "(from pytest_rnncheck import rnncheck), or pass one: rnncheck(model, 'lag(2)')",
             )
         from .isolation import ProbeTask
-        from .runner import source_label
+        from .trial import source_label
 
         results = []
         live = LiveProgress(self.item.config)

@@ -330,10 +330,10 @@ def worker_main(conn: Any, path: list[str], environment: dict[str, str] | None =
     os.environ.update(environment or {})
     import cloudpickle
 
-    from .backend import import_keras
+    from .keras_adapter import load
     from .runner import run_probe
 
-    import_keras()  # while the parent is still collecting or running other tests
+    load()  # Keras imported while the parent is still collecting or running other tests
     gc.freeze()  # Keras's objects live as long as the worker: the collection after each probe skips them
     while True:
         try:

@@ -375,6 +375,11 @@ def set_learning_rate(model: Any, rate: float) -> None:
     model.optimizer.learning_rate = rate
 
 
+def load() -> None:
+    """Import Keras (and its backend) now, so the first probe does not wait for it."""
+    import_keras()
+
+
 def is_model(value: Any) -> bool:
     return isinstance(value, import_keras().Model)
 
