@@ -11,6 +11,7 @@ from typing import Any
 from .diagnosis.training_causes import Control, Suspect, confirm, not_confirmed
 from .geometry import DROPOUT_LAYERS
 from .keras_adapter import prepare, rebuilt
+from .records import RescueControl, SeedRun
 from .spec import ProbeSpec
 from .training import Outcome, train
 
@@ -103,3 +104,13 @@ def check_suspects(
             break  # the most specific proven cause; the rest would only repeat the cost
         notes.append(not_confirmed(suspect, control))
     return found, notes
+
+
+def rescue(source: Any, spec: ProbeSpec, label: str, failed: list[SeedRun], rate: float) -> RescueControl:
+    """The failing seeds retrained at ``rate``, a learning rate with which other seeds passed."""
+    passed, accuracy = [], []
+    for run in failed:
+        outcome = run_control(source, spec, run.seed, label, Suspect("fragile", "rate", "", rate=rate))
+        passed.append(bool(outcome and outcome.passed))
+        accuracy.append(None if outcome is None else outcome.accuracy)
+    return RescueControl(rate, tuple(passed), tuple(accuracy))

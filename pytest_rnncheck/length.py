@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 
 from .encoding import Form
+from .records import Extrapolation
 from .verdict import judge, judge_values
 
 
@@ -95,3 +95,16 @@ def position_buckets(held: Any, trained: int, form: str, tolerance: float, thres
 def breaks_at(buckets: list[dict[str, Any]], threshold: float) -> list[int] | None:
     """The first block of steps whose accuracy is under the threshold."""
     return next((b["steps"] for b in buckets if b["accuracy"] < threshold), None)
+
+
+def extrapolation_record(spec: Any, verdict: Any, longer: dict[str, Any]) -> Extrapolation:
+    """extrapolate=m: what the report keeps of both windows."""
+    at_trained = longer["at_trained"]
+    return Extrapolation(
+        timesteps=longer["timesteps"], trained_timesteps=longer["trained_timesteps"],
+        judged_timesteps=longer["trained_timesteps"] if longer.get("error") else longer["timesteps"],
+        passed=verdict.passed and not longer.get("error"), accuracy=verdict.accuracy, lower_bound=verdict.lower,
+        accuracy_at_trained=at_trained.accuracy, lower_bound_at_trained=at_trained.lower,
+        passed_at_trained=at_trained.passed, buckets=tuple(longer["buckets"]),
+        breaks_at=breaks_at(longer["buckets"], spec.min_accuracy), error=longer.get("error"),
+    )

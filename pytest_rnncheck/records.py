@@ -72,6 +72,15 @@ class LagResult:
         }
 
     @classmethod
+    def of(cls, lag: int, result: Any, budget: int | None) -> LagResult:
+        """What the profile keeps of the lag(n) probe's result (a ``ProbeResult``)."""
+        return cls(
+            lag=lag, accuracy=result.accuracy, lower_bound=result.lower, upper_bound=result.upper, passed=result.passed,
+            sequences=result.sequences, stopped=result.stopped, pathologies=tuple(p.code for p in result.pathologies),
+            budget=budget, curve=tuple(result.curve),
+        )
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LagResult:
         return cls(
             data["lag"], data.get("accuracy"), data.get("lower_bound"), data.get("upper_bound"),

@@ -10,23 +10,18 @@ import time
 from typing import Any
 
 from . import diagnosis, length, run_profiles, seeds
-from .controls import not_checked
-from .diagnosis import fragile, length_generalization
-from .diagnosis.training_causes import Suspect
-from .encoding import Form
+from .controls import not_checked, rescue
+from .diagnosis import Evidence, fragile, length_generalization
 from .errors import RnnCheckError
-from .geometry import Geometry
 from .keras_adapter import devices
 from .memory import PeakMemory
-from .plan import ProbePlan
 from .profile import Search
-from .records import Extrapolation, LagResult, RescueControl, SeedRun
+from .records import LagResult
 from .result import ProbeResult
 from .spec import ProbeSpec, make_spec
 from .stopping import Stopped, StopPolicy, other_rates, progressing
-from .training import HeldOut, Outcome, Progress
+from .training import Outcome, Progress
 from .trial import Trial, source_label
-from .verdict import ALPHA
 
 
 def run_probe(
@@ -80,7 +75,7 @@ def _run(trial: Trial, draft: dict[str, Any]) -> None:
     if outcome.record is not None:
         draft["record"] = outcome.record.summary()
     if outcome.longer is not None:
-        draft["extrapolation"] = extrapolation_record(trial.spec, verdict, outcome.longer)
+        draft["extrapolation"] = length.extrapolation_record(trial.spec, verdict, outcome.longer)
     if outcome.longer is not None and length.failed_by_length(outcome.longer, verdict, trial.spec.min_accuracy):
         # passed at the window it trained on: no remedy or control can speak to the longer one
         found = [length_generalization.length_finding(trial.spec, outcome.longer, verdict)]
@@ -102,7 +97,10 @@ def _static_stage(trial: Trial, draft: dict[str, Any]) -> tuple[list, Any]:
     reach = trial.reach()
     if reach is not None:
         draft["receptive_field"] = reach.receptive_field()
-    return diagnosis.diagnose_static(trial.spec, plan, geometry, reach), reach
+    evidence = Evidence(spec=trial.spec, plan=plan, geometry=geometry, reach=reach)
+    found = diagnosis.run("static", evidence)
+    found += diagnosis.run("reach", dataclasses.replace(evidence, found=tuple(found)))
+    return diagnosis.rank(found), reach
 
 
 def _attempts_stage(trial: Trial, static: list) -> Outcome:
@@ -126,14 +124,15 @@ def _dynamic_stage(trial: Trial, static: list, reach: Any, outcome: Outcome, not
     confirms, or an undertrained model (with the echo control); warnings only when it passed."""
     spec, plan, chosen = trial.spec, trial.plan, run_profiles.active()
     verdict = outcome.verdict
+    evidence = Evidence(spec=spec, plan=plan, geometry=trial.geometry, reach=reach)
     found = list(static)
     if outcome.bad_loss is not None:
-        found += diagnosis.diagnose_non_finite(plan, outcome.bad_loss, outcome.sequences)
+        found += diagnosis.run("dynamic", dataclasses.replace(evidence, bad_loss=outcome.bad_loss, sequences=outcome.sequences))
     if verdict.passed:
         return [p.as_warning() for p in found]
     if outcome.bad_loss is not None:  # NaN predictions say nothing more
         return found
-    symptoms = constant_findings(spec, plan, trial.geometry, outcome)
+    symptoms = diagnosis.run("dynamic", dataclasses.replace(evidence, spread=outcome.spread(plan.form)))
     if not diagnosis.has_error(found):  # nothing in the configuration explains it
         suspects = diagnosis.suspects(spec, trial.geometry, outcome.record, trial.runs[0][1], plan)
         if chosen.controls:
@@ -144,37 +143,18 @@ def _dynamic_stage(trial: Trial, static: list, reach: Any, outcome: Outcome, not
             notes.extend(not_checked(suspect, chosen.name) for suspect in suspects)
     if diagnosis.has_error(found):  # a cause is named: the symptom is its consequence
         notes.extend(f"symptom: {p.message}" for p in symptoms)
-        symptoms = []
+        return found
     found += symptoms
     if diagnosis.has_error(found):
         return found
     echo = control_echo(trial, notes) if spec.n > 0 and chosen.controls else None
-    return found + diagnosis.diagnose_undertrained(
-        spec,
-        plan,
-        verdict.accuracy,
-        verdict.chance,
-        sum(a.sequences for a in trial.attempts),
-        outcome.stopped,
-        progressing(outcome.curve),
-        len(trial.attempts),
-        None if reach is None else True,  # a reach that could not pass stopped the probe above
-        echo,
-        None if chosen.name == run_profiles.DEFAULT else chosen,
-    )
-
-
-def extrapolation_record(spec: ProbeSpec, verdict: Any, longer: dict[str, Any]) -> Extrapolation:
-    """extrapolate=m: what the report keeps of both windows."""
-    at_trained = longer["at_trained"]
-    return Extrapolation(
-        timesteps=longer["timesteps"], trained_timesteps=longer["trained_timesteps"],
-        judged_timesteps=longer["trained_timesteps"] if longer.get("error") else longer["timesteps"],
-        passed=verdict.passed and not longer.get("error"), accuracy=verdict.accuracy, lower_bound=verdict.lower,
-        accuracy_at_trained=at_trained.accuracy, lower_bound_at_trained=at_trained.lower,
-        passed_at_trained=at_trained.passed, buckets=tuple(longer["buckets"]),
-        breaks_at=length.breaks_at(longer["buckets"], spec.min_accuracy), error=longer.get("error"),
-    )
+    return found + diagnosis.run("dynamic", dataclasses.replace(
+        evidence, found=tuple(found), accuracy=verdict.accuracy, chance=verdict.chance,
+        total_sequences=sum(a.sequences for a in trial.attempts), stopped=outcome.stopped,
+        still_learning=progressing(outcome.curve), attempts=len(trial.attempts),
+        reach_shown=None if reach is None else True,  # a reach that could not pass stopped the probe above
+        echo=echo, profile=None if chosen.name == run_profiles.DEFAULT else chosen,
+    ))
 
 
 def _profile(trial: Trial, draft: dict[str, Any]) -> None:
@@ -202,14 +182,7 @@ def _profile(trial: Trial, draft: dict[str, Any]) -> None:
         search.record(n, lags[n].passed, lags[n].total_sequences, lags[n].stopped)
     horizon = draft["horizon"] = search.horizon
     draft["horizon_upper"] = search.upper
-    draft["profile"] = [
-        LagResult(
-            lag=n, accuracy=r.accuracy, lower_bound=r.lower, upper_bound=r.upper, passed=r.passed,
-            sequences=r.sequences, stopped=r.stopped, pathologies=tuple(p.code for p in r.pathologies),
-            budget=search.capped.get(n), curve=tuple(r.curve),
-        )
-        for n, r in sorted(lags.items())
-    ]
+    draft["profile"] = [LagResult.of(n, r, search.capped.get(n)) for n, r in sorted(lags.items())]
     shown = lags.get(horizon) or lags.get(1)
     failed = next((lags[n] for n in sorted(lags) if not lags[n].passed), None)
     passed = draft["passed"] = spec.min_horizon is None or horizon >= spec.min_horizon
@@ -232,13 +205,9 @@ def _seeded(trial: Trial, draft: dict[str, Any]) -> None:
     seeds pass and others fail the ``fragile`` finding with its control run."""
     spec, source, seed, label, progress = trial.spec, trial.source, trial.seed, trial.label, trial.progress
     k, single = spec.trainings, spec.one_seed()
-    bound = seeds.false_pass_bound(k, spec.min_pass_rate)
-    if bound > ALPHA:
-        raise RnnCheckError(
-            f"{spec.name}: passing {seeds.required(k, spec.min_pass_rate)} of {k} trainings would let a model that does "
-            f"not remember pass by luck with probability up to {bound:.3g}, above the {ALPHA:.0%} every verdict keeps: "
-            f"raise min_pass_rate (or lower seeds)"
-        )
+    problem = seeds.rule_problem(spec.name, k, spec.min_pass_rate)
+    if problem:
+        raise RnnCheckError(problem)
     trained = []
     for index in range(k):
         at = seeds.seed_of(seed, index)
@@ -260,7 +229,7 @@ def _seeded(trial: Trial, draft: dict[str, Any]) -> None:
     control = None
     rate = fragile.untried_rescue(runs)
     if 0 < passes < k and rate and run_profiles.active().controls and spec.kind != "memory":
-        control = rescue_control(source, single, label, [run for run in runs if not run.passed], rate)
+        control = rescue(source, single, label, [run for run in runs if not run.passed], rate)
     found = fragile.diagnose_fragile(runs, passed, control)
     if passes == 0:  # no seed learned it: why the weakest failed
         found += shown.pathologies
@@ -268,33 +237,6 @@ def _seeded(trial: Trial, draft: dict[str, Any]) -> None:
     elif not found:  # every seed passed: what it passed with
         found += shown.pathologies
     draft["pathologies"] = diagnosis.rank(found)
-
-
-def rescue_control(source: Any, spec: ProbeSpec, label: str, failed: list[SeedRun], rate: float) -> RescueControl:
-    """The failing seeds retrained at ``rate``, a learning rate with which other seeds passed."""
-    trial = Trial(source, spec, 0, label)
-    passed, accuracy = [], []
-    for run in failed:
-        outcome = trial.control(Suspect("fragile", "rate", "", rate=rate), seed=run.seed)
-        passed.append(bool(outcome and outcome.passed))
-        accuracy.append(None if outcome is None else outcome.accuracy)
-    return RescueControl(rate, tuple(passed), tuple(accuracy))
-
-
-def constant_findings(spec: ProbeSpec, plan: ProbePlan, geometry: Geometry, outcome: Outcome) -> list:
-    if plan.form == Form.VALUE:  # regressions: no symbols to count
-        return []
-    held: HeldOut = outcome.heldout
-    spread = diagnosis.measure_spread(
-        held.predicted,
-        held.targets,
-        held.scored,
-        outcome.verdict.accuracy,
-        outcome.verdict.chance,
-        held.values,
-        held.target_values,
-    )
-    return diagnosis.diagnose_constant_output(spec, plan, geometry, spread)
 
 
 def control_echo(trial: Trial, notes: list[str]) -> tuple[float, bool] | None:

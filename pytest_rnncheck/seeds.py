@@ -113,3 +113,16 @@ def passes_text(runs: list[SeedRun]) -> str:
     j, k = sum(r.passed for r in runs), len(runs)
     low, high = clopper_pearson(j, k)
     return f"passed {j}/{k} seeds (pass probability {low:.2f}-{high:.2f}, {CONFIDENCE:.0%} Clopper-Pearson)"
+
+
+def rule_problem(name: str, k: int, min_pass_rate: float | None) -> str | None:
+    """Why passing ``required(k, min_pass_rate)`` of ``k`` trainings is no verdict: a model that does not
+    remember would pass by luck more often than ``ALPHA``; None when the rule is sound."""
+    bound = false_pass_bound(k, min_pass_rate)
+    if bound <= ALPHA:
+        return None
+    return (
+        f"{name}: passing {required(k, min_pass_rate)} of {k} trainings would let a model that does "
+        f"not remember pass by luck with probability up to {bound:.3g}, above the {ALPHA:.0%} every verdict keeps: "
+        f"raise min_pass_rate (or lower seeds)"
+    )

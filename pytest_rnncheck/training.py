@@ -21,6 +21,7 @@ import numpy as np
 from . import encoding as enc
 from .encoding import Form
 from . import length, run_profiles
+from .diagnosis.constant_output import Spread, measure_spread
 from .errors import RnnCheckError
 from .geometry import Geometry, all_sublayers, flat_layers, weight_count
 from .keras_adapter import (
@@ -82,6 +83,16 @@ class Outcome:
     record: FlightRecorder | None = None
     #: extrapolate=m: blocks by position, the accuracy at T, any error at m x T (ProbeTrainer.longer), else None.
     longer: dict[str, Any] | None = None
+
+    def spread(self, form: Form | None) -> Spread | None:
+        """How varied the held-out predictions were (for ``constant-output``); None for a regression."""
+        if form == Form.VALUE:  # no symbols to count
+            return None
+        held = self.heldout
+        return measure_spread(
+            held.predicted, held.targets, held.scored, self.verdict.accuracy, self.verdict.chance, held.values,
+            held.target_values,
+        )
 
 
 class ProbeTrainer:

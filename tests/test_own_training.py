@@ -10,7 +10,6 @@ from pytest_rnncheck.diagnosis.pathology import Pathology
 from pytest_rnncheck.notebook import Findings, TrainingFindings, findings_title
 from pytest_rnncheck.own_training import Epoch, Targets, constant_finding, look, non_finite_finding, range_evidence
 from pytest_rnncheck.records import Attempt
-from pytest_rnncheck.records import Attempt
 from pytest_rnncheck.result import ProbeResult
 
 RNG = np.random.default_rng(0)
