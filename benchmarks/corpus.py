@@ -323,7 +323,10 @@ def gru_sgd(learning_rate=10.0):
     model = keras.Sequential(
         [keras.Input((None, 10)), layers.GRU(32, return_sequences=True), layers.Dense(10, activation="softmax")]
     )
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9), loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9),
+        loss="sparse_categorical_crossentropy",
+    )
     return model
 
 
@@ -340,7 +343,10 @@ def simplernn_rmsprop(learning_rate=1e-7):
     model = keras.Sequential(
         [keras.Input((6, 8)), layers.SimpleRNN(48), layers.Dense(8, activation="softmax")]
     )
-    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=learning_rate), loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate=learning_rate),
+        loss="sparse_categorical_crossentropy",
+    )
     return model
 
 
@@ -699,7 +705,10 @@ def layernorm_gru():
 
 def sgd_momentum_lstm():
     model = keras.Sequential([keras.Input((6, 8)), layers.LSTM(32), layers.Dense(8, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5, momentum=0.9, clipnorm=1.0), loss="sparse_categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.5, momentum=0.9, clipnorm=1.0),
+        loss="sparse_categorical_crossentropy",
+    )
     return model
 
 
@@ -837,61 +846,145 @@ def _broken(name, builder, probe, expected, mistake, fix):
 
 BROKEN = [
     # frozen-layer
-    _broken("frozen_lstm_classifier", frozen_lstm_classifier, "lag(3)", "frozen-layer", {"trainable": False}, {"trainable": True}),
-    _broken("frozen_embedding_and_gru", frozen_embedding_and_gru, "lag(3)", "frozen-layer", {"freeze": True}, {"freeze": False}),
-    _broken("frozen_encoder_submodel", frozen_encoder_submodel, "lag(4)", "frozen-layer", {"freeze": True}, {"freeze": False}),
+    _broken(
+        "frozen_lstm_classifier", frozen_lstm_classifier, "lag(3)", "frozen-layer",
+        {"trainable": False}, {"trainable": True},
+    ),
+    _broken(
+        "frozen_embedding_and_gru", frozen_embedding_and_gru, "lag(3)", "frozen-layer",
+        {"freeze": True}, {"freeze": False},
+    ),
+    _broken(
+        "frozen_encoder_submodel", frozen_encoder_submodel, "lag(4)", "frozen-layer",
+        {"freeze": True}, {"freeze": False},
+    ),
     _broken("frozen_rnn_by_name", frozen_by_name, "lag(4)", "frozen-layer", {"freeze": True}, {"freeze": False}),
     _broken("frozen_tcn", frozen_tcn, "lag(3)", "frozen-layer", {"freeze": True}, {"freeze": False}),
     _broken("frozen_all_but_head", frozen_all_but_head, "lag(3)", "frozen-layer", {"freeze": True}, {"freeze": False}),
     # dropout
     _broken("input_dropout_09", input_dropout_lstm, "lag(2)", "dropout", {"rate": 0.9}, {"rate": 0.0}),
     _broken("lstm_dropout_arg_08", lstm_input_dropout_arg, "lag(2)", "dropout", {"dropout": 0.8}, {"dropout": 0.0}),
-    _broken("gru_recurrent_dropout_09", gru_recurrent_dropout, "lag(3)", "dropout", {"recurrent_dropout": 0.9}, {"recurrent_dropout": 0.0}),
+    _broken(
+        "gru_recurrent_dropout_09", gru_recurrent_dropout, "lag(3)", "dropout",
+        {"recurrent_dropout": 0.9}, {"recurrent_dropout": 0.0},
+    ),
     _broken("embedding_dropout_095", embedding_dropout_gru, "lag(2)", "dropout", {"rate": 0.95}, {"rate": 0.0}),
-    _broken("lstm_recurrent_dropout_08", lstm_both_dropouts, "lag(3)", "dropout", {"dropout": 0.5, "recurrent_dropout": 0.8}, {"dropout": 0.0, "recurrent_dropout": 0.0}),
+    _broken(
+        "lstm_recurrent_dropout_08", lstm_both_dropouts, "lag(3)", "dropout",
+        {"dropout": 0.5, "recurrent_dropout": 0.8}, {"dropout": 0.0, "recurrent_dropout": 0.0},
+    ),
     _broken("stacked_gru_dropout_08", stacked_dropout_between, "lag(3)", "dropout", {"rate": 0.8}, {"rate": 0.0}),
     # loss-mismatch
-    _broken("linear_head_sparse_cce", linear_head_sparse_cce, "lag(2)", "loss-mismatch", {"from_logits": False}, {"from_logits": True}),
-    _broken("linear_head_cce", linear_head_cce, "lag(2)", "loss-mismatch", {"from_logits": False}, {"from_logits": True}),
+    _broken(
+        "linear_head_sparse_cce", linear_head_sparse_cce, "lag(2)", "loss-mismatch",
+        {"from_logits": False}, {"from_logits": True},
+    ),
+    _broken(
+        "linear_head_cce", linear_head_cce, "lag(2)", "loss-mismatch",
+        {"from_logits": False}, {"from_logits": True},
+    ),
     _broken("scalar_mape", scalar_mape, "lag(1)", "loss-mismatch", {"loss": "mape"}, {"loss": "mse"}),
-    _broken("scalar_mape_per_step", scalar_mape_per_step, "invert(1)", "loss-mismatch", {"loss": "mean_absolute_percentage_error"}, {"loss": "mean_squared_error"}),
-    _broken("linear_head_kld", linear_head_kld, "lag(2)", "loss-mismatch", {"activation": None}, {"activation": "softmax"}),
+    _broken(
+        "scalar_mape_per_step", scalar_mape_per_step, "invert(1)", "loss-mismatch",
+        {"loss": "mean_absolute_percentage_error"}, {"loss": "mean_squared_error"},
+    ),
+    _broken(
+        "linear_head_kld", linear_head_kld, "lag(2)", "loss-mismatch",
+        {"activation": None}, {"activation": "softmax"},
+    ),
     _broken("linear_poisson", linear_poisson, "invert(1)", "loss-mismatch", {"loss": "poisson"}, {"loss": "mse"}),
-    _broken("sigmoid_categorical_crossentropy", sigmoid_categorical_crossentropy, "invert(1)", "loss-mismatch", {"loss": "categorical_crossentropy"}, {"loss": "binary_crossentropy"}),
+    _broken(
+        "sigmoid_categorical_crossentropy", sigmoid_categorical_crossentropy, "invert(1)", "loss-mismatch",
+        {"loss": "categorical_crossentropy"}, {"loss": "binary_crossentropy"},
+    ),
     # learning-rate
     _broken("lstm_adam_1e-6", lstm_adam, "lag(2)", "learning-rate", {"learning_rate": 1e-6}, {"learning_rate": 0.01}),
     _broken("gru_sgd_10", gru_sgd, "lag(2)", "learning-rate", {"learning_rate": 10.0}, {"learning_rate": 0.3}),
-    _broken("embedding_lstm_adam_5", embedding_lstm_adam, "lag(2)", "learning-rate", {"learning_rate": 5.0}, {"learning_rate": 0.01}),
-    _broken("simplernn_rmsprop_1e-7", simplernn_rmsprop, "lag(1)", "learning-rate", {"learning_rate": 1e-7}, {"learning_rate": 0.003}),
+    _broken(
+        "embedding_lstm_adam_5", embedding_lstm_adam, "lag(2)", "learning-rate",
+        {"learning_rate": 5.0}, {"learning_rate": 0.01},
+    ),
+    _broken(
+        "simplernn_rmsprop_1e-7", simplernn_rmsprop, "lag(1)", "learning-rate",
+        {"learning_rate": 1e-7}, {"learning_rate": 0.003},
+    ),
     _broken("tcn_adam_1e-6", tcn_adam, "lag(3)", "learning-rate", {"learning_rate": 1e-6}, {"learning_rate": 0.01}),
-    _broken("bit_gru_adam_5", bit_gru_adam, "invert(1)", "learning-rate", {"learning_rate": 5.0}, {"learning_rate": 0.01}),
+    _broken(
+        "bit_gru_adam_5", bit_gru_adam, "invert(1)", "learning-rate",
+        {"learning_rate": 5.0}, {"learning_rate": 0.01},
+    ),
     # masking-collision
-    _broken("bit_masking_lstm", bit_masking_lstm, "lag(1)", "masking-collision", {"mask_value": 0.0}, {"mask_value": -1.0}),
-    _broken("bit_masking_gru_per_step", bit_masking_gru_per_step, "invert(1)", "masking-collision", {"mask_value": 0.0}, {"mask_value": -1.0}),
-    _broken("bit_masking_one_simplernn", bit_masking_simplernn, "invert(1)", "masking-collision", {"mask_value": 1.0}, {"mask_value": -1.0}),
-    _broken("scaled_masking_lstm", scaled_masking_lstm, "lag(1, vocab=4)", "masking-collision", {"mask_value": 0.0}, {"mask_value": -1.0}),
-    _broken("embedding_mask_zero", embedding_mask_zero, "lag(1)", "masking-collision", {"mask_zero": True}, {"mask_zero": False}),
-    _broken("embedding_mask_zero_per_step", embedding_mask_zero_per_step, "lag(2)", "masking-collision", {"mask_zero": True}, {"mask_zero": False}),
+    _broken(
+        "bit_masking_lstm", bit_masking_lstm, "lag(1)", "masking-collision",
+        {"mask_value": 0.0}, {"mask_value": -1.0},
+    ),
+    _broken(
+        "bit_masking_gru_per_step", bit_masking_gru_per_step, "invert(1)", "masking-collision",
+        {"mask_value": 0.0}, {"mask_value": -1.0},
+    ),
+    _broken(
+        "bit_masking_one_simplernn", bit_masking_simplernn, "invert(1)", "masking-collision",
+        {"mask_value": 1.0}, {"mask_value": -1.0},
+    ),
+    _broken(
+        "scaled_masking_lstm", scaled_masking_lstm, "lag(1, vocab=4)", "masking-collision",
+        {"mask_value": 0.0}, {"mask_value": -1.0},
+    ),
+    _broken(
+        "embedding_mask_zero", embedding_mask_zero, "lag(1)", "masking-collision",
+        {"mask_zero": True}, {"mask_zero": False},
+    ),
+    _broken(
+        "embedding_mask_zero_per_step", embedding_mask_zero_per_step, "lag(2)", "masking-collision",
+        {"mask_zero": True}, {"mask_zero": False},
+    ),
     # missing-context
     _broken("one_step_lstm", lstm_window, "lag(1)", "missing-context", {"timesteps": 1}, {"timesteps": 4}),
-    _broken("window_equals_lag", lstm_window, "lag(3)", "missing-context", {"timesteps": 3, "vocab": 12}, {"timesteps": 6, "vocab": 12}),
-    _broken("causal_conv_kernel3_lag4", causal_conv, "lag(4)", "missing-context", {"kernel_size": 3}, {"kernel_size": 5}),
+    _broken(
+        "window_equals_lag", lstm_window, "lag(3)", "missing-context",
+        {"timesteps": 3, "vocab": 12}, {"timesteps": 6, "vocab": 12},
+    ),
+    _broken(
+        "causal_conv_kernel3_lag4", causal_conv, "lag(4)", "missing-context",
+        {"kernel_size": 3}, {"kernel_size": 5},
+    ),
     _broken("cropped_gru", cropped_gru, "lag(3)", "missing-context", {"crop": 8}, {"crop": 0}),
     _broken("last_steps_lambda", last_steps_lambda, "lag(2)", "missing-context", {"keep": 2}, {"keep": 12}),
     _broken("per_step_dense", per_step_dense, "lag(1)", "missing-context", {"recurrent": False}, {"recurrent": True}),
     _broken("pooled_conv_lstm", pooled_conv_lstm, "lag(1)", "missing-context", {"pool": 4}, {"pool": 1}),
     # activation-range
-    _broken("tanh_raw_regressor", raw_regressor, "lag(2, vocab=8, encoding='raw')", "activation-range", {"activation": "tanh"}, {"activation": "linear"}),
-    _broken("simplernn_output_layer", recurrent_output_layer, "lag(1, vocab=6, encoding='raw')", "activation-range", {"readout": False}, {"readout": True}),
-    _broken("sigmoid_conv_regressor", sigmoid_regressor_conv, "echo(vocab=5, encoding='raw')", "activation-range", {"activation": "sigmoid"}, {"activation": "linear"}),
+    _broken(
+        "tanh_raw_regressor", raw_regressor, "lag(2, vocab=8, encoding='raw')", "activation-range",
+        {"activation": "tanh"}, {"activation": "linear"},
+    ),
+    _broken(
+        "simplernn_output_layer", recurrent_output_layer, "lag(1, vocab=6, encoding='raw')", "activation-range",
+        {"readout": False}, {"readout": True},
+    ),
+    _broken(
+        "sigmoid_conv_regressor", sigmoid_regressor_conv, "echo(vocab=5, encoding='raw')", "activation-range",
+        {"activation": "sigmoid"}, {"activation": "linear"},
+    ),
     # output-shape
     _broken("width_is_timesteps", width_is_timesteps, "lag(2, vocab=10)", "output-shape", {"width": 8}, {"width": 10}),
-    _broken("gru_state_as_output", gru_state_as_output, "invert(1)", "output-shape", {"readout": False}, {"readout": True}),
+    _broken(
+        "gru_state_as_output", gru_state_as_output, "invert(1)", "output-shape",
+        {"readout": False}, {"readout": True},
+    ),
     _broken("forgot_the_head", forgot_the_head, "lag(1)", "output-shape", {"head": False}, {"head": True}),
     # future-leak
-    _broken("bidirectional_forecaster", bidirectional_tagger, "lag(1, causal=True)", "future-leak", {"bidirectional": True}, {"bidirectional": False}),
-    _broken("same_padding_forecaster", same_padding_conv, "lag(1, causal=True)", "future-leak", {"padding": "same"}, {"padding": "causal"}),
-    _broken("unmasked_attention_forecaster", attention_with_positions, "lag(2, causal=True)", "future-leak", {"causal": False}, {"causal": True}),
+    _broken(
+        "bidirectional_forecaster", bidirectional_tagger, "lag(1, causal=True)", "future-leak",
+        {"bidirectional": True}, {"bidirectional": False},
+    ),
+    _broken(
+        "same_padding_forecaster", same_padding_conv, "lag(1, causal=True)", "future-leak",
+        {"padding": "same"}, {"padding": "causal"},
+    ),
+    _broken(
+        "unmasked_attention_forecaster", attention_with_positions, "lag(2, causal=True)", "future-leak",
+        {"causal": False}, {"causal": True},
+    ),
 ]
 
 HEALTHY = [
@@ -929,7 +1022,10 @@ HEALTHY = [
     Case("bit_masking_minus_one_lag1", partial(bit_masking_lstm, mask_value=-1.0), "lag(1)", None),
     Case("window_lstm_lag3", partial(lstm_window, timesteps=6, vocab=12), "lag(3)", None),
     Case("causal_conv_kernel5_lag4", partial(causal_conv, kernel_size=5), "lag(4)", None),
-    Case("tanh_scaled_regressor_lag1", partial(raw_regressor, activation="tanh"), "lag(1, vocab=5, encoding='scaled')", None),
+    Case(
+        "tanh_scaled_regressor_lag1", partial(raw_regressor, activation="tanh"),
+        "lag(1, vocab=5, encoding='scaled')", None,
+    ),
 ]
 
 # =============================================================================

@@ -78,7 +78,10 @@ def imdb_bilstm(recurrent_dropout=0.0):
 def char_lstm(activation="softmax", from_logits=False):
     """Character model: one-hot window of 20 characters, next-character softmax."""
     model = keras.Sequential([keras.Input((8, 20)), layers.LSTM(64), layers.Dense(20, activation=activation)])
-    model.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=from_logits), optimizer=keras.optimizers.RMSprop(0.01))
+    model.compile(
+        loss=keras.losses.CategoricalCrossentropy(from_logits=from_logits),
+        optimizer=keras.optimizers.RMSprop(0.01),
+    )
     return model
 
 

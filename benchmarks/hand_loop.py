@@ -55,7 +55,9 @@ def main():
     parser.add_argument("--defaults", action="store_true", help="Keras defaults: Adam 0.001, fit(batch_size=32)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lr", type=float, default=0.01, help="the tuned loop's Adam learning rate (default 0.01)")
-    parser.add_argument("--models", type=int, default=1, help="build, train and evaluate this many models in turn (seeds seed..)")
+    parser.add_argument(
+        "--models", type=int, default=1, help="build, train and evaluate this many models in turn (seeds seed..)"
+    )
     args = parser.parse_args()
     for k in range(args.models):
         train_one(args, args.seed + k)

@@ -106,7 +106,9 @@ def main() -> None:
     args = parser.parse_args()
     marks = tuple(m for m in (20, 30, 100, 150, 200) if m <= args.probes)
     print(f"{args.probes} echo() probes on LSTM(16), budget 1024; peak total RSS of the process tree (MB)")
-    header = f"{'mode':<18}" + "".join(f"{'@' + str(m):>9}" for m in marks) + f"{'last/first':>12}{'s/probe':>9}{'done':>6}"
+    header = (
+        f"{'mode':<18}" + "".join(f"{'@' + str(m):>9}" for m in marks) + f"{'last/first':>12}{'s/probe':>9}{'done':>6}"
+    )
     print(header)
     for mode in args.modes.split(","):
         at, seconds, done = run(args.probes, MODES[mode.strip()], marks)

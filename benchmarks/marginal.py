@@ -81,7 +81,10 @@ def measure(backend: str, rounds: int, probes: int) -> dict[str, float]:
             }
             for name, cmd in commands.items():
                 times[name].append(wall(cmd, env, folder))
-            print(f"  {backend} round {round_ + 1}: " + ", ".join(f"{n} {v[-1]:.1f} s" for n, v in times.items()), flush=True)
+            print(
+                f"  {backend} round {round_ + 1}: " + ", ".join(f"{n} {v[-1]:.1f} s" for n, v in times.items()),
+                flush=True,
+            )
     med = {name: statistics.median(values) for name, values in times.items()}
     med["plugin_marginal"] = (med["plugin_k"] - med["plugin_1"]) / (probes - 1)
     med["hand_marginal"] = (med["hand_k"] - med["hand_1"]) / (probes - 1)
@@ -101,7 +104,8 @@ def main() -> None:
     for backend in backends:
         m = measure(backend, args.rounds, args.probes)
         print(
-            f"{backend}: floor {m['floor']:.1f} s; one probe {m['plugin_1']:.1f} s ({m['plugin_1'] / m['floor']:.2f}x the floor, "
+            f"{backend}: floor {m['floor']:.1f} s; one probe {m['plugin_1']:.1f} s "
+            f"({m['plugin_1'] / m['floor']:.2f}x the floor, "
             f"{m['plugin_1'] / m['hand_1']:.2f}x the hand loop's {m['hand_1']:.1f} s); per extra probe "
             f"{m['plugin_marginal']:.2f} s against {m['hand_marginal']:.2f} s for the hand loop "
             f"({m['plugin_marginal'] / m['hand_marginal']:.2f}x), K = {args.probes}, median of {args.rounds}",

@@ -146,8 +146,8 @@ def record(build, expression: str, seed: int) -> dict:
     first = result.attempts[0] if result.attempts else {}
     passed_at = first.get("sequences") if first.get("passed") else None
     policy = stopping.StopPolicy.for_lag(spec.n)  # the default policy the probe would run under
-    return {"curve": curve, "onset": onset, "passed_at": passed_at, "stop": replay(policy, curve, passed_at), "n": spec.n,
-            "needs": needed_wait(curve, passed_at), "needs_no_slope": needed_wait(curve, passed_at, False),
+    return {"curve": curve, "onset": onset, "passed_at": passed_at, "stop": replay(policy, curve, passed_at),
+            "n": spec.n, "needs": needed_wait(curve, passed_at), "needs_no_slope": needed_wait(curve, passed_at, False),
             "accuracy": result.accuracy, "allowance": policy.flat_allowance,
             "floor": int(stopping.PLATEAU_MIN_SHARE * policy.budget)}
 
@@ -160,7 +160,10 @@ def main() -> None:
     args = parser.parse_args()
     worst: dict[str, float] = {}
     false_stops = 0
-    print(f"{'family':22} {'probe':36} seed {'onset':>7} {'pass':>7} {'needs':>7} {'no slope':>8} {'waits':>7} {'stops':>7}  s")
+    print(
+        f"{'family':22} {'probe':36} seed {'onset':>7} {'pass':>7} {'needs':>7} {'no slope':>8} "
+        f"{'waits':>7} {'stops':>7}  s"
+    )
     for family in args.family or FAMILIES:
         build, probes = FAMILIES[family]
         for expression in probes:
@@ -171,10 +174,13 @@ def main() -> None:
                 worst[family] = max(worst.get(family, 0.0), row["needs"] / waits)
                 false_stops += row["stop"] is not None
                 print(f"{family:22} {expression:36} {seed:4} {row['onset'] or '-':>7} {row['passed_at'] or '-':>7} "
-                      f"{row['needs']:7} {row['needs_no_slope']:8} {waits:7} {row['stop'] or '-':>7}  {time.perf_counter() - start:.0f}",
+                      f"{row['needs']:7} {row['needs_no_slope']:8} {waits:7} {row['stop'] or '-':>7}  "
+                      f"{time.perf_counter() - start:.0f}",
                       flush=True)
                 if args.curves:
-                    print("    " + "  ".join(f"{seen // 1024}k {acc:.2f}/{loss:.3g}" for seen, acc, loss in row["curve"]))
+                    print(
+                        "    " + "  ".join(f"{seen // 1024}k {acc:.2f}/{loss:.3g}" for seen, acc, loss in row["curve"])
+                    )
     print("\nper family, the largest wait the no-progress test needed as a share of the wait it gets")
     print(f"(max(a quarter of the default budget, FLAT_PER_LAG = {stopping.FLAT_PER_LAG} x n)):")
     for family, value in worst.items():

@@ -49,7 +49,11 @@ CASES = {"lstm": "test_healthy_lag2", "gru": "test_healthy_gru_lag16"}
 TARGETS = (1.0, 0.7)
 #: the rate the plugin gives uncompiled models (keras_adapter.DEFAULT_LEARNING_RATE, read
 #: without importing the package's Keras side)
-PLUGIN_RATE = float(re.search(r"^DEFAULT_LEARNING_RATE = ([0-9.]+)", (ROOT / "pytest_rnncheck" / "keras_adapter.py").read_text(), re.M).group(1))
+PLUGIN_RATE = float(
+    re.search(
+        r"^DEFAULT_LEARNING_RATE = ([0-9.]+)", (ROOT / "pytest_rnncheck" / "keras_adapter.py").read_text(), re.M
+    ).group(1)
+)
 
 
 def wall(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
@@ -81,7 +85,8 @@ def healthy_ratios(backend: str, case: str, runs: int, defaults: bool) -> dict:
             # only this plugin loaded: other installed plugins' costs are theirs (hypothesis's
             # terminal summary alone took 1.0 s of a run here)
             plugin = [
-                sys.executable, "-m", "pytest", "-p", "pytest_rnncheck.plugin", "--rnncheck", "-q", "-p", "no:cacheprovider",
+                sys.executable, "-m", "pytest", "-p", "pytest_rnncheck.plugin", "--rnncheck", "-q",
+                "-p", "no:cacheprovider",
                 f"--rnncheck-seed={seed}", f"--rnncheck-report={report}", f"{HERE / 'bench_cases.py'}::{CASES[case]}",
             ]
             # the issue's baseline is tuned at Adam 0.01; the same loop at the plugin's own rate
@@ -92,7 +97,9 @@ def healthy_ratios(backend: str, case: str, runs: int, defaults: bool) -> dict:
             for name, cmd in commands.items():
                 seconds, done = wall(cmd, {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"} if name == "plugin" else env)
                 if done.returncode:
-                    raise SystemExit(f"{name} run of {case} failed on {backend}:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
+                    raise SystemExit(
+                        f"{name} run of {case} failed on {backend}:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}"
+                    )
                 times[name].append(seconds)
                 if name == "plugin":
                     result = json.loads(report.read_text())["results"][0]
@@ -135,7 +142,11 @@ def load_cost(runs: int) -> dict:
         for _ in range(runs):
             off.append(wall(base + ["-p", "no:rnncheck"], env)[0])
             on.append(wall(base, env)[0])
-    return {"with_s": statistics.median(on), "without_s": statistics.median(off), "ratio": statistics.median(on) / statistics.median(off)}
+    return {
+        "with_s": statistics.median(on),
+        "without_s": statistics.median(off),
+        "ratio": statistics.median(on) / statistics.median(off),
+    }
 
 
 def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -162,7 +173,9 @@ def main() -> None:
             print(f"{backend}: {json.dumps(r)}", flush=True)
             peak = max(peak, r["peak_mb"])
             defaults = (
-                f"{r['plugin_s']:.1f} / {r['defaults_s']:.1f} s = {r['ratio_defaults']:.2f}" if "ratio_defaults" in r else "-"
+                f"{r['plugin_s']:.1f} / {r['defaults_s']:.1f} s = {r['ratio_defaults']:.2f}"
+                if "ratio_defaults" in r
+                else "-"
             )
             healthy_rows.append(
                 (
@@ -203,7 +216,10 @@ def main() -> None:
         healthy_rows,
     )
     print()
-    table(("backend", "static failure", "reach-proven failure", "learns nothing", "stateful seed 002", "peak memory"), probe_rows)
+    table(
+        ("backend", "static failure", "reach-proven failure", "learns nothing", "stateful seed 002", "peak memory"),
+        probe_rows,
+    )
     print(
         f"\nplugin load cost: pytest on a plain file {load['with_s']:.2f} s with the plugin, "
         f"{load['without_s']:.2f} s with -p no:rnncheck: ratio {load['ratio']:.2f}"

@@ -97,7 +97,8 @@ def main() -> None:
     parser.add_argument("--serial-only", action="store_true")
     parser.add_argument("--examples-only", action="store_true", help="the examples alone (for profile comparisons)")
     parser.add_argument("--dear", action="store_true",
-                        help="add benchmarks/dear_cases.py: the failing probes issue #23 measured at 10-50x a healthy one")
+                        help="add benchmarks/dear_cases.py: the failing probes issue #23 measured at 10-50x a "
+                             "healthy one")
     parser.add_argument("--baseline-threads", action="store_true",
                         help="each round also runs -n 2 with every backend pool sized to all cores (the old behaviour)")
     args = parser.parse_args()
@@ -114,7 +115,9 @@ def main() -> None:
         parallel, parallel_results = run(2, args.dist, args.seed, extra, targets=targets)
         same = same and verdicts(serial_results) == verdicts(parallel_results)
         ratios.append(parallel / serial)
-        line = f"round {i + 1}: serial {serial:.0f} s, -n 2 --dist={args.dist} {parallel:.0f} s ({parallel / serial:.2f})"
+        line = (
+            f"round {i + 1}: serial {serial:.0f} s, -n 2 --dist={args.dist} {parallel:.0f} s ({parallel / serial:.2f})"
+        )
         if args.baseline_threads:
             old, old_results = run(2, args.dist, args.seed, extra, all_cores_environment(), targets)
             same = same and verdicts(serial_results) == verdicts(old_results)

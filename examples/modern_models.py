@@ -42,7 +42,11 @@ def causal_transformer(symbols, timesteps, width=64, blocks=2, heads=4):
 
 def per_step_lstm(symbols, units=64):
     return keras.Sequential(
-        [keras.Input((None, symbols)), layers.LSTM(units, return_sequences=True), layers.Dense(symbols, activation="softmax")],
+        [
+            keras.Input((None, symbols)),
+            layers.LSTM(units, return_sequences=True),
+            layers.Dense(symbols, activation="softmax"),
+        ],
         name="per_step_lstm",
     )
 

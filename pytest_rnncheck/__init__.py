@@ -21,7 +21,9 @@ except metadata.PackageNotFoundError:  # a source tree on sys.path, never instal
 
 rnncheck = ProbeMarkers()
 
-__all__ = ["ProbeSpec", "ProbeSpecError", "callback", "diagnose", "make_spec", "parse_expression", "rnncheck", "__version__"]
+__all__ = [
+    "ProbeSpec", "ProbeSpecError", "callback", "diagnose", "make_spec", "parse_expression", "rnncheck", "__version__"
+]
 
 
 def __getattr__(name: str) -> Any:

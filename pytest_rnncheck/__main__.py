@@ -44,8 +44,8 @@ def merge(documents: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
         for key in ("seed", "backend"):
             if doc.get(key) != first.get(key):
                 raise RnnCheckError(
-                    f"merge: {path} has {key} {doc.get(key)!r} but {first_path} has {first.get(key)!r}: shards of one run "
-                    f"share the base seed and backend (run every shard with the same --rnncheck-seed)"
+                    f"merge: {path} has {key} {doc.get(key)!r} but {first_path} has {first.get(key)!r}: shards of one "
+                    f"run share the base seed and backend (run every shard with the same --rnncheck-seed)"
                 )
         for r in doc["results"]:
             key = (r.get("nodeid", ""), r.get("probe", ""))
@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     comparing = commands.add_parser("compare", help="what changed between two runs, and the regressions")
     comparing.add_argument("old")
     comparing.add_argument("new")
-    comparing.add_argument("--fail", metavar="RULES", help="exit 1 on a regression under these rules, e.g. horizon:1,sequences:2x")
+    comparing.add_argument(
+        "--fail", metavar="RULES", help="exit 1 on a regression under these rules, e.g. horizon:1,sequences:2x"
+    )
     merging = commands.add_parser("merge", help="join shards' JSON reports into one")
     merging.add_argument("reports", nargs="+", type=Path)
     merging.add_argument("-o", "--output", required=True, type=Path, help="the merged JSON report")
@@ -109,7 +111,10 @@ def list_runs(folder: Path) -> int:
 def compare_command(folder: Path, old: str, new: str, fail: str | None) -> int:
     rules = parse_rules(fail) if fail else []
     (old_path, before), (_, after) = load_run(old, folder), load_run(new, folder)
-    lines, compared = compare_runs(before, after["results"], str(old_path), after.get("seed"), rules, after.get("machine_info"))
+    lines, compared = compare_runs(
+        before, [ProbeResult.from_dict(r) for r in after["results"]], str(old_path), after.get("seed"), rules,
+        after.get("machine_info"),
+    )
     print("\n".join(lines))
     return 1 if compared["regressions"] and rules else 0
 
@@ -118,7 +123,9 @@ def merge_reports(paths: list[Path], output: Path, html: Path | None) -> int:
     documents = []
     for path in paths:
         if not path.exists():
-            raise RnnCheckError(f"merge: {path} does not exist: give the JSON reports the shards wrote with --rnncheck-report")
+            raise RnnCheckError(
+                f"merge: {path} does not exist: give the JSON reports the shards wrote with --rnncheck-report"
+            )
         documents.append((path, storage.load(path)))
     merged = merge(documents)
     report.write_document(output, merged)

@@ -30,7 +30,7 @@ from typing import Any
 
 from .errors import RnnCheckError
 from .report import unsettled
-from .result import ProbeResult, ResultLike, as_result
+from .result import ProbeResult
 from .run_info import differences
 
 #: Largest ratio of sequences-to-pass between seeds 0-3 seen on healthy models
@@ -95,11 +95,11 @@ def _key(result: ProbeResult) -> tuple[str, str]:
     return (result.nodeid or result.model or "", result.probe)
 
 
-def compare(old_results: Iterable[ResultLike], new_results: Iterable[ResultLike], rules: list[Rule]) -> list[Change]:
+def compare(old_results: Iterable[ProbeResult], new_results: Iterable[ProbeResult], rules: list[Rule]) -> list[Change]:
     """Every probe of either run whose numbers or verdict changed, with its regressions (a run's
     results as the document's dicts are read once)."""
-    old = {_key(r): r for r in map(as_result, old_results)}
-    new = {_key(r): r for r in map(as_result, new_results)}
+    old = {_key(r): r for r in (r.rounded() for r in old_results)}
+    new = {_key(r): r for r in (r.rounded() for r in new_results)}
     changes = []
     for key in sorted(set(old) | set(new)):
         change = Change(key[0], key[1], old.get(key), new.get(key))
@@ -183,7 +183,10 @@ def _horizon(change: Change, rules: list[Rule]) -> None:
         if end is not None and end.budget and end.stopped == "budget":
             line += f"  undecided: lag({end.lag}) stopped at the profile's shared budget (horizon at least {new})"
         elif unsettled(change.new) and not _beyond_any(rules, old, upper):
-            line += f"  undecided: the profile's budget ran out with lags up to {upper} untrained (horizon {new} to {upper})"
+            line += (
+                f"  undecided: the profile's budget ran out with lags up to {upper} untrained "
+                f"(horizon {new} to {upper})"
+            )
         else:
             change.regressions.append(f"horizon {new - old:+d} ({', '.join(hit)})")
             line += f"  REGRESSION ({', '.join(hit)})"
@@ -194,11 +197,16 @@ def _beyond_any(rules: list[Rule], old: int, new: int) -> bool:
     return any(_beyond(r, old, new, worse_if_lower=True) for r in rules)
 
 
-def summary_lines(changes: list[Change], source: str, saved: dict[str, Any], seeds: tuple[Any, Any], unchanged: int) -> list[str]:
+def summary_lines(
+    changes: list[Change], source: str, saved: dict[str, Any], seeds: tuple[Any, Any], unchanged: int
+) -> list[str]:
     """What the terminal shows after the table."""
     lines = [f"compared with {source} (saved {saved.get('at', '?')}, seed {seeds[0]}; this run seed {seeds[1]})"]
     if seeds[0] != seeds[1]:
-        lines.append("  the seeds differ: differences include the seed's noise (replay with --rnncheck-seed to compare like for like)")
+        lines.append(
+            "  the seeds differ: differences include the seed's noise "
+            "(replay with --rnncheck-seed to compare like for like)"
+        )
     for change in changes:
         lines.append(change.title)
         lines.extend(f"    {line}" for line in change.lines)
@@ -211,7 +219,9 @@ def _numbers(result: ProbeResult | None) -> dict[str, Any] | None:
     """What a comparison shows of one side (in the document): the verdict and the compared numbers."""
     if result is None:
         return None
-    keys = ("verdict", "accuracy", "lower_bound", "upper_bound", "sequences", "horizon", "horizon_upper", "curve", "profile")
+    keys = (
+        "verdict", "accuracy", "lower_bound", "upper_bound", "sequences", "horizon", "horizon_upper", "curve", "profile"
+    )
     plain = result.to_dict()
     return {key: plain[key] for key in keys}
 
@@ -253,12 +263,12 @@ def to_document(
 
 
 def compare_runs(
-    saved: dict[str, Any], results: Iterable[ResultLike], source: str, seed: Any, rules: list[Rule],
+    saved: dict[str, Any], results: Iterable[ProbeResult], source: str, seed: Any, rules: list[Rule],
     machine_info: dict[str, Any] | None,
 ) -> tuple[list[str], dict[str, Any]]:
     """A saved run (or report) against these results: the lines the terminal shows, and the
     comparison the JSON and HTML reports hold. ``machine_info`` is this run's."""
-    before, after = [as_result(r) for r in saved["results"]], [as_result(r) for r in results]
+    before, after = [ProbeResult.from_dict(r) for r in saved["results"]], [r.rounded() for r in results]
     changes = compare(before, after, rules)
     common = {_key(r) for r in before} & {_key(r) for r in after}
     unchanged = len(common) - sum(1 for c in changes if c.old is not None and c.new is not None)

@@ -96,7 +96,9 @@ def check_suspects(
     for suspect in suspects:
         control = run_control(source, spec, seed + 7, label, suspect)
         if control is None:
-            notes.append(f"suspected {suspect.code} ({suspect.evidence}), but the model could not be rebuilt to test it")
+            notes.append(
+                f"suspected {suspect.code} ({suspect.evidence}), but the model could not be rebuilt to test it"
+            )
             continue
         confirmed = confirm(spec, suspect, control, accuracy, chance)
         if confirmed:

@@ -43,7 +43,8 @@ class DataSpec(ProbeSpec):
 
 
 def diagnose(
-    model: Any, x: Any, y: Any, *, lag: int | None = None, fit: bool = True, seed: int = 0, output: int | str | None = None
+    model: Any, x: Any, y: Any, *, lag: int | None = None, fit: bool = True, seed: int = 0,
+    output: int | str | None = None,
 ) -> Findings:
     """What ``model`` trained on ``x`` -> ``y`` would run into, with evidence and a fix.
 
@@ -74,10 +75,14 @@ def user_geometry(built: Any, x: Any) -> Any:
         out = built(sample, training=False)
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{built.name} rejected x[:{len(sample)}] shaped {sample.shape}: {first}; give x as the model takes it") from None
+        raise DataError(
+            f"{built.name} rejected x[:{len(sample)}] shaped {sample.shape}: {first}; give x as the model takes it"
+        ) from None
     if isinstance(out, (list, tuple, dict)):
         raise DataError(f"{built.name} returns {len(out)} outputs: wrap the one y is for in a model of its own")
-    return read_geometry(built, built.name, input_shape=(sample.shape, str(sample.dtype)), output_shape=tuple(out.shape))
+    return read_geometry(
+        built, built.name, input_shape=(sample.shape, str(sample.dtype)), output_shape=tuple(out.shape)
+    )
 
 
 def configuration_findings(
@@ -154,7 +159,8 @@ def _check_shapes(summary: Any, geometry: Any, shape: tuple[int, ...]) -> None:
         )
     if summary.features is not None and geometry.features is not None and geometry.features != summary.features:
         raise DataError(
-            f"x has {summary.features} feature(s) per step (shape {shape}) but {geometry.name} reads {geometry.features}"
+            f"x has {summary.features} feature(s) per step (shape {shape}) but {geometry.name} reads "
+            f"{geometry.features}"
         )
     if summary.features is None and geometry.input_rank == 3:
         raise DataError(
@@ -163,11 +169,16 @@ def _check_shapes(summary: Any, geometry: Any, shape: tuple[int, ...]) -> None:
         )
 
 
-def _short_fit(model: Any, geometry: Any, x: np.ndarray, y: np.ndarray, summary: Any, seed: int, notes: list[str]) -> list[Pathology]:
+def _short_fit(
+    model: Any, geometry: Any, x: np.ndarray, y: np.ndarray, summary: Any, seed: int, notes: list[str]
+) -> list[Pathology]:
     """Fit a copy (the user's weights, optimizer and loss) briefly on 80% of the data; a
     constant output on the rest is a finding."""
     if not geometry.compiled:
-        notes.append("no short fit: the model is not compiled, so its loss is unknown; compile it to have the output checked")
+        notes.append(
+            "no short fit: the model is not compiled, so its loss is unknown; "
+            "compile it to have the output checked"
+        )
         return []
     from .keras_adapter import fit_and_predict, seeded_copy
 
@@ -182,14 +193,19 @@ def _short_fit(model: Any, geometry: Any, x: np.ndarray, y: np.ndarray, summary:
         held_n = len(held) - len(held) % batch if geometry.batch_size else len(held)
         with quiet_native_stderr():  # the runtime's own lines on each fit (tf.data's NodeDef notices)
             predicted = fit_and_predict(
-                copy, model, x[train][:usable], y[train][:usable], x[held][: max(held_n, batch if geometry.batch_size else 1)],
+                copy, model, x[train][:usable], y[train][:usable],
+                x[held][: max(held_n, batch if geometry.batch_size else 1)],
                 epochs=epochs, batch=batch, shuffle=not geometry.stateful,
             )
     except Exception as exc:  # the user's model and data: say so, never a traceback
-        notes.append(f"the short fit could not run: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        notes.append(
+            f"the short fit could not run: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        )
         return []
     checked = f"short fit on a copy: {usable:,} samples x {epochs} epoch(s), checked on {len(predicted):,} held-out"
-    notes.append(checked + short_fit_score(predicted, y[held][: len(predicted)], geometry.output_width, geometry.output_rank))
+    notes.append(
+        checked + short_fit_score(predicted, y[held][: len(predicted)], geometry.output_width, geometry.output_rank)
+    )
     return diagnosis.run("dynamic", Evidence(summary=summary, fit_predictions=predicted, fit_targets=y))
 
 

@@ -87,7 +87,7 @@ class ProbeFixture:
             result.nodeid = self.item.nodeid
             result.reproduce = self.reproduce_command()
             self.record(result)
-            live.ended(report.outcome_line(result.to_dict(), self.settings.strict))
+            live.ended(report.outcome_line(result, self.settings.strict))
             results.append(result)
         self.finish(results)
         return results
@@ -97,8 +97,8 @@ class ProbeFixture:
         pytest.fail(message, pytrace=False)
 
     def record(self, result: Any) -> None:
-        self.item.stash.setdefault(ITEM_RESULTS, []).append(result.to_dict())
-        self.item.user_properties.extend(report.junit_properties(result.to_dict()))
+        self.item.stash.setdefault(ITEM_RESULTS, []).append(result)
+        self.item.user_properties.extend(report.junit_properties(result))
 
     def finish(self, results: list) -> None:
         for result in results:

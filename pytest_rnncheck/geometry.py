@@ -288,7 +288,9 @@ def read_geometry(model: Any, name: str | None = None, input_shape=None, output_
         layers=tuple(layers),
         loss=loss_name(getattr(model, "loss", None)),
         loss_from_logits=from_logits(getattr(model, "loss", None)),
-        optimizer=type(getattr(model, "optimizer", None)).__name__ if getattr(model, "optimizer", None) is not None else None,
+        optimizer=(
+            type(getattr(model, "optimizer", None)).__name__ if getattr(model, "optimizer", None) is not None else None
+        ),
         learning_rate=optimizer_rate(getattr(model, "optimizer", None)),
         compiled=getattr(model, "optimizer", None) is not None and bool(getattr(model, "compiled", False)),
         declared=declared,

@@ -18,7 +18,7 @@ from typing import Any
 from . import report
 from .errors import RnnCheckError
 from .records import Attempt, Extrapolation, LagResult
-from .result import ProbeResult, ResultLike, as_result
+from .result import ProbeResult
 
 #: Fewer looks than this are drawn as points with a note, not as a curve.
 MIN_CURVE_LOOKS = 3
@@ -61,7 +61,7 @@ def write_html(path: str | Path, document: dict[str, Any]) -> None:
 
 def page(document: dict[str, Any]) -> str:
     check_matplotlib()
-    results = failures_first(document["results"])  # read once from the document's dicts
+    results = failures_first(ProbeResult.from_dict(r) for r in document["results"])  # read once from the document
     passed = sum(r.verdict == "pass" for r in results)
     parts = [
         "<!DOCTYPE html>",
@@ -71,7 +71,8 @@ def page(document: dict[str, Any]) -> str:
         f"<style>{STYLE}</style></head><body>",
         "<h1>rnncheck report</h1>",
         f'<p class="meta">{len(results)} probe(s), {passed} passed; seed {_e(document.get("seed"))}, '
-        f'backend {_e(document.get("backend"))}; replay with <code>--rnncheck-seed={_e(document.get("seed"))}</code></p>',
+        f'backend {_e(document.get("backend"))}; '
+        f'replay with <code>--rnncheck-seed={_e(document.get("seed"))}</code></p>',
         run_info_line(document),
         compare_section(document.get("compare")),
         summary_table(results, frozenset(
@@ -84,7 +85,7 @@ def page(document: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def failures_first(results: Iterable[ResultLike]) -> list[ProbeResult]:
+def failures_first(results: Iterable[ProbeResult]) -> list[ProbeResult]:
     """Errors, then failures, then passes with findings, then clean passes; the JSON's order within."""
     def rank(r: ProbeResult) -> int:
         if r.error:
@@ -93,7 +94,7 @@ def failures_first(results: Iterable[ResultLike]) -> list[ProbeResult]:
             return 1 if r.verdict != "inconclusive" else 2
         return 3 if r.pathologies else 4
 
-    return sorted(map(as_result, results), key=rank)
+    return sorted((r.rounded() for r in results), key=rank)
 
 
 def verdict_span(r: ProbeResult) -> str:
@@ -132,7 +133,8 @@ def compare_section(compared: dict[str, Any] | None) -> str:
         + (f'; rules {_e(", ".join(compared["rules"]))}' if compared.get("rules") else "") + "</p>",
     ]
     if compared.get("machine_differences"):
-        parts.append(f'<p class="warning">made elsewhere or with other versions: {_e("; ".join(compared["machine_differences"]))}'
+        parts.append(f'<p class="warning">made elsewhere or with other versions: '
+                     f'{_e("; ".join(compared["machine_differences"]))}'
                      " &mdash; a change may come from there, not from the model</p>")
     for probe in compared.get("probes", []):
         mark = '<span class="fail">REGRESSION</span> ' if probe["regression"] else ""
@@ -141,7 +143,8 @@ def compare_section(compared: dict[str, Any] | None) -> str:
                      + "".join(f"<li>{_e(line)}</li>" for line in probe["lines"]) + "</ul>")
         before, after = probe.get("before") or {}, probe.get("after") or {}
         if (before.get("profile") and after.get("profile")) or (before.get("curve") and after.get("curve")):
-            parts.append('<div class="plots">' + _img(compare_figure(probe), f"both runs of {probe['probe']}") + "</div>")
+            parts.append('<div class="plots">' + _img(compare_figure(probe), f"both runs of {probe['probe']}")
+                         + "</div>")
         parts.append("</div>")
     parts.append("</section>")
     return "\n".join(parts)
@@ -150,7 +153,8 @@ def compare_section(compared: dict[str, Any] | None) -> str:
 def compare_figure(probe: dict[str, Any]) -> bytes:
     """Both runs on one plot: accuracy per lag for memory profiles, else the learning curves."""
     figure, axes = _figure()
-    runs = (("saved run", probe["before"], "#57606a"), ("this run", probe["after"], "#cf222e" if probe["regression"] else "#0969da"))
+    runs = (("saved run", probe["before"], "#57606a"),
+            ("this run", probe["after"], "#cf222e" if probe["regression"] else "#0969da"))
     profiles = all((side or {}).get("profile") for _, side, _ in runs)
     for label, side, color in runs:
         if profiles:
@@ -169,11 +173,12 @@ def compare_figure(probe: dict[str, Any]) -> bytes:
     return _png(figure)
 
 
-def summary_table(results: Iterable[ResultLike], regressed: frozenset[tuple[str, str]] = frozenset()) -> str:
+def summary_table(results: Iterable[ProbeResult], regressed: frozenset[tuple[str, str]] = frozenset()) -> str:
     """One row per probe; a probe that regressed against the compared run says so beside its verdict."""
-    head = ["test", "probe", "verdict", "accuracy", "lower bound", "threshold", "chance", "sequences", "horizon", "findings"]
+    head = ["test", "probe", "verdict", "accuracy", "lower bound", "threshold", "chance", "sequences", "horizon",
+            "findings"]
     rows = []
-    for index, r in enumerate(map(as_result, results)):
+    for index, r in enumerate((r.rounded() for r in results)):
         horizon = "" if r.horizon is None else f"{report.horizon_text(r)}/{_dash(r.receptive_field)}"
         cells = [
             f'<a href="#probe-{index}">{_e(r.nodeid or r.model)}</a>',
@@ -189,13 +194,14 @@ def summary_table(results: Iterable[ResultLike], regressed: frozenset[tuple[str,
             _e(report.finding_codes(r)),
         ]
         numeric = {3, 4, 5, 6, 7}
-        rows.append("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(cells)) + "</tr>")
+        rows.append("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+                                     for i, c in enumerate(cells)) + "</tr>")
     return ('<div class="wide"><table><thead><tr>' + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
             + "".join(rows) + "</tbody></table></div>")
 
 
-def probe_section(index: int, result: ResultLike) -> str:
-    r = as_result(result)
+def probe_section(index: int, result: ProbeResult) -> str:
+    r = result.rounded()
     parts = [
         f'<section id="probe-{index}"><h2>{_e(r.nodeid or r.model)} &middot; {_e(r.probe)} '
         f'&middot; {verdict_span(r)}</h2>',
@@ -249,9 +255,9 @@ def without_findings(lines: list[str]) -> list[str]:
     return kept
 
 
-def decisive_attempt(result: ResultLike) -> str:
+def decisive_attempt(result: ProbeResult) -> str:
     """Which training run the plotted curve is: the attempt whose result the verdict rests on."""
-    r = as_result(result)
+    r = result.rounded()
     if r.seed_runs:  # seeds=k: the curve is the weakest training's (seeds.weakest)
         seed = next((run.seed for run in r.seed_runs if report._num(run.accuracy) == report._num(r.accuracy)), None)
         return "" if seed is None else f" (seed {seed}, the weakest of {len(r.seed_runs)})"
@@ -265,9 +271,9 @@ def decisive_attempt(result: ResultLike) -> str:
     return ""
 
 
-def curve_figure(result: ResultLike) -> bytes:
+def curve_figure(result: ProbeResult) -> bytes:
     """Monitor accuracy (left axis) and mean training loss (right) against sequences."""
-    r = as_result(result)
+    r = result.rounded()
     figure, axes = _figure()
     curve = r.curve
     seen = [point["sequences"] for point in curve]
@@ -285,20 +291,21 @@ def curve_figure(result: ResultLike) -> bytes:
     lines, labels = axes.get_legend_handles_labels()
     if losses:
         loss_axes = axes.twinx()
-        loss_axes.plot([s for s, _ in losses], [v for _, v in losses], color="#bc4c00", alpha=0.8, label="training loss",
-                       marker="o" if few else None, linestyle="none" if few else "-")
+        loss_axes.plot([s for s, _ in losses], [v for _, v in losses], color="#bc4c00", alpha=0.8,
+                       label="training loss", marker="o" if few else None, linestyle="none" if few else "-")
         loss_axes.set_ylabel("loss")
         more, more_labels = loss_axes.get_legend_handles_labels()
         lines, labels = lines + more, labels + more_labels
-    axes.legend(lines, labels, loc="upper left", bbox_to_anchor=(1.12 if losses else 1.01, 1.0), fontsize=8, frameon=False)
+    axes.legend(lines, labels, loc="upper left", bbox_to_anchor=(1.12 if losses else 1.01, 1.0), fontsize=8,
+                frameon=False)
     note = f", only {len(curve)} look(s)" if few else ""
     axes.set_title(f"{r.probe}: learning curve{decisive_attempt(r)}{note}", fontsize=10)
     return _png(figure)
 
 
-def profile_figure(result: ResultLike) -> bytes:
+def profile_figure(result: ProbeResult) -> bytes:
     """Accuracy per lag tried with its [lower, upper] band, the threshold and the receptive field."""
-    r = as_result(result)
+    r = result.rounded()
     figure, axes = _figure()
     profile = sorted(r.profile, key=lambda entry: entry.lag)
     lags = [entry.lag for entry in profile]
@@ -328,9 +335,9 @@ def profile_figure(result: ResultLike) -> bytes:
     return _png(figure)
 
 
-def lag_curves_figure(result: ResultLike) -> bytes:
+def lag_curves_figure(result: ProbeResult) -> bytes:
     """memory(): the monitor accuracy of every lag's training run against sequences."""
-    r = as_result(result)
+    r = result.rounded()
     figure, axes = _figure()
     for entry in sorted(r.profile, key=lambda e: e.lag):
         curve = entry.curve
@@ -379,7 +386,8 @@ def _extrapolation_table(e: Extrapolation) -> str:
     """extrapolate=m: accuracy on the window trained on, on the one judged, and by position."""
     rows = [("trained on", e.trained_timesteps, e.accuracy_at_trained)]
     rows += [(f"steps {b['steps'][0]}-{b['steps'][1]}", "", b["accuracy"]) for b in e.buckets]
-    body = "".join(f'<tr><td>{_e(a)}</td><td class="num">{_e(b)}</td><td class="num">{report._num(c)}</td></tr>' for a, b, c in rows)
+    body = "".join(f'<tr><td>{_e(a)}</td><td class="num">{_e(b)}</td><td class="num">{report._num(c)}</td></tr>'
+                   for a, b, c in rows)
     note = f'<p class="warning">{_e(e.error)}</p>' if e.error else ""
     return (f'<p>extrapolate: judged on {_e(e.judged_timesteps)} steps</p>{note}<table><thead><tr><th>window</th>'
             f"<th>steps</th><th>accuracy</th></tr></thead><tbody>{body}</tbody></table>")
@@ -388,7 +396,8 @@ def _extrapolation_table(e: Extrapolation) -> str:
 def _seeds_table(r: ProbeResult) -> str:
     """seeds=k: each training's verdict and numbers, under the pass count and its interval."""
     low, high = r.pass_probability
-    head = "<tr><th>seed</th><th>verdict</th><th>accuracy</th><th>lower bound</th><th>sequences</th><th>stopped</th><th>attempts</th><th>learning rate</th></tr>"
+    head = ("<tr><th>seed</th><th>verdict</th><th>accuracy</th><th>lower bound</th><th>sequences</th>"
+            "<th>stopped</th><th>attempts</th><th>learning rate</th></tr>")
     rows = "".join(
         f'<tr><td class="num">{_e(run.seed)}</td><td><span class="{_e(run.verdict)}">{_e(run.verdict)}</span></td>'
         f'<td class="num">{report._num(run.accuracy)}</td><td class="num">{report._num(run.lower_bound)}</td>'

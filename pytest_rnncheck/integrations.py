@@ -15,9 +15,12 @@ is declared optional (``optionalhook=True``), so it can never break a run withou
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import report
+
+if TYPE_CHECKING:
+    from .result import ProbeResult
 
 #: The keys of a probe's result that go into pytest-json-report's metadata.
 JSON_KEYS = (
@@ -27,32 +30,33 @@ JSON_KEYS = (
 )
 
 
-def json_metadata(results: list[dict[str, Any]]) -> dict[str, Any]:
+def json_metadata(results: list[ProbeResult]) -> dict[str, Any]:
     """``{"rnncheck": [...]}`` for pytest-json-report: per probe the verdict, numbers and findings."""
+    documents = [r.to_dict() for r in results]  # JSON, as the document holds them
     return {
         "rnncheck": [
-            {**{key: r.get(key) for key in JSON_KEYS}, "pathologies": [dict(p) for p in r.get("pathologies", [])]}
-            for r in results
+            {**{key: d.get(key) for key in JSON_KEYS}, "pathologies": [dict(p) for p in d["pathologies"]]}
+            for d in documents
         ]
     }
 
 
-def html_extras(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def html_extras(results: list[ProbeResult]) -> list[dict[str, Any]]:
     """pytest-html extras: per probe its explanation (text) and its learning curve (PNG)."""
     from pytest_html import extras  # only called when pytest-html is loaded
 
     found = []
     for r in results:
-        found.append(extras.text("\n".join(report.explain(r)), name=f"rnncheck {r['probe']}"))
+        found.append(extras.text("\n".join(report.explain(r)), name=f"rnncheck {r.probe}"))
         png = curve_png(r)
         if png is not None:
-            found.append(extras.png(base64.b64encode(png).decode("ascii"), name=f"rnncheck {r['probe']} learning curve"))
+            found.append(extras.png(base64.b64encode(png).decode("ascii"), name=f"rnncheck {r.probe} learning curve"))
     return found
 
 
-def curve_png(r: dict[str, Any]) -> bytes | None:
+def curve_png(r: ProbeResult) -> bytes | None:
     """The probe's learning curve as the HTML report draws it; None without a curve or matplotlib."""
-    if not r.get("curve"):
+    if not r.curve:
         return None
     try:
         from .html_report import check_matplotlib, curve_figure

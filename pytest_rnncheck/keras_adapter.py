@@ -155,7 +155,9 @@ def one_output(model: Any, spec: ProbeSpec, label: str) -> Any:
     losses = losses_per_output(model, names)
     listing = ", ".join(f"{k}: {name}" for k, name in enumerate(names))
     if spec.output is not None:
-        index = spec.output if isinstance(spec.output, int) else (names.index(spec.output) if spec.output in names else -1)
+        index = (
+            spec.output if isinstance(spec.output, int) else (names.index(spec.output) if spec.output in names else -1)
+        )
         if not 0 <= index < len(names):
             raise ModelError(f"{spec.name}: {label} has no output {spec.output!r}; its outputs are {listing}")
     else:
@@ -307,7 +309,10 @@ def forward(model: Any, batch_size: int | None) -> reach.Forward:
             return keras.ops.convert_to_numpy(model(x, training=False))
         rows = x.shape[0]
         padded = np.concatenate([x, np.repeat(x[:1], (-rows) % batch_size, axis=0)])
-        outs = [keras.ops.convert_to_numpy(model(padded[k : k + batch_size], training=False)) for k in range(0, len(padded), batch_size)]
+        outs = [
+            keras.ops.convert_to_numpy(model(padded[k : k + batch_size], training=False))
+            for k in range(0, len(padded), batch_size)
+        ]
         return np.concatenate(outs)[:rows]
 
     return call

@@ -156,7 +156,9 @@ class ProbeKind:
 
     def lag_error(self) -> str:
         if self.lag_name != "n":
-            return f"{self.signature} needs {self.lag_name}, the longest lag to try, e.g. {self.name}({self.lag_name}=16)"
+            return (
+                f"{self.signature} needs {self.lag_name}, the longest lag to try, e.g. {self.name}({self.lag_name}=16)"
+            )
         return f"{self.signature} needs n, the number of steps to look back, e.g. {self.name}(2)"
 
 
@@ -164,9 +166,18 @@ KINDS: dict[str, ProbeKind] = {
     kind.name: kind
     for kind in (
         ProbeKind("echo", False, 0, 0, False, _past, "echo()", "target at step t is the symbol at step t"),
-        ProbeKind("lag", True, None, 1, False, _past, "lag(n)", "target at step t is the symbol at step t - n (n >= 1)"),
         ProbeKind(
-            "invert", True, 1, 0, True, lambda s, n: 1 - _past(s, n), "invert(n=1)", "bits; target at step t is 1 - x[t - n]"
+            "lag", True, None, 1, False, _past, "lag(n)", "target at step t is the symbol at step t - n (n >= 1)"
+        ),
+        ProbeKind(
+            "invert",
+            True,
+            1,
+            0,
+            True,
+            lambda s, n: 1 - _past(s, n),
+            "invert(n=1)",
+            "bits; target at step t is 1 - x[t - n]",
         ),
         ProbeKind(
             "xor",

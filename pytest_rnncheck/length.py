@@ -39,9 +39,15 @@ def extrapolation_error(spec: Any, geometry: Any, plan: Any) -> str | None:
             f"(or (None,) for token ids) so it accepts longer windows, or drop {option}"
         )
     if plan.stateful:
-        return f"{spec.name}: {option} needs a stateless model (a stateful one carries its state across windows): drop {option}"
+        return (
+            f"{spec.name}: {option} needs a stateless model (a stateful one carries its state across windows): "
+            f"drop {option}"
+        )
     if plan.output_offset:
-        return f"{spec.name}: {option} needs an output per input step or one per sequence, not a fixed number of output steps"
+        return (
+            f"{spec.name}: {option} needs an output per input step or one per sequence, "
+            f"not a fixed number of output steps"
+        )
     return None
 
 
@@ -71,7 +77,9 @@ def failed_by_length(longer: dict[str, Any], verdict: Any, threshold: float) -> 
     return breaks_at(longer["buckets"][1:], threshold) is not None
 
 
-def position_buckets(held: Any, trained: int, form: str, tolerance: float, threshold: float, window: int) -> list[dict[str, Any]]:
+def position_buckets(
+    held: Any, trained: int, form: str, tolerance: float, threshold: float, window: int
+) -> list[dict[str, Any]]:
     """Accuracy per block of ``trained`` steps of the ``window`` judged: [{"steps": [first, last], "accuracy"}]."""
     columns = held.predicted.shape[1]
     if columns == 1:  # many-to-one: the last step only
@@ -84,7 +92,9 @@ def position_buckets(held: Any, trained: int, form: str, tolerance: float, thres
         if not scored.any():
             continue
         if form == Form.VALUE:
-            verdict = judge_values(held.values[:, start:stop], held.targets[:, start:stop], scored, tolerance, threshold)
+            verdict = judge_values(
+                held.values[:, start:stop], held.targets[:, start:stop], scored, tolerance, threshold
+            )
         else:
             verdict = judge(held.predicted[:, start:stop], held.targets[:, start:stop], scored, threshold)
         first, last = (window, window) if columns == 1 else (start + 1, stop)

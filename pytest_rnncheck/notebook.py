@@ -11,7 +11,7 @@ import html
 from typing import Any
 
 from .diagnosis.pathology import ERROR, Pathology
-from .result import ResultLike, as_result
+from .result import ProbeResult
 
 #: The report's look, scoped to one output cell.
 CELL_STYLE = """
@@ -19,7 +19,8 @@ CELL_STYLE = """
 .rnncheck table { border-collapse: collapse; margin: .4em 0; }
 .rnncheck th, .rnncheck td { border: 1px solid #d0d7de; padding: .2em .5em; text-align: left; vertical-align: top; }
 .rnncheck th { background: #f6f8fa; } .rnncheck td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.rnncheck .pass { color: #1a7f37; font-weight: 600; } .rnncheck .fail, .rnncheck .error { color: #cf222e; font-weight: 600; }
+.rnncheck .pass { color: #1a7f37; font-weight: 600; } \
+.rnncheck .fail, .rnncheck .error { color: #cf222e; font-weight: 600; }
 .rnncheck .inconclusive, .rnncheck .warn { color: #9a6700; font-weight: 600; }
 .rnncheck div.finding { color: #1f2328; font-weight: 400; }
 .rnncheck .finding { border-left: 4px solid #cf222e; padding: .2em .7em; margin: .4em 0; background: #fff8f8; }
@@ -117,7 +118,8 @@ def epochs_table(epochs: list[Any]) -> str:
     shown = epochs if len(epochs) <= EPOCH_ROWS else epochs[: EPOCH_ROWS // 2] + [None] + epochs[-EPOCH_ROWS // 2:]
     columns = [
         ("epoch", lambda e: e.epoch), ("loss", lambda e: _n(e.loss)), ("held-out accuracy", lambda e: _n(e.accuracy)),
-        ("classes predicted", lambda e: "" if e.distinct is None else e.distinct), ("output spread", lambda e: _n(e.spread)),
+        ("classes predicted", lambda e: "" if e.distinct is None else e.distinct),
+        ("output spread", lambda e: _n(e.spread)),
         ("target spread", lambda e: _n(e.target_spread)),
         ("output range", lambda e: "" if e.low is None else f"{e.low:.3g}..{e.high:.3g}"),
     ]
@@ -125,7 +127,9 @@ def epochs_table(epochs: list[Any]) -> str:
     rows = []
     for e in shown:
         if e is None:
-            rows.append(f'<tr><td colspan="{len(columns)}" class="meta">&hellip; {len(epochs) - EPOCH_ROWS} more</td></tr>')
+            rows.append(
+                f'<tr><td colspan="{len(columns)}" class="meta">&hellip; {len(epochs) - EPOCH_ROWS} more</td></tr>'
+            )
             continue
         rows.append("<tr>" + "".join(f'<td class="num">{_e(read(e))}</td>' for _, read in columns) + "</tr>")
     return ("<table><thead><tr>" + "".join(f"<th>{name}</th>" for name, _ in columns) + "</tr></thead><tbody>"
@@ -144,11 +148,11 @@ def layers_table(layers: list[dict[str, Any]]) -> str:
             "<th>median update per epoch (relative)</th></tr></thead><tbody>" + rows + "</tbody></table>")
 
 
-def result_html(result: ResultLike) -> str:
+def result_html(result: ProbeResult) -> str:
     """One probe as the HTML report shows it: its summary row, its curves, attempts and findings."""
     from . import html_report
 
-    r = as_result(result)
+    r = result.rounded()
     try:
         import matplotlib  # noqa: F401
     except ImportError:

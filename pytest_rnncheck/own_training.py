@@ -48,7 +48,13 @@ class Targets:
         integral = np.issubdtype(y.dtype, np.integer) or bool(np.all(np.mod(y, 1) == 0))
         squeezed = y[..., 0] if y.ndim >= 2 and y.shape[-1] == 1 else y
         ids = squeezed.ndim == 1 or (squeezed.ndim == 2 and output_rank == 3)  # no axis of units left
-        if integral and ids and (output_width or 0) > 1 and squeezed.min() >= 0 and squeezed.max() < (output_width or 0):
+        if (
+            integral
+            and ids
+            and (output_width or 0) > 1
+            and squeezed.min() >= 0
+            and squeezed.max() < (output_width or 0)
+        ):
             return cls(labels=squeezed.astype(int), values=None)
         return cls(labels=None, values=y.astype("float64"))
 
@@ -92,7 +98,10 @@ class Epoch:
         return self.spread < FLAT_SPREAD * self.target_spread and (self.error or 0) >= NO_GAIN * (self.mean_error or 0)
 
     def to_dict(self) -> dict:
-        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in dataclasses.asdict(self).items()}
+        return {
+            k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+            for k, v in dataclasses.asdict(self).items()
+        }
 
 
 def look(epoch: int, loss: float | None, raw: np.ndarray | None, targets: Targets | None) -> Epoch:
@@ -141,7 +150,8 @@ def constant_finding(epochs: list[Epoch], targets: Targets, patience: int = PATI
     if targets.classes:
         shown = (
             f"predicts one class for every held-out sample at each of epochs {since}-{last.epoch} "
-            f"(accuracy {'n/a' if last.accuracy is None else format(last.accuracy, '.3f')}; always predicting the most common label scores {targets.majority:.3f}), "
+            f"(accuracy {'n/a' if last.accuracy is None else format(last.accuracy, '.3f')}; "
+            f"always predicting the most common label scores {targets.majority:.3f}), "
             f"while the targets take {targets.distinct} classes"
         )
     else:
@@ -169,7 +179,9 @@ def non_finite_finding(loss: float, epoch: int) -> Pathology:
     )
 
 
-def range_evidence(finding: Pathology, last: Epoch | None, targets: Targets | None, activation: str | None) -> Pathology:
+def range_evidence(
+    finding: Pathology, last: Epoch | None, targets: Targets | None, activation: str | None
+) -> Pathology:
     """An ``activation-range`` finding with what training showed: the outputs pinned inside the
     activation's span while the targets lie beyond it."""
     span = activation_range(activation)

@@ -116,7 +116,9 @@ def plan_probe(spec: ProbeSpec, geometry: Geometry) -> ProbePlan:
     )
 
 
-def check_structured(spec: ProbeSpec, geometry: Geometry, vocab: int, timesteps: int, many_to_many: bool | None) -> None:
+def check_structured(
+    spec: ProbeSpec, geometry: Geometry, vocab: int, timesteps: int, many_to_many: bool | None
+) -> None:
     """A structured kind needs enough symbols, a long enough window and, for more than one
     answer per window, an output per step; FitError names what to change."""
     kind = KINDS[spec.kind]

@@ -86,7 +86,9 @@ class Search:
             return None
         budget = lag_budget(self.spent, self.first, self.own_limit(n))
         if budget == 0:
-            self.notes.append(f"lag({n}) was not trained: the profile had spent {COST_FACTOR}x the sequences of its first lag")
+            self.notes.append(
+                f"lag({n}) was not trained: the profile had spent {COST_FACTOR}x the sequences of its first lag"
+            )
             return None
         if budget is not None:
             self.capped[n] = budget

@@ -81,7 +81,12 @@ class FlightRecorder:
         """JSON-ready: the curve and each layer's median update."""
         return {
             "curve": [
-                {"sequences": lk.sequences, "accuracy": round(lk.accuracy, 4), "loss": _finite(lk.loss), "distinct": lk.distinct}
+                {
+                    "sequences": lk.sequences,
+                    "accuracy": round(lk.accuracy, 4),
+                    "loss": _finite(lk.loss),
+                    "distinct": lk.distinct,
+                }
                 for lk in self.looks
             ],
             "layers": [

@@ -1,9 +1,9 @@
 """Results -> terminal table lines, explanations, the JSON document, JUnit properties.
 
-Reads :class:`ProbeResult` attributes. A result given as the document's dict (what travels
-from xdist workers to the controller, a saved run) is read once with ``ProbeResult.from_dict``;
-a ProbeResult is read with its numbers rounded as the document holds them
-(``result.as_result``), so every report shows the same digits.
+Reads :class:`ProbeResult` attributes, with the numbers rounded as the document holds them
+(``ProbeResult.rounded``), so every report shows the same digits whether the result was made in
+this process or read back from a document (``ProbeResult.from_dict``, at the edges: xdist's
+reports, a saved run). The JSON document is built from the results' dicts.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from . import run_profiles
 from .records import Extrapolation
-from .result import ProbeResult, ResultLike, as_result
+from .result import ProbeResult
 from .run_info import packages
 
 #: Bump when a key changes meaning or goes away; new keys do not bump it.
@@ -36,8 +36,8 @@ def _num(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def verdict_label(result: ResultLike, strict: bool = False) -> str:
-    r = as_result(result)
+def verdict_label(result: ProbeResult, strict: bool = False) -> str:
+    r = result.rounded()
     if r.error:
         return "ERROR"
     if r.verdict == "inconclusive":
@@ -49,27 +49,27 @@ def verdict_label(result: ResultLike, strict: bool = False) -> str:
     return "pass"
 
 
-def passes_mark(result: ResultLike) -> str:
+def passes_mark(result: ProbeResult) -> str:
     """seeds=k: `` 3/5``, the trainings that passed, beside the verdict; empty otherwise."""
-    r = as_result(result)
+    r = result.rounded()
     return f" {r.passes}/{len(r.seed_runs)}" if r.seed_runs else ""
 
 
-def unsettled(result: ResultLike) -> bool:
+def unsettled(result: ProbeResult) -> bool:
     """memory(): lags above the horizon were neither passed nor shown failing (the budget ran out)."""
-    r = as_result(result)
+    r = result.rounded()
     return r.horizon is not None and r.horizon_upper is not None and r.horizon_upper > r.horizon
 
 
-def horizon_text(result: ResultLike) -> str:
+def horizon_text(result: ProbeResult) -> str:
     """``12``, or ``12-17`` when the search could not settle it."""
-    r = as_result(result)
+    r = result.rounded()
     return f"{r.horizon}-{r.horizon_upper}" if unsettled(r) else f"{r.horizon}"
 
 
-def outcome_line(result: ResultLike, strict: bool = False) -> str:
+def outcome_line(result: ProbeResult, strict: bool = False) -> str:
     """One probe's outcome on one line, for a log that is not a terminal."""
-    r = as_result(result)
+    r = result.rounded()
     what = f"rnncheck: {r.probe} on {r.model}: {verdict_label(r, strict)}"
     if r.error:
         return f"{what} ({r.error.splitlines()[0][:80]}), {_num(r.seconds, 1)} s"
@@ -85,15 +85,15 @@ def outcome_line(result: ResultLike, strict: bool = False) -> str:
     return f"{what}, {', '.join(numbers)}, {_num(r.seconds, 1)} s" + (f" [{findings}]" if findings else "")
 
 
-def finding_codes(result: ResultLike) -> str:
+def finding_codes(result: ProbeResult) -> str:
     """The findings' codes; a verdict a reduced profile (``quick``) could not settle says so."""
-    r = as_result(result)
+    r = result.rounded()
     mark = f" ({r.run_profile} profile)" if run_profiles.reduced(r.run_profile) else ""
     return ", ".join(p.code + (mark if p.code == "undertrained" else "") for p in r.pathologies)
 
 
-def table_row(result: ResultLike, strict: bool) -> dict[str, str]:
-    r = as_result(result)
+def table_row(result: ProbeResult, strict: bool) -> dict[str, str]:
+    r = result.rounded()
     findings = finding_codes(r)
     return {
         "test": r.nodeid,
@@ -108,11 +108,11 @@ def table_row(result: ResultLike, strict: bool) -> dict[str, str]:
     }
 
 
-def _ordered(results: Iterable[ResultLike]) -> list[ProbeResult]:
-    return sorted((as_result(r) for r in results), key=lambda r: (r.nodeid, r.probe))
+def _ordered(results: Iterable[ProbeResult]) -> list[ProbeResult]:
+    return sorted((r.rounded() for r in results), key=lambda r: (r.nodeid, r.probe))
 
 
-def table_lines(results: Iterable[ResultLike], strict: bool = False, width: int = TABLE_WIDTH) -> list[str]:
+def table_lines(results: Iterable[ProbeResult], strict: bool = False, width: int = TABLE_WIDTH) -> list[str]:
     """The summary table in at most ``width`` columns: long test ids keep their end, findings wrap.
 
     tabulate lays it out (``plain``: two spaces between columns) and wraps the cells
@@ -142,17 +142,17 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else "…" + text[-(width - 1):]
 
 
-def numbers(result: ResultLike) -> str:
-    r = as_result(result)
+def numbers(result: ProbeResult) -> str:
+    r = result.rounded()
     acc = f"accuracy {r.accuracy:.3f} (lower confidence bound {r.lower:.3f})"
     rel = ">=" if r.passed else "<"
     chance = "" if r.chance is None else f"; chance {r.chance:.3f}"
     return f"{acc} {rel} threshold {r.threshold:.2f}{chance}"
 
 
-def training_lines(result: ResultLike) -> list[str]:
+def training_lines(result: ProbeResult) -> list[str]:
     """What training was done: one line, or a line per attempt when there were remedies."""
-    r = as_result(result)
+    r = result.rounded()
     attempts = r.attempts
     if len(attempts) <= 1:
         return [f"  trained on {r.sequences:,} sequences in {r.seconds:.1f} s ({r.stopped}); seed {r.seed}"]
@@ -168,9 +168,9 @@ def training_lines(result: ResultLike) -> list[str]:
     return lines
 
 
-def extrapolation_lines(result: ResultLike) -> list[str]:
+def extrapolation_lines(result: ProbeResult) -> list[str]:
     """extrapolate=m: the window judged against the one trained on, and the accuracy by position."""
-    e: Extrapolation | None = as_result(result).extrapolation
+    e: Extrapolation | None = result.rounded().extrapolation
     if not e:
         return []
     at = "-" if e.accuracy_at_trained is None else f"{e.accuracy_at_trained:.3f}"
@@ -182,9 +182,9 @@ def extrapolation_lines(result: ResultLike) -> list[str]:
     return [line]
 
 
-def seeds_lines(result: ResultLike) -> list[str]:
+def seeds_lines(result: ProbeResult) -> list[str]:
     """seeds=k: the pass count with its interval, the rule, and a line per training."""
-    r = as_result(result)
+    r = result.rounded()
     low, high = r.pass_probability
     k = len(r.seed_runs)
     rule = "every one" if r.passes_needed == k else f"at least {r.passes_needed}"
@@ -208,9 +208,9 @@ def seeds_lines(result: ResultLike) -> list[str]:
     return lines
 
 
-def profile_lines(result: ResultLike) -> list[str]:
+def profile_lines(result: ProbeResult) -> list[str]:
     """memory(): the horizon, the receptive field and every lag tried."""
-    r = as_result(result)
+    r = result.rounded()
     field = r.receptive_field
     need = "" if "min_horizon=" not in r.probe else f" (needed: {r.probe.split('min_horizon=')[1].rstrip(')')})"
     found = "the largest lag that passed" + (", up to the largest not shown failing" if unsettled(r) else "")
@@ -225,9 +225,9 @@ def profile_lines(result: ResultLike) -> list[str]:
     return lines
 
 
-def explain(result: ResultLike) -> list[str]:
+def explain(result: ProbeResult) -> list[str]:
     """A probe's result as the lines of its failure message."""
-    r = as_result(result)
+    r = result.rounded()
     subject = "" if r.probe == "-" else f"{r.probe} "
     model = "" if r.model == "-" else f" for {r.model}"
     lines = [f"rnncheck: {subject}{r.verdict.upper()}{model}"]
@@ -259,7 +259,7 @@ def explain(result: ResultLike) -> list[str]:
     return lines
 
 
-def details_lines(results: Iterable[ResultLike]) -> list[str]:
+def details_lines(results: Iterable[ProbeResult]) -> list[str]:
     """Explanations of every probe that did not pass cleanly, for the terminal summary."""
     lines: list[str] = []
     for r in _ordered(results):
@@ -274,27 +274,27 @@ def details_lines(results: Iterable[ResultLike]) -> list[str]:
 def suite_properties(seed: int, profile: str, backend: str) -> list[tuple[str, Any]]:
     """The JUnit <testsuite> properties of a run: seed, profile, backend and versions."""
     found = packages(backend)
-    return [("rnncheck.seed", seed), ("rnncheck.profile", profile), ("rnncheck.backend", backend),
-            ("rnncheck.python", platform.python_version())] + [(f"rnncheck.version.{name}", v) for name, v in found.items()]
+    return ([("rnncheck.seed", seed), ("rnncheck.profile", profile), ("rnncheck.backend", backend),
+             ("rnncheck.python", platform.python_version())]
+            + [(f"rnncheck.version.{name}", v) for name, v in found.items()])
 
 
 def document(
     seed: int,
     backend: str,
-    results: Iterable[ResultLike],
+    results: Iterable[dict[str, Any]],
     machine_info: dict[str, Any] | None = None,
     commit_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The JSON document of a run: its results as dicts (``ProbeResult.to_dict``), in table order."""
-    plain = [r.to_dict() if isinstance(r, ProbeResult) else r for r in results]
-    ordered = sorted(plain, key=lambda r: (r["nodeid"], r["probe"]))
+    """The JSON document of a run from its results as dicts (``ProbeResult.to_dict``), in table order."""
+    ordered = sorted(results, key=lambda r: (r["nodeid"], r["probe"]))
     doc: dict[str, Any] = {"version": SCHEMA_VERSION, "seed": seed, "backend": backend}
     if machine_info is not None:  # the plugin's documents always have both; commit_info may be None
         doc.update(machine_info=machine_info, commit_info=commit_info)
     return {**doc, "results": ordered}
 
 
-def write_json(path: str | Path, seed: int, backend: str, results: Iterable[ResultLike]) -> None:
+def write_json(path: str | Path, seed: int, backend: str, results: Iterable[dict[str, Any]]) -> None:
     write_document(path, document(seed, backend, results))
 
 
@@ -307,9 +307,9 @@ def write_document(path: str | Path, doc: dict[str, Any]) -> None:
     path.write_text(json.dumps(doc, indent=2, default=plain) + "\n")
 
 
-def junit_properties(result: ResultLike) -> list[tuple[str, Any]]:
+def junit_properties(result: ProbeResult) -> list[tuple[str, Any]]:
     """Flat ``(name, value)`` pairs for the test case's JUnit <properties>."""
-    r = as_result(result)
+    r = result.rounded()
     prefix = f"rnncheck.{r.probe}"
     return [
         (f"{prefix}.accuracy", _num(r.accuracy, 4)),

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from . import run_profiles
 from .records import Attempt, Extrapolation, LagResult, SeedRun, _round
@@ -54,7 +53,8 @@ class ProbeResult:
     passes_needed: int | None = None
     #: extrapolate=m: the final set at m x T steps (runner.extrapolation_record); None otherwise.
     extrapolation: Extrapolation | None = None
-    #: ``total_sequences`` as a document gave it (from_dict); None: the sum of the attempts.
+    #: ``total_sequences`` as a document gave it (from_dict), kept as read even where a hand-made
+    #: document's attempts do not add up to it; None: the sum of the attempts.
     recorded_total: int | None = dataclasses.field(default=None, compare=False)
 
     @property
@@ -199,7 +199,10 @@ class ProbeResult:
             return f"<rnncheck {self.probe} on {self.model}: error: {self.error.splitlines()[0]}>"
         score = "" if self.accuracy is None else f", accuracy {self.accuracy:.3f} (threshold {self.threshold})"
         found = f", findings {', '.join(p.code for p in self.pathologies)}" if self.pathologies else ""
-        return f"<rnncheck {self.probe} on {self.model}: {self.verdict}{score}, {self.total_sequences:,} sequences{found}>"
+        return (
+            f"<rnncheck {self.probe} on {self.model}: {self.verdict}{score}, "
+            f"{self.total_sequences:,} sequences{found}>"
+        )
 
     def _repr_html_(self) -> str:
         """The HTML report's section for this probe, for a notebook's output cell."""
@@ -217,19 +220,7 @@ class ProbeResult:
 #: A finding's keys a hand-made document may leave out.
 _NO_FINDING = {"severity": "", "message": "", "fix": ""}
 
-#: A result, or the document's dict of one (an xdist worker's report, a saved run, a JSON report).
-ResultLike = Union["ProbeResult", Mapping[str, Any]]
-
-
-def as_result(result: ResultLike) -> ProbeResult:
-    """The result as the reports read it: a dict from the document read once (``from_dict``),
-    a ProbeResult with its numbers rounded as the document holds them (``rounded``)."""
-    return result.rounded() if isinstance(result, ProbeResult) else ProbeResult.from_dict(result)
-
-
-def setup_error_result(nodeid: str, probe: str, seed: int, message: str) -> dict[str, Any]:
+def setup_error_result(nodeid: str, probe: str, seed: int, message: str) -> ProbeResult:
     """The row of a probe that could not start (bad marker, no probe named)."""
-    result = ProbeResult(model="-", probe=probe, seed=seed, threshold=None, error=message, stopped="error")
-    result.nodeid = nodeid
-    return result.to_dict()
+    return ProbeResult(model="-", probe=probe, seed=seed, threshold=None, error=message, stopped="error", nodeid=nodeid)
 

@@ -39,9 +39,9 @@ def packages(backend: str) -> dict[str, str]:
     return {name: v for name in names if (v := version(name)) is not None}
 
 
-def devices(results: list[dict[str, Any]]) -> list[str]:
-    """The devices the probes reported running on, each once."""
-    return sorted({r["device"] for r in results if r.get("device")})
+def devices(results: list[Any]) -> list[str]:
+    """The devices the probes (``ProbeResult``) reported running on, each once."""
+    return sorted({r.device for r in results if r.device})
 
 
 def machine_info(backend: str, devices: list[str]) -> dict[str, Any]:

@@ -127,7 +127,9 @@ def _dynamic_stage(trial: Trial, static: list, reach: Any, outcome: Outcome, not
     evidence = Evidence(spec=spec, plan=plan, geometry=trial.geometry, reach=reach)
     found = list(static)
     if outcome.bad_loss is not None:
-        found += diagnosis.run("dynamic", dataclasses.replace(evidence, bad_loss=outcome.bad_loss, sequences=outcome.sequences))
+        found += diagnosis.run(
+            "dynamic", dataclasses.replace(evidence, bad_loss=outcome.bad_loss, sequences=outcome.sequences)
+        )
     if verdict.passed:
         return [p.as_warning() for p in found]
     if outcome.bad_loss is not None:  # NaN predictions say nothing more
@@ -196,7 +198,8 @@ def _profile(trial: Trial, draft: dict[str, Any]) -> None:
     draft["notes"].extend(search.closing_notes())
     if reachable is not None and reachable < spec.n:
         draft["notes"].append(
-            f"lags beyond {reachable} were not trained: the measured receptive field is {draft['receptive_field']} steps"
+            f"lags beyond {reachable} were not trained: the measured receptive field is "
+            f"{draft['receptive_field']} steps"
         )
 
 
@@ -217,7 +220,9 @@ def _seeded(trial: Trial, draft: dict[str, Any]) -> None:
         trained.append(one)
     runs = [seeds.run_summary(i, seeds.seed_of(seed, i), one) for i, one in enumerate(trained)]
     shown = trained[seeds.weakest(runs)]
-    for name in ("accuracy", "lower", "upper", "chance", "receptive_field", "horizon", "horizon_upper", "profile", "record"):
+    for name in (
+        "accuracy", "lower", "upper", "chance", "receptive_field", "horizon", "horizon_upper", "profile", "record"
+    ):
         draft[name] = getattr(shown, name)
     trial.attempts[:] = [dataclasses.replace(a, seed=run.seed) for one, run in zip(trained, runs) for a in one.attempts]
     draft["sequences"] = sum(one.sequences for one in trained)

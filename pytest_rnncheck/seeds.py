@@ -74,9 +74,8 @@ def clopper_pearson(j: int, k: int, confidence: float = CONFIDENCE) -> tuple[flo
 
 def run_summary(index: int, seed: int, result: ProbeResult) -> SeedRun:
     """One training as the report shows it (its numbers rounded as the document holds them)."""
-    from .result import as_result  # result.py reads clopper_pearson from here
 
-    r = as_result(result)
+    r = result.rounded()
     attempts = r.attempts
     decisive = next((a for a in attempts if a.passed), attempts[-1] if attempts else None)
     return SeedRun(

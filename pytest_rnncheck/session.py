@@ -17,7 +17,7 @@ from . import report
 from .backend import backend_name
 from .markers import MARKER
 from .progress import is_terminal
-from .result import setup_error_result
+from .result import ProbeResult, setup_error_result
 from .settings import SETTINGS, Settings
 
 if TYPE_CHECKING:  # the worker's machinery loads on first use, never with the plugin
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the worker's machinery loads on first use, never with the p
 
 #: The name the session is registered under in pytest's plugin manager.
 PLUGIN_NAME = "rnncheck-results"
-#: An item's probe results (dicts), read into its reports.
+#: An item's probe results (``ProbeResult``); its reports carry them as dicts (``to_dict``), which xdist ships.
 ITEM_RESULTS = pytest.StashKey[list]()
 #: An item's bad rnncheck marker, found at collection, failed at setup.
 ITEM_ERROR = pytest.StashKey[str]()
@@ -54,7 +54,7 @@ def attach_results(item: pytest.Item, call: pytest.CallInfo, rep: pytest.TestRep
     """The item's probe results on its report (``rep.rnncheck``), and pytest-html's extras for them."""
     results = item.stash.get(ITEM_RESULTS, None)
     if results and (call.when == "call" or (call.when == "setup" and rep.failed)):
-        rep.rnncheck = results  # type: ignore[attr-defined]
+        rep.rnncheck = [r.to_dict() for r in results]  # type: ignore[attr-defined]
         if item.config.pluginmanager.hasplugin("html"):  # pytest-html shows extras under the test
             from .integrations import html_extras
 
@@ -77,7 +77,7 @@ class RnnCheckSession:
 
     def __init__(self, config: pytest.Config, settings: Settings):
         self.config, self.settings = config, settings
-        self.results: list[dict] = []
+        self.results: list[ProbeResult] = []  # read once from the reports' dicts
         self.written: list[str] = []  # "what: path" lines for the summary
         self.compared: list[str] = []
         self._executor: ProbeExecutor | None = None
@@ -151,7 +151,7 @@ class RnnCheckSession:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         results = getattr(report, "rnncheck", None)
         if results and report.when in ("setup", "call"):
-            self.results.extend(results)
+            self.results.extend(ProbeResult.from_dict(r) for r in results)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.results and not self.compared:
@@ -182,8 +182,8 @@ class RnnCheckSession:
         from .run_info import commit_info, devices, machine_info
 
         document = report.document(
-            settings.seed, backend_name(), self.results, machine_info(backend_name(), devices(self.results)),
-            commit_info(settings.rootdir),
+            settings.seed, backend_name(), [r.to_dict() for r in self.results],
+            machine_info(backend_name(), devices(self.results)), commit_info(settings.rootdir),
         )
         saved_document = dict(document)  # a saved run is the run itself, without this comparison
         if settings.compare_path is not None:

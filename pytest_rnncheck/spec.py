@@ -47,9 +47,14 @@ OPTION_HELP = {
     "tolerance": "continuous probes: a prediction within this many target standard deviations is right (> 0)",
     "feature": "continuous probes: which input feature the target is read from (integer >= 0)",
     "min_horizon": "memory(): the horizon the model must reach to pass (integer >= 1; without it the probe reports)",
-    "seeds": "independent trainings, each with its own initialization and data (integer >= 1; default 1, or --rnncheck-seeds)",
+    "seeds": (
+        "independent trainings, each with its own initialization and data "
+        "(integer >= 1; default 1, or --rnncheck-seeds)"
+    ),
     "min_pass_rate": "with seeds=k: the share of the k trainings that must pass (0 < x <= 1; default 1, every one)",
-    "extrapolate": "longer window to judge: trained at T steps as usual, the final set at extrapolate x T (integer >= 2)",
+    "extrapolate": (
+        "longer window to judge: trained at T steps as usual, the final set at extrapolate x T (integer >= 2)"
+    ),
 }
 
 
@@ -204,7 +209,9 @@ def _lag_argument(kind: str, args: tuple, options: dict) -> int:
         return entry.default_n
     n = args[0]
     if isinstance(n, bool) or not isinstance(n, int) or n < entry.min_n:
-        raise ProbeSpecError(f"{kind}({entry.lag_name}): {entry.lag_name} must be an integer >= {entry.min_n}, got {n!r}")
+        raise ProbeSpecError(
+            f"{kind}({entry.lag_name}): {entry.lag_name} must be an integer >= {entry.min_n}, got {n!r}"
+        )
     return n
 
 
@@ -236,7 +243,9 @@ def _check_option(kind: str, key: str, value: Any) -> Any:
         return float(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise bad
-    minimum = {"vocab": 2, "timesteps": 1, "seed": 0, "budget": 1, "feature": 0, "min_horizon": 1, "seeds": 1, "extrapolate": 2}[key]
+    minimum = {
+        "vocab": 2, "timesteps": 1, "seed": 0, "budget": 1, "feature": 0, "min_horizon": 1, "seeds": 1, "extrapolate": 2
+    }[key]
     if value < minimum:
         raise bad
     return value

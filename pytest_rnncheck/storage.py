@@ -47,7 +47,9 @@ def save(folder: Path, name: str | None, document: dict[str, Any], now: datetime
     runs = saved_runs(folder)
     number = int(_NUMBERED.match(runs[-1].name).group(1)) + 1 if runs else 1
     path = folder / f"{number:04d}_{name}.json"
-    write_document(path, dict(document, saved={"name": name, "number": number, "at": now.isoformat(timespec="seconds")}))
+    write_document(
+        path, dict(document, saved={"name": name, "number": number, "at": now.isoformat(timespec="seconds")})
+    )
     return path
 
 
@@ -77,7 +79,9 @@ def load(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        raise RnnCheckError(f"--rnncheck-compare: {path} is not a readable rnncheck run ({exc}); delete or replace it") from None
+        raise RnnCheckError(
+            f"--rnncheck-compare: {path} is not a readable rnncheck run ({exc}); delete or replace it"
+        ) from None
     if not isinstance(document, dict) or not isinstance(document.get("results"), list):
         raise RnnCheckError(f"--rnncheck-compare: {path} has no 'results' list: it is not an rnncheck run file")
     return document

@@ -277,7 +277,8 @@ class ProbeTrainer:
         steps = self.plan.timesteps * self.spec.extrapolate
         at_trained, _ = self.evaluate(self.draw(size), final[0].z)
         out: dict[str, Any] = {"timesteps": steps, "trained_timesteps": self.plan.timesteps, "error": self.long_error,
-                               "at_trained": at_trained, "tables": length.short_tables_of(all_sublayers(self.model), steps)}
+                               "at_trained": at_trained,
+                               "tables": length.short_tables_of(all_sublayers(self.model), steps)}
         if self.long_error is None:
             out["buckets"] = position_buckets(
                 final[1], self.plan.timesteps, self.plan.form, self.plan.tolerance, self.spec.min_accuracy, steps

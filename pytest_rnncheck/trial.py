@@ -61,7 +61,9 @@ class Trial:
             self.model = None  # the trained copy is freed below
         else:
             model, geometry, plan = prepare(self.source, self.spec, self.seed + attempt, self.label)
-        outcome, used = train(model, geometry, plan, self.spec, self.seed + attempt, self.label, rate, alpha, self.progress)
+        outcome, used = train(
+            model, geometry, plan, self.spec, self.seed + attempt, self.label, rate, alpha, self.progress
+        )
         if attempt == 0:
             del model
             gc.collect()  # free the trained model's memory before the next probe

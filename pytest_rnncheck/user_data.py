@@ -56,7 +56,10 @@ def summarize(x: Any, y: Any) -> DataSummary:
     if len(x) < 2:
         raise DataError(f"x has {len(x)} sample(s): diagnose needs at least 2 to say anything")
     if y.ndim > 3:
-        raise DataError(f"y has shape {y.shape}: give one target per sample (samples,) / (samples, width) or per step (samples, timesteps, width)")
+        raise DataError(
+            f"y has shape {y.shape}: give one target per sample (samples,) / (samples, width) "
+            f"or per step (samples, timesteps, width)"
+        )
     timesteps = x.shape[1]
     features = x.shape[2] if x.ndim == 3 else None
     # per step: (samples, timesteps, width), or token ids shaped like token inputs
@@ -103,7 +106,8 @@ def _array(name: str, value: Any) -> np.ndarray:
     bad = ~np.isfinite(array)
     if bad.any():
         raise DataError(
-            f"{name} holds {int(bad.sum())} NaN or infinite value(s) (first at index {tuple(int(i) for i in np.argwhere(bad)[0])}): "
+            f"{name} holds {int(bad.sum())} NaN or infinite value(s) "
+            f"(first at index {tuple(int(i) for i in np.argwhere(bad)[0])}): "
             "drop or fill them before training; every loss turns NaN from the first one"
         )
     return array

@@ -22,7 +22,14 @@ from .data_diagnosis import DataSpec, configuration_findings, the_model, user_ge
 from .diagnosis.pathology import Pathology
 from .errors import RnnCheckError
 from .geometry import flat_layers, read_geometry, weight_count
-from .keras_adapter import callback_base, current_learning_rate, layer_weights, predict_batch, restore_states, saved_states
+from .keras_adapter import (
+    callback_base,
+    current_learning_rate,
+    layer_weights,
+    predict_batch,
+    restore_states,
+    saved_states,
+)
 from .notebook import TrainingFindings
 from .own_training import Targets, constant_finding, look, non_finite_finding, range_evidence
 from .recorder import FlightRecorder, LayerRecord
@@ -178,8 +185,8 @@ class _Watch:
             self.findings = self._report()
         except Exception as exc:  # the report itself failed: the findings so far, unranked
             self._broke("the end of training", exc)
-            self.findings = TrainingFindings(list(self._static) + list(self._measured), list(self._notes) + [self._fault],
-                                             list(self.epochs), {})
+            self.findings = TrainingFindings(list(self._static) + list(self._measured),
+                                             list(self._notes) + [self._fault], list(self.epochs), {})
         history = getattr(self.model, "history", None)
         if history is not None:
             history.rnncheck = self.findings
@@ -210,7 +217,9 @@ class _Watch:
         try:
             x, y = self.data
         except (TypeError, ValueError):
-            raise CallbackError(f"data= takes a pair (x, y) of held-out arrays, not {type(self.data).__name__}") from None
+            raise CallbackError(
+                f"data= takes a pair (x, y) of held-out arrays, not {type(self.data).__name__}"
+            ) from None
         if isinstance(x, dict) and len(x) == 1:  # a model fed {"name": array}
             x = next(iter(x.values()))
         if isinstance(x, (dict, list, tuple)):
@@ -224,12 +233,16 @@ class _Watch:
         if batch:  # a fixed batch size takes whole batches only
             keep -= keep % batch
             if keep == 0:
-                raise CallbackError(f"data= holds {len(x)} samples but the model's fixed batch size is {batch}: give at least {batch}")
+                raise CallbackError(
+                    f"data= holds {len(x)} samples but the model's fixed batch size is {batch}: give at least {batch}"
+                )
         x, y = x[:keep], y[:keep]
         summary = summarize(x, y)
         self._reader = the_model(model, self.output)  # shares the model's layers and weights
         geometry = user_geometry(self._reader, x)
-        found, notes, self._geometry, self._plan = configuration_findings(self._reader, summary, np.shape(x), self.lag, geometry)
+        found, notes, self._geometry, self._plan = configuration_findings(
+            self._reader, summary, np.shape(x), self.lag, geometry
+        )
         self._static, self._notes = found, self._notes + notes
         self._held, self._targets = x, Targets.read(y, self._geometry.output_width, self._geometry.output_rank)
 
@@ -272,9 +285,16 @@ class _Watch:
                 notes.append(f"symptom: {p.message}")
             else:
                 found.append(p)
-        if self._record is not None and self._geometry is not None and len(self.epochs) >= 2 and not diagnosis.has_error(found):
+        if (
+            self._record is not None
+            and self._geometry is not None
+            and len(self.epochs) >= 2
+            and not diagnosis.has_error(found)
+        ):
             spec = _spec(self.lag)
-            for suspect in diagnosis.suspects(spec, self._geometry, self._record, current_learning_rate(self.model), self._plan):
+            for suspect in diagnosis.suspects(
+                spec, self._geometry, self._record, current_learning_rate(self.model), self._plan
+            ):
                 notes.append(
                     f"suspected {suspect.code} ({suspect.evidence}), not checked: the callback runs no control "
                     f"experiment; a probe on this model (pytest --rnncheck) runs the one that can confirm it"
@@ -282,7 +302,9 @@ class _Watch:
         if self._fault:
             notes.append(self._fault)
         notes.append(f"watched {len(self.epochs)} epoch(s) over {self.fits} fit call(s)")
-        return TrainingFindings(diagnosis.rank(found), notes, list(self.epochs), self._record.summary() if self._record else {})
+        return TrainingFindings(
+            diagnosis.rank(found), notes, list(self.epochs), self._record.summary() if self._record else {}
+        )
 
 
 def _spec(lag: int | None) -> Any:

@@ -24,7 +24,11 @@ def scalar_targets(plan: ProbePlan, geometry: Geometry) -> bool:
     """Targets are compared as scalars: a width-1 output, or one Keras would broadcast to."""
     if plan.form == "scalar":
         return True
-    return plan.form is None and plan.encoding in SCALAR_ENCODINGS and geometry.output_width not in (plan.vocab, plan.model_vocab)
+    return (
+        plan.form is None
+        and plan.encoding in SCALAR_ENCODINGS
+        and geometry.output_width not in (plan.vocab, plan.model_vocab)
+    )
 
 
 def reachable_symbols(plan: ProbePlan, span: tuple[float, float], symbols: np.ndarray) -> np.ndarray:
@@ -86,7 +90,9 @@ def unreachable_targets(evidence: Evidence) -> list[Pathology]:
         f"{symbols.size} target values can be produced, so accuracy can be at most {ceiling:.2f}"
     )
     options = [
-        f"{key}={value!r}" for key, value in (("encoding", "scaled"), ("vocab", 2)) if spec.tunable and accepted(spec, geometry, key, value)
+        f"{key}={value!r}"
+        for key, value in (("encoding", "scaled"), ("vocab", 2))
+        if spec.tunable and accepted(spec, geometry, key, value)
     ]
     fix = (
         "use a read-out that can reach the targets: Dense(1) with no activation, or "

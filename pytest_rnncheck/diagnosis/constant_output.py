@@ -132,7 +132,10 @@ def constant_fix(plan: ProbePlan, geometry: Geometry) -> str:
     if (geometry.output_layer or "").split("(")[0] in RECURRENT:
         fixes.append(f"add a read-out layer after {geometry.output_layer}")
     if not fixes:
-        fixes.append("no cause was shown (the configuration and the control runs are clean): more units or a larger budget may help")
+        fixes.append(
+            "no cause was shown (the configuration and the control runs are clean): "
+            "more units or a larger budget may help"
+        )
     return "; ".join(fixes)
 
 

@@ -77,7 +77,10 @@ def diagnose_fragile(
     for rate in rescue_rates(runs):
         already = [r for r in bad if rate in r.rates_tried]
         if already:
-            parts.append(f"learning rate {rate:g} rescued other seeds but not seed(s) {_seeds(already)}, which tried it as a remedy")
+            parts.append(
+                f"learning rate {rate:g} rescued other seeds but not seed(s) {_seeds(already)}, "
+                f"which tried it as a remedy"
+            )
     if control is not None and all(control.passed):
         fix = f"compile with learning rate {control.rate:g}: every seed that failed passed at it in the control run"
     else:

@@ -46,7 +46,11 @@ def reads_ahead(evidence: Evidence) -> list[Pathology]:
         f"{reach.initialisations} fresh initialisation(s); {where}. A forecaster or streaming model "
         f"will not have those inputs at inference time"
     )
-    fix = "; ".join(f for _, f in layers) if layers else "make every layer causal: each output step may read only steps up to its own"
+    fix = (
+        "; ".join(f for _, f in layers)
+        if layers
+        else "make every layer causal: each output step may read only steps up to its own"
+    )
     if not spec.causal:
         fix += " (or, if looking ahead is intended, ignore this warning; causal=True on the probe makes it an error)"
     severity = Severity.ERROR if spec.causal else Severity.WARNING

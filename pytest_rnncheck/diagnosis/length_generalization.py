@@ -35,7 +35,9 @@ def length_finding(spec: Any, longer: dict[str, Any], verdict: Any) -> Pathology
         return Pathology("length-generalization", ERROR, message, fix)
     where = breaks_at(longer["buckets"], spec.min_accuracy)
     if len(longer["buckets"]) > 1:
-        place = f"; by position: {_blocks(longer['buckets'])}" + (f": it breaks at steps {where[0]}-{where[1]}" if where else "")
+        place = f"; by position: {_blocks(longer['buckets'])}" + (
+            f": it breaks at steps {where[0]}-{where[1]}" if where else ""
+        )
     else:
         place = "; it answers at the last step only, so there is no curve by position"
     message = (f"{head}: accuracy {verdict.accuracy:.3f} (lower confidence bound {verdict.lower:.3f}) < "

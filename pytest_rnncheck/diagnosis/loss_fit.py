@@ -106,7 +106,8 @@ def loss_against_output(evidence: Evidence) -> list[Pathology]:
                 Severity.ERROR,
                 f"categorical_crossentropy expects one distribution over the {geometry.output_width} outputs, but "
                 f"each is an independent sigmoid: they do not sum to 1",
-                "use activation='softmax' with categorical_crossentropy (or binary_crossentropy for independent yes/no outputs)",
+                "use activation='softmax' with categorical_crossentropy "
+                "(or binary_crossentropy for independent yes/no outputs)",
             )
         )
     if loss == "binary_crossentropy" and plan.form == "classes" and plan.model_vocab > 2:

@@ -123,7 +123,9 @@ def reach_fix(spec: ProbeSpec, geometry: Geometry) -> str:
     """What would widen the reach, naming only layers the model has (and what to add otherwise)."""
     kinds = {layer.kind for layer in geometry.layers}
     convs = sorted(kinds & {"Conv1D", "SeparableConv1D", "DepthwiseConv1D"})
-    cuts = sorted(kinds & {"Cropping1D", "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D", "Lambda"})
+    cuts = sorted(kinds & {
+        "Cropping1D", "MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D", "Lambda"
+    })
     memory = sorted(kinds & {"LSTM", "GRU", "SimpleRNN", "Bidirectional", "MultiHeadAttention", "Attention"})
     parts = []
     if convs:
@@ -136,5 +138,8 @@ def reach_fix(spec: ProbeSpec, geometry: Geometry) -> str:
     if memory:
         parts.append(f"check that the {'/'.join(memory)} layer's output over the whole window reaches the read-out")
     else:
-        parts.append(f"{'or ' if parts else ''}add a recurrent layer (LSTM, GRU) or attention over the window before the read-out")
+        parts.append(
+            f"{'or ' if parts else ''}add a recurrent layer (LSTM, GRU) or attention over the window "
+            f"before the read-out"
+        )
     return "; ".join(parts)

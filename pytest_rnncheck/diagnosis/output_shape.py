@@ -41,7 +41,10 @@ def wrong_head(evidence: Evidence) -> list[Pathology]:
     if values:
         fix = f"end the model with one linear unit for the value: {head.replace('W', '1')} with no activation"
     elif last in ("Dense", "EinsumDense", "Conv1D", "TimeDistributed"):  # a head is there: fix its width
-        fix = f"give the last {geometry.output_layer} a width W = {plan.vocab} with softmax for classes, or W = 1 for a scalar"
+        fix = (
+            f"give the last {geometry.output_layer} a width W = {plan.vocab} with softmax for classes, "
+            f"or W = 1 for a scalar"
+        )
     else:
         fix = (
             f"end the model with a read-out head of width W = {plan.vocab} with softmax for classes, "

@@ -70,7 +70,8 @@ def chance_loss(plan: ProbePlan | None, geometry: Geometry) -> float | None:
 
 
 def suspects(
-    spec: ProbeSpec, geometry: Geometry, record: FlightRecorder | None, rate: float | None, plan: ProbePlan | None = None
+    spec: ProbeSpec, geometry: Geometry, record: FlightRecorder | None, rate: float | None,
+    plan: ProbePlan | None = None,
 ) -> list[Suspect]:
     """Causes worth a control run, most specific first."""
     found = []
@@ -84,12 +85,19 @@ def suspects(
         ]
     if frozen or unmoved:
         names = [f"{layer.kind} '{layer.name}' (trainable=False, {layer.weights:,} weights)" for layer in frozen]
-        names += [f"{layer.kind} '{layer.name}' (trainable, but its {layer.weights:,} weights never changed)" for layer in unmoved]
+        names += [
+            f"{layer.kind} '{layer.name}' (trainable, but its {layer.weights:,} weights never changed)"
+            for layer in unmoved
+        ]
         found.append(Suspect("frozen-layer", "trainable", "; ".join(names)))
     heavy = [layer for layer in geometry.layers if layer.dropout >= HEAVY_DROPOUT]
     if heavy:
         found.append(
-            Suspect("dropout", "no-dropout", ", ".join(f"{layer.kind} '{layer.name}' at {layer.dropout:g}" for layer in heavy))
+            Suspect(
+                "dropout",
+                "no-dropout",
+                ", ".join(f"{layer.kind} '{layer.name}' at {layer.dropout:g}" for layer in heavy),
+            )
         )
     if plan is not None and stateful_short_window(spec, plan):
         found.append(
@@ -129,7 +137,8 @@ def suspects(
                         "rate",
                         f"learning rate {rate:.3g}: the weights changed by {moved:.2g} of their size per look and the "
                         f"loss went from {first:.4g} (guessing uniformly would give "
-                        f"{'n/a' if guess is None else f'{guess:.3g}'}) to {lowest:.4g} at best and {last:.4g} at the end",
+                        f"{'n/a' if guess is None else f'{guess:.3g}'}) to {lowest:.4g} at best "
+                        f"and {last:.4g} at the end",
                         rate=min(rate / 1000, SANE_RATE),
                         direction="too large",
                     )
@@ -163,11 +172,15 @@ def confirm(spec: ProbeSpec, suspect: Suspect, control: Control, accuracy: float
         fix = window_fix(spec) + "; keep stateful=True for step-by-step inference only"
     elif suspect.code == "dropout":
         message = f"dropout is heavy enough to stop learning: {suspect.evidence}; {outcome}"
-        fix = "lower the Dropout rate (0.1-0.3 is usual for sequence models), or drop dropout=/recurrent_dropout= on the recurrent layers"
+        fix = (
+            "lower the Dropout rate (0.1-0.3 is usual for sequence models), "
+            "or drop dropout=/recurrent_dropout= on the recurrent layers"
+        )
     else:
         message = f"the learning rate is {suspect.direction}: {suspect.evidence}; {outcome}"
         fix = (
-            f"compile with a learning rate near {suspect.rate:.3g}, e.g. optimizer=keras.optimizers.Adam({suspect.rate:.3g})"
+            f"compile with a learning rate near {suspect.rate:.3g}, "
+            f"e.g. optimizer=keras.optimizers.Adam({suspect.rate:.3g})"
             if suspect.direction == "too small"
             else f"lower the learning rate (the control used {suspect.rate:.3g}) or clip gradients (clipnorm=1.0)"
         )

@@ -63,8 +63,13 @@ def no_cause_shown(evidence: Evidence) -> list[Pathology]:
     if stopped == "budget":
         how = "it was still learning when the budget ran out" if still_learning else "the budget ran out"
     else:
-        how = f"learning had stalled, for longer than healthy models of this {'probe' if spec.structured else 'lag'} need"
-    tried = f"{attempts} attempt{'s' if attempts > 1 else ''}" + (" at different learning rates" if attempts > 1 else "")
+        how = (
+            f"learning had stalled, for longer than healthy models of this "
+            f"{'probe' if spec.structured else 'lag'} need"
+        )
+    tried = f"{attempts} attempt{'s' if attempts > 1 else ''}" + (
+        " at different learning rates" if attempts > 1 else ""
+    )
     message = (
         f"{spec.name} reached {accuracy:.3f} (chance {chance:.3f}) after {sequences:,} sequences "
         f"({tried}), and {how}; {'; '.join(parts) + '; ' if parts else ''}no cause was shown"
