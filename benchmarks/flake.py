@@ -2,7 +2,7 @@
 
 Runs `pytest --rnncheck --runxfail` on a suite once per base seed (under xdist)
 and reads the JSON report: a probe in a test named `*broken*`, or marked
-`pytest.mark.xfail`, should fail; every other probe should pass with no finding. \
+`pytest.mark.xfail`, should fail; every other probe should pass with no finding.
 Prints one line per seed, then the rates.
 
     python benchmarks/flake.py                 # the examples, seeds 1..10

@@ -5,7 +5,7 @@
 LSTM(64), free timesteps, 10 one-hot symbols (the case the memory-profile issue names):
 prints each run's seconds and sequences, then the median ratio memory/lag (target <= 3).
 ``--short-memory`` adds a SimpleRNN(8) whose horizon is below 16, where failing lags near
-its horizon dominate the cost and the profile's shared budget (3x its first lag) binds. \
+its horizon dominate the cost and the profile's shared budget (3x its first lag) binds.
 A warm-up probe runs first so neither side pays
 Keras's first-call tracing.
 """

@@ -19,7 +19,7 @@ CELL_STYLE = """
 .rnncheck table { border-collapse: collapse; margin: .4em 0; }
 .rnncheck th, .rnncheck td { border: 1px solid #d0d7de; padding: .2em .5em; text-align: left; vertical-align: top; }
 .rnncheck th { background: #f6f8fa; } .rnncheck td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.rnncheck .pass { color: #1a7f37; font-weight: 600; } \
+.rnncheck .pass { color: #1a7f37; font-weight: 600; }
 .rnncheck .fail, .rnncheck .error { color: #cf222e; font-weight: 600; }
 .rnncheck .inconclusive, .rnncheck .warn { color: #9a6700; font-weight: 600; }
 .rnncheck div.finding { color: #1f2328; font-weight: 400; }

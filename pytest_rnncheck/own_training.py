@@ -1,5 +1,6 @@
-"""What the training callback saw of the user's own ``fit``, and the findings only that shows.
-Pure numpy: the callback (callback.py) hands each epoch's loss and held-out predictions here.
+"""What the training callback saw of the user's own ``fit``. Pure numpy: the callback (watch.py)
+hands each epoch's loss and held-out predictions here; the findings only that shows are the
+``epochs`` phase's rules (diagnosis/non_finite.py, diagnosis/constant_output.py).
 
 Per epoch, on the held-out slice the user gave: for class targets (one-hot rows, or integer
 labels read by a softmax wider than one unit) the accuracy and how many distinct classes the
@@ -19,7 +20,7 @@ import math
 
 import numpy as np
 
-from .diagnosis.pathology import ERROR, Pathology
+from .diagnosis.pathology import Pathology
 from .diagnosis.ranges import activation_range, describe
 
 #: A value output is flat when its spread is under this share of the targets' spread ...
@@ -127,55 +128,6 @@ def look(epoch: int, loss: float | None, raw: np.ndarray | None, targets: Target
         mean_error=float(np.mean((values - values.mean()) ** 2)),
         low=float(out.min()),
         high=float(out.max()),
-    )
-
-
-def constant_stretch(epochs: list[Epoch]) -> int:
-    """How many of the last epochs in a row had a constant output."""
-    count = 0
-    for e in reversed(epochs):
-        if not e.constant:
-            break
-        count += 1
-    return count
-
-
-def constant_finding(epochs: list[Epoch], targets: Targets, patience: int = PATIENCE) -> list[Pathology]:
-    """``constant-output`` once the output stayed constant ``patience`` epochs in a row (to the last)."""
-    stretch = constant_stretch(epochs)
-    if stretch < patience or targets.distinct < 2:
-        return []
-    last = epochs[-1]
-    since = epochs[-stretch].epoch
-    if targets.classes:
-        shown = (
-            f"predicts one class for every held-out sample at each of epochs {since}-{last.epoch} "
-            f"(accuracy {'n/a' if last.accuracy is None else format(last.accuracy, '.3f')}; "
-            f"always predicting the most common label scores {targets.majority:.3f}), "
-            f"while the targets take {targets.distinct} classes"
-        )
-    else:
-        shown = (
-            f"its outputs on the held-out slice stayed flat at each of epochs {since}-{last.epoch}: spread "
-            f"{last.spread:.3g} against the targets' {last.target_spread:.3g}, squared error {last.error:.4g} against "
-            f"{last.mean_error:.4g} for always predicting the targets' mean"
-        )
-    fix = (
-        "check the output activation against the targets' range and the loss against the targets; feed symbols "
-        "one-hot or through an Embedding rather than as numbers; try another learning rate"
-    )
-    return [Pathology("constant-output", ERROR, shown, fix)]
-
-
-def non_finite_finding(loss: float, epoch: int) -> Pathology:
-    """The epoch's mean loss is not finite: some batch of it was not. (Read per epoch: the
-    callback keeps no hook on each batch, so the training loop never waits on it.)"""
-    return Pathology(
-        "non-finite-loss",
-        ERROR,
-        f"the loss became {loss} in epoch {epoch}; every weight update after it is {loss} too",
-        "lower the learning rate or clip gradients (optimizer=keras.optimizers.Adam(1e-3, clipnorm=1.0)); scale "
-        "inputs and targets to a small range",
     )
 
 

@@ -15,6 +15,12 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+def _text(value: Any) -> str | None:
+    """A plain ``str`` for the document: an enum member (``Stopped``, ``Code``) as its value, since
+    xdist's serializer (execnet) takes the built-in types only."""
+    return None if value is None else str(value)
+
+
 @dataclasses.dataclass(frozen=True)
 class Attempt:
     """One training run: the first, or a learning-rate remedy (numbers rounded as reported)."""
@@ -33,7 +39,7 @@ class Attempt:
     def to_dict(self) -> dict[str, Any]:
         out = {
             "learning_rate": self.learning_rate, "sequences": self.sequences, "accuracy": self.accuracy,
-            "lower_bound": self.lower_bound, "passed": self.passed, "stopped": self.stopped, "z": self.z,
+            "lower_bound": self.lower_bound, "passed": self.passed, "stopped": _text(self.stopped), "z": self.z,
         }
         return out if self.seed is None else {**out, "seed": self.seed}
 
@@ -67,8 +73,9 @@ class LagResult:
         return {
             "lag": self.lag, "accuracy": self.accuracy, "lower_bound": self.lower_bound,
             "upper_bound": self.upper_bound,
-            "passed": self.passed, "sequences": self.sequences, "stopped": self.stopped,
-            "pathologies": list(self.pathologies), "budget": self.budget, "curve": [dict(p) for p in self.curve],
+            "passed": self.passed, "sequences": self.sequences, "stopped": _text(self.stopped),
+            "pathologies": [_text(code) for code in self.pathologies], "budget": self.budget,
+            "curve": [dict(p) for p in self.curve],
         }
 
     @classmethod
@@ -116,11 +123,11 @@ class SeedRun:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "index": self.index, "seed": self.seed, "passed": self.passed, "verdict": self.verdict,
+            "index": self.index, "seed": self.seed, "passed": self.passed, "verdict": _text(self.verdict),
             "accuracy": self.accuracy, "lower_bound": self.lower_bound, "sequences": self.sequences,
-            "stopped": self.stopped, "attempts": self.attempts, "learning_rate": self.learning_rate,
+            "stopped": _text(self.stopped), "attempts": self.attempts, "learning_rate": self.learning_rate,
             "rates_tried": list(self.rates_tried), "passing_attempt": self.passing_attempt, "horizon": self.horizon,
-            "seconds": self.seconds, "findings": list(self.findings), "error": self.error,
+            "seconds": self.seconds, "findings": [_text(code) for code in self.findings], "error": self.error,
         }
 
     @classmethod

@@ -6,7 +6,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from . import run_profiles
-from .records import Attempt, Extrapolation, LagResult, SeedRun, _round
+from .records import Attempt, Extrapolation, LagResult, SeedRun, _round, _text
 
 if TYPE_CHECKING:  # the diagnosis package (and numpy) load when a probe runs, not with the plugin
     from .diagnosis.pathology import Pathology
@@ -130,7 +130,7 @@ class ProbeResult:
             "seed": self.seed,
             "run_profile": self.run_profile,
             "device": self.device,
-            "stopped": self.stopped,
+            "stopped": _text(self.stopped),
             "receptive_field": self.receptive_field,
             "horizon": self.horizon,
             "horizon_upper": self.horizon_upper,

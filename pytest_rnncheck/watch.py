@@ -19,6 +19,7 @@ import numpy as np
 
 from . import diagnosis
 from .data_diagnosis import DataSpec, configuration_findings, the_model, user_geometry
+from .diagnosis import Evidence
 from .diagnosis.pathology import Pathology
 from .errors import RnnCheckError
 from .geometry import flat_layers, read_geometry, weight_count
@@ -31,7 +32,7 @@ from .keras_adapter import (
     saved_states,
 )
 from .notebook import TrainingFindings
-from .own_training import Targets, constant_finding, look, non_finite_finding, range_evidence
+from .own_training import Targets, look, range_evidence
 from .recorder import FlightRecorder, LayerRecord
 from .user_data import summarize
 
@@ -164,7 +165,7 @@ class _Watch:
         loss = (logs or {}).get("loss")
         loss = None if loss is None else float(loss)
         if loss is not None and not math.isfinite(loss) and not self._non_finite_seen():
-            self._measured.append(non_finite_finding(loss, number))
+            self._measured += diagnosis.run("epochs", Evidence(bad_loss=loss, epoch=number))
             if self._stops(self._measured):
                 self.model.stop_training = True
         raw = self._predict() if self._held is not None and (number - 1) % self.every == 0 else None
@@ -176,7 +177,9 @@ class _Watch:
         if self._targets is not None and raw is not None:
             looked = [e for e in self.epochs if e.spread is not None or e.distinct is not None]
             self._measured = [p for p in self._measured if p.code != "constant-output"]
-            self._measured += constant_finding(looked, self._targets, self.patience)
+            self._measured += diagnosis.run(
+                "epochs", Evidence(epochs=tuple(looked), targets=self._targets, patience=self.patience)
+            )
             if self._stops(self._measured):
                 self.model.stop_training = True
 

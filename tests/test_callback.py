@@ -33,7 +33,9 @@ def series_windows(series, steps=12):
     return series[: len(y) * steps].reshape(-1, steps, 1), y
 
 
-SUNSPOTS = (80 + 70 * np.sin(2 * np.pi * np.arange(3000) / 132) + 20 * np.random.default_rng(3).standard_normal(3000)).clip(0)
+SUNSPOTS = (
+    80 + 70 * np.sin(2 * np.pi * np.arange(3000) / 132) + 20 * np.random.default_rng(3).standard_normal(3000)
+).clip(0)
 
 
 def test_question_000_raw_integers_are_named_with_what_the_outputs_did(keras, capsys):
@@ -57,8 +59,11 @@ def test_question_001_the_online_stateful_loop_names_the_missing_read_out_once(k
     from pytest_rnncheck import callback
 
     bits = (np.random.default_rng(1).integers(0, 4, 200) == 2).astype("float32")
-    x, y = bits[1:].reshape(-1, 1, 1), np.repeat((1 - bits[:-1]).reshape(-1, 1, 1), 16, axis=-1)  # invert the previous bit
-    model = keras.Sequential([keras.Input((1, 1), batch_size=1), keras.layers.GRU(16, stateful=True, return_sequences=True)])
+    # invert the previous bit
+    x, y = bits[1:].reshape(-1, 1, 1), np.repeat((1 - bits[:-1]).reshape(-1, 1, 1), 16, axis=-1)
+    model = keras.Sequential(
+        [keras.Input((1, 1), batch_size=1), keras.layers.GRU(16, stateful=True, return_sequences=True)]
+    )
     model.compile(optimizer="adam", loss="mean_squared_error")
     watch = callback(data=(x[-32:], y[-32:]), lag=1)
     for i in range(12):  # the question's loop: fit once per step, the state carried between calls
@@ -121,7 +126,10 @@ def test_stop_on_collapse_stops_a_constant_classifier_and_leaves_the_weights_to_
     model.fit(x[200:], y[200:], epochs=20, verbose=0, callbacks=[watch])
     assert len(watch.epochs) == 2  # stopped once the constant output had lasted 2 epochs
     [found] = watch.findings
-    assert found.code == "constant-output" and "predicts one class for every held-out sample at each of epochs 1-2" in found.message
+    assert (
+        found.code == "constant-output"
+        and "predicts one class for every held-out sample at each of epochs 1-2" in found.message
+    )
 
     unwatched = callback(data=(x[:200], y[:200]), patience=2, verbose=False)  # no stop_on: training runs on
     model.fit(x[200:], y[200:], epochs=3, verbose=0, callbacks=[unwatched])
@@ -144,7 +152,9 @@ def test_a_non_finite_loss_is_caught_in_its_epoch(keras):
 def test_looking_at_a_stateful_model_puts_its_state_back(keras):
     from pytest_rnncheck import callback
 
-    model = keras.Sequential([keras.Input((1, 1), batch_size=4), keras.layers.GRU(3, stateful=True), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((1, 1), batch_size=4), keras.layers.GRU(3, stateful=True), keras.layers.Dense(1)]
+    )
     model.compile(optimizer="adam", loss="mse")
     x = np.random.default_rng(6).normal(size=(8, 1, 1)).astype("float32")
     watch = callback(data=(x, x[:, 0]), verbose=False)
@@ -163,11 +173,15 @@ def test_options_that_cannot_work_are_one_clear_error(keras):
     from pytest_rnncheck import callback
     from pytest_rnncheck.watch import CallbackError
 
-    with pytest.raises(CallbackError, match=r"stop_on='nans': 'nans' is neither 'collapse' nor 'error' nor a finding code"):
+    with pytest.raises(
+        CallbackError, match=r"stop_on='nans': 'nans' is neither 'collapse' nor 'error' nor a finding code"
+    ):
         callback(stop_on="nans")
     with pytest.raises(CallbackError, match="each must be 1 or more"):
         callback(patience=0)
-    model = keras.Sequential([keras.Input((1, 1), batch_size=8), keras.layers.GRU(2, stateful=True), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((1, 1), batch_size=8), keras.layers.GRU(2, stateful=True), keras.layers.Dense(1)]
+    )
     model.compile(optimizer="adam", loss="mse")
     watch = callback(data=(np.zeros((5, 1, 1)), np.zeros(5)))
     watch.set_model(model)
@@ -186,12 +200,17 @@ def test_it_watches_a_fit_fed_by_a_generator(keras):
             yield np.eye(10, dtype="float32")[s], s[:, 0]
 
     held = next(batches())
-    model = keras.Sequential([keras.Input((4, 10)), keras.layers.LSTM(16), keras.layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [keras.Input((4, 10)), keras.layers.LSTM(16), keras.layers.Dense(10, activation="softmax")]
+    )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     watch = callback(data=held, lag=3, verbose=False)
     model.fit(batches(), steps_per_epoch=20, epochs=3, shuffle=False, verbose=0, callbacks=[watch])
     assert len(watch.epochs) == 3 and all(e.accuracy is not None for e in watch.epochs)
-    assert "constant-output" not in watch.findings.codes and watch.findings.notes[-1] == "watched 3 epoch(s) over 1 fit call(s)"
+    assert (
+        "constant-output" not in watch.findings.codes
+        and watch.findings.notes[-1] == "watched 3 epoch(s) over 1 fit call(s)"
+    )
     if keras.backend.backend() == "tensorflow":  # and a tf.data pipeline, the same to the callback
         import tensorflow as tf
 

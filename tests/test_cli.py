@@ -18,7 +18,14 @@ def row(nodeid, probe="lag(2)", **fields):
 
 def doc(*results, seed=0, backend="tensorflow", keras="3.15.1"):
     machine = {"python": "3.13.0", "backend": backend, "device": "cpu:0", "cpu_count": 2, "packages": {"keras": keras}}
-    return {"version": 1, "seed": seed, "backend": backend, "machine_info": machine, "commit_info": None, "results": list(results)}
+    return {
+        "version": 1,
+        "seed": seed,
+        "backend": backend,
+        "machine_info": machine,
+        "commit_info": None,
+        "results": list(results),
+    }
 
 
 def write(path, document):
@@ -94,8 +101,8 @@ def test_two_shards_merge_into_the_report_of_the_unsharded_run(pytester):
     pytester.makepyfile(test_sharded=SHARDED)
     for name, selection in (("all", []), ("a", ["-k", "first"]), ("b", ["-k", "second"])):
         pytester.runpytest_subprocess("--rnncheck", "--rnncheck-seed=3", f"--rnncheck-report={name}.json", *selection)
-    assert main(["merge", str(pytester.path / "a.json"), str(pytester.path / "b.json"), "-o", str(pytester.path / "m.json"),
-                 "--html", str(pytester.path / "m.html")]) == 0
+    assert main(["merge", str(pytester.path / "a.json"), str(pytester.path / "b.json"),
+                 "-o", str(pytester.path / "m.json"), "--html", str(pytester.path / "m.html")]) == 0
     untimed = lambda path: [{k: v for k, v in r.items() if k not in TIMING}  # noqa: E731
                             for r in json.loads((pytester.path / path).read_text())["results"]]
     assert untimed("m.json") == untimed("all.json") and len(untimed("all.json")) == 2

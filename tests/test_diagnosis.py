@@ -94,7 +94,9 @@ CERTAIN_EVIDENCE = {
     "missing-context": "a stateless window shorter than the lag, the measured reach, or only per-step layers",
     "position-blind": "the measured reach: reordering the steps leaves every output unchanged",
     "future-leak": "the measured reach: outputs depend on later steps, under causal=True",
-    "loss-mismatch": "the loss's arithmetic: targets it cannot read, or a categorical loss on one unit (0 for any output)",
+    "loss-mismatch": (
+        "the loss's arithmetic: targets it cannot read, or a categorical loss on one unit (0 for any output)"
+    ),
 }
 
 
@@ -195,7 +197,7 @@ def test_every_registered_rule_takes_the_evidence_alone_and_each_runs_once():
 
     from pytest_rnncheck.diagnosis import PHASES, RULES
 
-    assert PHASES == ("static", "reach", "dynamic", "data")
+    assert PHASES == ("static", "reach", "dynamic", "epochs", "data")
     rules = [rule for phase in PHASES for rule in RULES[phase]]
     assert len(rules) == len(set(rules))
     for rule in rules:

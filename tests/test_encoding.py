@@ -37,7 +37,9 @@ def test_scalar_decoding_is_nearest_symbol(vocab, seed):
 
 
 def test_bits_split_at_one_half_and_out_of_range_values_clip():
-    assert list(enc.decode("scalar", np.array([[0.49], [0.51], [-3.0], [7.0], [np.nan]]), "binary", 2)) == [0, 1, 0, 1, 0]
+    assert list(
+        enc.decode("scalar", np.array([[0.49], [0.51], [-3.0], [7.0], [np.nan]]), "binary", 2)
+    ) == [0, 1, 0, 1, 0]
     assert enc.n_features("binary", 100) == 7 and enc.n_features("index", 5) is None
 
 

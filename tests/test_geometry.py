@@ -15,7 +15,9 @@ def test_sequential_lstm_classifier():
     model = keras.Sequential([keras.Input((8, 100)), layers.LSTM(32), layers.Dense(100, activation="softmax")])
     g = read_geometry(model, "m")
     assert (g.input_rank, g.timesteps, g.features, g.output_rank, g.output_width) == (3, 8, 100, 2, 100)
-    assert (g.output_activation, g.output_layer, g.mixes_time, g.stateful, g.compiled) == ("softmax", "Dense", True, False, False)
+    assert (g.output_activation, g.output_layer, g.mixes_time, g.stateful, g.compiled) == (
+        "softmax", "Dense", True, False, False,
+    )
 
 
 def test_stateful_recurrent_output_with_fixed_batch():

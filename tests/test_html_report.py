@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from pytest_rnncheck.errors import RnnCheckError
+from pytest_rnncheck.result import ProbeResult
 
 pytest.importorskip("matplotlib")
 
@@ -52,8 +53,12 @@ def compared_document():
 
     before = dict(MEMORY, horizon=8, profile=[dict(entry, passed=True, accuracy=0.95) for entry in MEMORY["profile"]])
     rules = compare.parse_rules("horizon:1")
-    changes = compare.compare([before, result()], DOCUMENT["results"], rules)
-    return dict(DOCUMENT, compare=compare.to_document(changes, ".rnncheck/0001_big.json", {"at": "2026-12-01"}, (12, 12), 1, rules, []))
+    typed = ProbeResult.from_dict  # the runs' results as read from their documents
+    changes = compare.compare([typed(before), typed(result())], [typed(r) for r in DOCUMENT["results"]], rules)
+    return dict(
+        DOCUMENT,
+        compare=compare.to_document(changes, ".rnncheck/0001_big.json", {"at": "2026-12-01"}, (12, 12), 1, rules, []),
+    )
 
 
 def test_the_page_is_self_contained_and_escapes_what_users_wrote():
@@ -109,7 +114,9 @@ def test_a_headless_browser_renders_the_report_with_its_plots_and_no_console_err
             page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
             page.on("requestfailed", lambda request: messages.append(f"requestfailed: {request.url}"))
             page.goto(path.as_uri())
-            images = page.evaluate("Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])")
+            images = page.evaluate(
+                "Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])"
+            )
             rows = page.locator("table").first.locator("tbody tr").count()
             heading = page.locator("h1").inner_text()
             compared = page.locator("#compare h2").inner_text()
@@ -151,9 +158,11 @@ def test_notebook_cells_render_in_a_headless_browser_with_their_plots_and_boxes(
 
     targets = Targets.read(np.linspace(0, 200, 50), 1)
     epochs = [look(k, 900.0 / k, np.full((50, 1), 0.99), targets) for k in range(1, 5)]
-    finding = Pathology("activation-range", "error", "the tanh output spans (-1, 1), but y spans 0..200", "use a linear output")
+    finding = Pathology(
+        "activation-range", "error", "the tanh output spans (-1, 1), but y spans 0..200", "use a linear output"
+    )
     cells = [
-        result_html(FAILING),
+        result_html(ProbeResult.from_dict(FAILING)),
         Findings([finding], ["read as continuous inputs"])._repr_html_(),
         TrainingFindings([finding], ["watched 4 epoch(s) over 1 fit call(s)"], epochs, {"layers": []})._repr_html_(),
     ]
@@ -185,7 +194,10 @@ def test_the_page_says_where_the_run_was_made():
     machine = {"python": "3.13.0", "cpu_count": 2, "device": "cpu:0", "packages": {"keras": "3.15.1", "numpy": "2.5.5"}}
     commit = {"id": "0123456789abcdef0123", "dirty": True, "branch": "main"}
     page = html_report.page(dict(DOCUMENT, machine_info=machine, commit_info=commit))
-    assert "Python 3.13.0, keras 3.15.1, numpy 2.5.5, device cpu:0, 2 CPU core(s), commit 0123456789ab (uncommitted changes)" in page
+    assert (
+        "Python 3.13.0, keras 3.15.1, numpy 2.5.5, device cpu:0, 2 CPU core(s), commit 0123456789ab "
+        "(uncommitted changes)"
+    ) in page
     assert "CPU core" not in html_report.page(DOCUMENT)  # a document from before machine info: no line
 
 
@@ -193,7 +205,9 @@ def test_the_comparison_comes_first_regressions_first_with_both_runs_on_one_plot
     page = html_report.page(compared_document())
     assert page.index('id="compare"') < page.index("<table")  # above the summary table
     section = page[page.index('id="compare"'):page.index("</section>")]
-    assert '<span class="fail">REGRESSION</span> <strong>tests/test_m.py::test_lstm</strong> &middot; memory(max_lag=8)' in section
+    assert (
+        '<span class="fail">REGRESSION</span> <strong>tests/test_m.py::test_lstm</strong> &middot; memory(max_lag=8)'
+    ) in section
     assert "horizon 8 -&gt; 4 (-4)  REGRESSION (horizon:1)" in section
     assert section.count("data:image/png") == 1  # both runs' profiles on one plot
     assert section.index("REGRESSION") < section.index("new probe: not in the saved run")  # regressions first
@@ -216,5 +230,5 @@ def test_the_page_reads_as_the_terminal_failures_first_each_finding_once_numbers
     assert table.index("test_tanh") < table.index("test_warned") < table.index("test_lstm")  # failures first
     assert page.count("tanh output cannot reach 1..99") == 1 and page.count("use a softmax head") == 1  # once
     assert "<td>0.006</td>" in page  # the remedy's rate as given, in the attempts table
-    assert html_report.decisive_attempt(remedied) == " (attempt 2 of 2, learning rate 0.006)"
-    assert html_report.decisive_attempt(result()) == ""  # one attempt: nothing to name
+    assert html_report.decisive_attempt(ProbeResult.from_dict(remedied)) == " (attempt 2 of 2, learning rate 0.006)"
+    assert html_report.decisive_attempt(ProbeResult.from_dict(result())) == ""  # one attempt: nothing to name

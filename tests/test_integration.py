@@ -43,7 +43,10 @@ def test_one_timestep(rnncheck):
     rnncheck(one_step)
 """
 
-KEYS = {"nodeid", "model", "probe", "passed", "accuracy", "threshold", "chance", "sequences", "seconds", "seed", "pathologies"}
+KEYS = {
+    "nodeid", "model", "probe", "passed", "accuracy", "threshold", "chance",
+    "sequences", "seconds", "seed", "pathologies",
+}
 MODES = {"plain": [], "xdist": ["-n", "2"]}
 
 
@@ -294,7 +297,9 @@ def test_seeds_and_extrapolate_give_the_same_results_plain_or_parallel(pytester)
     assert xor["passed"] and xor["judged_timesteps"] == 4 * xor["trained_timesteps"] and len(xor["buckets"]) == 4
     assert all(bucket["accuracy"] >= 0.9 for bucket in xor["buckets"])
     short = a["test_positions_table_too_short"]
-    assert short["verdict"] == "fail" and short["extrapolation"]["passed_at_trained"] and short["extrapolation"]["error"]
+    assert (
+        short["verdict"] == "fail" and short["extrapolation"]["passed_at_trained"] and short["extrapolation"]["error"]
+    )
     assert [p["code"] for p in short["pathologies"]] == ["length-generalization"]
 
 
@@ -392,7 +397,10 @@ def test_findings_on_a_passing_probe_warn_and_strict_fails_them(pytester):
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines_random(
         [
-            "*RnnCheckWarning: echo(vocab=3, encoding='raw', min_accuracy=0.5) passed for sigmoid_head with findings: activation-range*",
+            (
+                "*RnnCheckWarning: echo(vocab=3, encoding='raw', min_accuracy=0.5) passed for sigmoid_head "
+                "with findings: activation-range*"
+            ),
             "*test_passes_with_a_range_warning*pass (warn)*activation-range*",
             "*[[]error[]] non-finite-loss: the loss became * after * training sequences; training stopped there*",
         ]
@@ -467,7 +475,10 @@ def test_models_gated_from_the_command_line_without_a_test_file(pytester, mode):
             "*pkg.models:build?lag(2)?*pass*",
             "*pkg.models:build?echo(min_accuracy=0.8)?*pass*",
             "*pkg/models.py:one_step?lag(2)?*FAIL*missing-context*",
-            "*reproduce: pytest --rnncheck --rnncheck-seed=0 --rnncheck-model=pkg/models.py:one_step --rnncheck-probe=*",
+            (
+                "*reproduce: pytest --rnncheck --rnncheck-seed=0 --rnncheck-model=pkg/models.py:one_step "
+                "--rnncheck-probe=*"
+            ),
         ]
     )
     doc = json.loads((pytester.path / "gate.json").read_text())
@@ -482,9 +493,10 @@ def test_models_gated_from_the_command_line_without_a_test_file(pytester, mode):
         assert f'name="rnncheck.{prop}"' in junit
     assert 'name="rnncheck.lag(2).pathologies" value="missing-context"' in junit
     # -k selects among them like any test
-    run(pytester, "--rnncheck-model=pkg.models:build", "--rnncheck-probe=echo()", "--rnncheck-probe=lag(2)", "-k", "echo").assert_outcomes(
-        passed=1, deselected=1
-    )
+    run(
+        pytester, "--rnncheck-model=pkg.models:build", "--rnncheck-probe=echo()", "--rnncheck-probe=lag(2)",
+        "-k", "echo",
+    ).assert_outcomes(passed=1, deselected=1)
 
 
 @pytest.mark.parametrize(
@@ -515,7 +527,8 @@ from pytest_rnncheck import rnncheck
 
 
 def causal_conv():
-    return keras.Sequential([keras.Input((12, 10)), layers.Conv1D(16, 3, padding="causal"), layers.Dense(10, activation="softmax")])
+    return keras.Sequential([keras.Input((12, 10)), layers.Conv1D(16, 3, padding="causal"),
+                             layers.Dense(10, activation="softmax")])
 
 
 def bidirectional():
@@ -524,7 +537,8 @@ def bidirectional():
 
 
 def frozen():
-    return keras.Sequential([keras.Input((6, 10)), layers.LSTM(24, trainable=False), layers.Dense(10, activation="softmax")])
+    return keras.Sequential([keras.Input((6, 10)), layers.LSTM(24, trainable=False),
+                             layers.Dense(10, activation="softmax")])
 
 
 @rnncheck.lag(4)
@@ -548,7 +562,9 @@ def test_measured_reach_fails_without_training_and_a_control_run_names_a_frozen_
     result = run(pytester, "--rnncheck-report=report.json")
     result.assert_outcomes(failed=3)
     rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
-    conv, ahead, frozen = rows["test_conv_cannot_see_four_back"], rows["test_bidirectional_looks_ahead"], rows["test_frozen_lstm"]
+    conv, ahead, frozen = (
+        rows["test_conv_cannot_see_four_back"], rows["test_bidirectional_looks_ahead"], rows["test_frozen_lstm"]
+    )
     assert conv["stopped"] == "static" and conv["sequences"] == 0 and conv["receptive_field"] == 3
     assert conv["pathologies"][0]["code"] == "missing-context" and "x[t-2..t] only" in conv["pathologies"][0]["message"]
     assert ahead["stopped"] == "static" and ahead["pathologies"][0]["code"] == "future-leak"
@@ -581,7 +597,8 @@ def test_a_memory_profile_reports_the_horizon_within_the_receptive_field(pyteste
 
         @rnncheck.memory(max_lag=8)
         def test_one_step(rnncheck):
-            rnncheck(lambda: keras.Sequential([keras.Input((1, 10)), layers.LSTM(8), layers.Dense(10, activation="softmax")]))
+            rnncheck(lambda: keras.Sequential([keras.Input((1, 10)), layers.LSTM(8),
+                                               layers.Dense(10, activation="softmax")]))
         """
     )
     result = run(pytester, "--rnncheck-report=report.json")
@@ -625,7 +642,9 @@ def test_a_saved_run_gates_the_next_one_on_the_horizon_and_the_html_report_is_wr
     monkeypatch.setenv("KERNEL", "5")  # receptive field 5: horizon 4
     saved = run(pytester, "--rnncheck-save=base", "--rnncheck-report=before.json")
     saved.assert_outcomes(passed=1)
-    saved.stdout.fnmatch_lines(["*test_memory.py::test_memory*memory(max_lag=6)*4/5*pass*", "rnncheck run saved: .rnncheck/0001_base.json"])
+    saved.stdout.fnmatch_lines(
+        ["*test_memory.py::test_memory*memory(max_lag=6)*4/5*pass*", "rnncheck run saved: .rnncheck/0001_base.json"]
+    )
     assert json.loads((pytester.path / "before.json").read_text())["results"][0]["horizon"] == 4
 
     monkeypatch.setenv("KERNEL", "2")  # the model shrinks: receptive field 2, horizon 1
@@ -647,7 +666,11 @@ def test_a_saved_run_gates_the_next_one_on_the_horizon_and_the_html_report_is_wr
     assert '<span class="fail">regressed</span>' in page and "both runs of memory(max_lag=6)" in page
     compared = json.loads((pytester.path / "after.json").read_text())["compare"]
     (probe,) = compared["probes"]
-    assert compared["regressions"] == 1 and probe["regression"] and (probe["before"]["horizon"], probe["after"]["horizon"]) == (4, 1)
+    assert (
+        compared["regressions"] == 1
+        and probe["regression"]
+        and (probe["before"]["horizon"], probe["after"]["horizon"]) == (4, 1)
+    )
     assert "horizon 4 -> 1 (-3)  REGRESSION (horizon:1)" in probe["lines"]
 
     shown = run(pytester, "--rnncheck-compare=base")  # shown without rules: the run passes

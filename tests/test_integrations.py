@@ -6,6 +6,7 @@ import json
 import pytest
 
 from pytest_rnncheck import integrations
+from pytest_rnncheck.result import ProbeResult
 
 ROW = {
     "nodeid": "t.py::test_m", "model": "m", "probe": "lag(1)", "verdict": "fail", "passed": False, "accuracy": None,
@@ -18,7 +19,7 @@ ROW = {
 
 
 def test_json_report_metadata_holds_the_verdict_numbers_and_findings_without_curves():
-    (entry,) = integrations.json_metadata([ROW])["rnncheck"]
+    (entry,) = integrations.json_metadata([ProbeResult.from_dict(ROW)])["rnncheck"]
     assert entry["probe"] == "lag(1)" and entry["verdict"] == "fail" and entry["seed"] == 3
     assert entry["pathologies"] == ROW["pathologies"] and "curve" not in entry
     json.dumps(entry)  # pytest-json-report drops metadata it cannot serialise
@@ -26,12 +27,12 @@ def test_json_report_metadata_holds_the_verdict_numbers_and_findings_without_cur
 
 def test_html_extras_are_the_explanation_and_the_curve_when_there_is_one():
     pytest.importorskip("pytest_html")
-    (text,) = integrations.html_extras([ROW])  # no curve: no image
+    (text,) = integrations.html_extras([ProbeResult.from_dict(ROW)])  # no curve: no image
     assert text["format_type"] == "text" and text["name"] == "rnncheck lag(1)"
     assert "missing-context: sees x[t] only" in text["content"]
     pytest.importorskip("matplotlib")
     curve = [{"sequences": 2048 * i, "accuracy": 0.1 * i, "loss": 1.0, "distinct": 5} for i in range(1, 5)]
-    extras = integrations.html_extras([dict(ROW, curve=curve)])
+    extras = integrations.html_extras([ProbeResult.from_dict(dict(ROW, curve=curve))])
     assert [e["format_type"] for e in extras] == ["text", "image"] and extras[1]["mime_type"] == "image/png"
 
 

@@ -52,7 +52,9 @@ def test_after_the_faults(rnncheck):
 
 def test_a_hung_probe_is_stopped_and_a_crash_is_an_error_row_while_the_run_goes_on(pytester):
     pytester.makepyfile(test_faults=FAULTS)
-    result = pytester.runpytest_subprocess("--rnncheck", "--rnncheck-timeout=5", "--rnncheck-report=report.json", "-p", "no:randomly")
+    result = pytester.runpytest_subprocess(
+        "--rnncheck", "--rnncheck-timeout=5", "--rnncheck-report=report.json", "-p", "no:randomly"
+    )
     result.assert_outcomes(failed=3)
     rows = {r["nodeid"].split("::")[1]: r for r in json.loads((pytester.path / "report.json").read_text())["results"]}
     hung, crashed, after = rows["test_hangs"], rows["test_crashes"], rows["test_after_the_faults"]
@@ -145,13 +147,17 @@ def test_plain():
 
 def test_what_is_alive_after_collection_is_frozen_out_of_the_collectors_sight_unless_turned_off(pytester):
     pytester.makepyfile(test_frozen=FROZEN)
-    pytester.runpytest_subprocess("--rnncheck", "-p", "no:randomly").assert_outcomes(failed=1, passed=1)  # lag(1) on one step
+    # lag(1) on one step
+    pytester.runpytest_subprocess("--rnncheck", "-p", "no:randomly").assert_outcomes(failed=1, passed=1)
     frozen = int((pytester.path / "main_frozen").read_text())
     assert frozen > 10_000, frozen  # Keras, imported by the test module, among them
     assert int((pytester.path / "worker_frozen").read_text()) > 10_000  # the worker freezes Keras too
-    pytester.runpytest_subprocess("--rnncheck", "-p", "no:randomly", "-o", "rnncheck_gc_freeze=false").assert_outcomes(failed=1, passed=1)
+    pytester.runpytest_subprocess(
+        "--rnncheck", "-p", "no:randomly", "-o", "rnncheck_gc_freeze=false"
+    ).assert_outcomes(failed=1, passed=1)
     assert int((pytester.path / "main_frozen").read_text()) == 0
-    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(skipped=1, passed=1)  # probes off: nothing frozen
+    # probes off: nothing frozen
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(skipped=1, passed=1)
     assert int((pytester.path / "plain_frozen").read_text()) == 0
 
 
@@ -211,7 +217,8 @@ from pytest_rnncheck import rnncheck
 
 
 def tell():
-    raise RuntimeError(f"worker {os.environ.get('PYTEST_XDIST_WORKER')} device {os.environ.get('CUDA_VISIBLE_DEVICES')}")
+    worker, device = os.environ.get('PYTEST_XDIST_WORKER'), os.environ.get('CUDA_VISIBLE_DEVICES')
+    raise RuntimeError(f"worker {worker} device {device}")
 
 
 @rnncheck.echo()

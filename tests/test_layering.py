@@ -65,5 +65,8 @@ def test_only_the_adapter_imports_or_calls_keras(path):
 @pytest.mark.parametrize("name", PURE)
 def test_pure_rooms_import_neither_keras_nor_pytest_nor_the_adapter(name):
     names = set(imported(ast.parse((PACKAGE / name).read_text())))
-    bad = {n for n in names if n.split(".")[0] in ("keras", "tensorflow", "pytest") or "keras_adapter" in n or "backend" in n}
+    bad = {
+        n for n in names
+        if n.split(".")[0] in ("keras", "tensorflow", "pytest") or "keras_adapter" in n or "backend" in n
+    }
     assert not bad, f"{name} imports {sorted(bad)}"

@@ -8,7 +8,15 @@ import pytest
 
 from pytest_rnncheck import report
 from pytest_rnncheck.diagnosis.length_generalization import length_finding
-from pytest_rnncheck.length import breaks_at, extrapolation_error, failed_by_length, keras_error, position_buckets, short_tables_of
+from pytest_rnncheck.length import (
+    breaks_at,
+    extrapolation_error,
+    failed_by_length,
+    keras_error,
+    position_buckets,
+    short_tables_of,
+)
+from pytest_rnncheck.result import ProbeResult
 from pytest_rnncheck.spec import make_spec
 from pytest_rnncheck.training import HeldOut
 
@@ -71,19 +79,25 @@ def test_a_failure_is_the_lengths_only_when_it_passed_at_t_and_a_later_block_fal
     assert not failed_by_length(longer(falls, at_trained=False), verdict(False), 0.9)  # failed at T too
     assert not failed_by_length(longer(falls), verdict(True), 0.9)
     assert failed_by_length(longer([{"steps": [32, 32], "accuracy": 0.2}]), verdict(False), 0.9)  # many-to-one
-    assert failed_by_length(longer(error="InvalidArgumentError: x"), verdict(True), 0.9)  # could not run at 32: judged at 8
+    # could not run at 32: judged at 8
+    assert failed_by_length(longer(error="InvalidArgumentError: x"), verdict(True), 0.9)
 
 
 def test_the_finding_gives_both_windows_the_blocks_and_a_table_too_short():
     falls = [{"steps": [1, 8], "accuracy": 0.99}, {"steps": [9, 16], "accuracy": 0.3}]
     found = length_finding(SPEC, longer(falls), verdict(False, 0.64, 0.6))
     assert found.code == "length-generalization" and found.severity == "error"
-    assert found.message.startswith("lag(2) passes at the 8 steps it trained on (accuracy 0.990) but not at 32: accuracy 0.640")
+    assert found.message.startswith(
+        "lag(2) passes at the 8 steps it trained on (accuracy 0.990) but not at 32: accuracy 0.640"
+    )
     assert "by position: steps 1-8 0.990, steps 9-16 0.300: it breaks at steps 9-16" in found.message
     assert "timesteps=32" in found.fix
     table = dict(longer(error="InvalidArgumentError: indices[8] = 8 is not in [0, 8)"), tables=[("pos", 8)])
     short = length_finding(SPEC, table, verdict(True))
-    assert "running it at 32 steps failed inside Keras (InvalidArgumentError: indices[8] = 8 is not in [0, 8))" in short.message
+    assert (
+        "running it at 32 steps failed inside Keras (InvalidArgumentError: indices[8] = 8 is not in [0, 8))"
+        in short.message
+    )
     assert "Embedding 'pos' has 8 rows, fewer than the 32 steps judged" in short.message and "32 rows" in short.fix
 
 
@@ -100,11 +114,13 @@ def test_keras_errors_are_cut_to_their_telling_line_and_short_tables_are_found()
 
 
 def test_the_explanation_and_junit_show_both_windows():
-    r = {"nodeid": "t", "model": "m", "probe": "lag(2, extrapolate=4)", "passed": True, "verdict": "pass", "accuracy": 0.99,
-         "lower_bound": 0.98, "threshold": 0.9, "chance": 0.1, "sequences": 4096, "total_sequences": 4096, "attempts": [],
+    r = {"nodeid": "t", "model": "m", "probe": "lag(2, extrapolate=4)", "passed": True, "verdict": "pass",
+         "accuracy": 0.99, "lower_bound": 0.98, "threshold": 0.9, "chance": 0.1, "sequences": 4096,
+         "total_sequences": 4096, "attempts": [],
          "seconds": 1.0, "stopped": "passed", "seed": 1, "pathologies": [], "notes": [], "error": None, "reproduce": "",
          "extrapolation": {"trained_timesteps": 8, "judged_timesteps": 32, "accuracy_at_trained": 1.0,
                            "buckets": [{"steps": [1, 8], "accuracy": 1.0}, {"steps": [9, 16], "accuracy": 0.98}]}}
+    r = ProbeResult.from_dict(r)  # a document's result, read at the edge
     text = "\n".join(report.explain(r))
     assert ("extrapolate: trained on 8 steps (accuracy there 1.000), judged on 32; by position: steps 1-8 1.000, "
             "steps 9-16 0.980") in text

@@ -1,14 +1,13 @@
 """What the training callback reads from each epoch (own_training.py) and how results render in a
 notebook (notebook.py): pure, no Keras."""
 
-import math
 
 import numpy as np
 import pytest
 
 from pytest_rnncheck.diagnosis.pathology import Pathology
 from pytest_rnncheck.notebook import Findings, TrainingFindings, findings_title
-from pytest_rnncheck.own_training import Epoch, Targets, constant_finding, look, non_finite_finding, range_evidence
+from pytest_rnncheck.own_training import Epoch, Targets, look, range_evidence
 from pytest_rnncheck.records import Attempt
 from pytest_rnncheck.result import ProbeResult
 
@@ -47,27 +46,10 @@ def test_a_narrow_output_that_follows_the_targets_is_not_constant():
     assert flat.constant
 
 
-def test_constant_output_needs_patience_epochs_in_a_row_up_to_the_last():
-    targets = Targets.read(np.array([0, 1, 2, 1]), 3)
-    one_class = np.eye(3)[[1, 1, 1, 1]]
-    varied = np.eye(3)[[0, 1, 2, 1]]
-    epochs = [look(k, 1.0, one_class, targets) for k in (1, 2)]
-    assert constant_finding(epochs, targets, patience=3) == []
-    epochs.append(look(3, 1.0, one_class, targets))
-    [found] = constant_finding(epochs, targets, patience=3)
-    assert found.code == "constant-output" and "epochs 1-3" in found.message and "scores 0.500" in found.message
-    epochs.append(look(4, 0.9, varied, targets))  # the stretch ended: nothing to report
-    assert constant_finding(epochs, targets, patience=3) == []
-    assert constant_finding(epochs[:3], Targets.read(np.array([1, 1, 1, 1]), 3), patience=3) == []  # one label only
-
-
-def test_a_non_finite_loss_names_where_it_happened():
-    found = non_finite_finding(math.nan, 3)
-    assert found.code == "non-finite-loss" and "the loss became nan in epoch 3" in found.message and "clipnorm" in found.fix
-
-
 def test_an_activation_range_finding_gains_what_the_outputs_did():
-    finding = Pathology("activation-range", "error", "the tanh output spans (-1, 1), but y spans 0..200", "fix", certain=True)
+    finding = Pathology(
+        "activation-range", "error", "the tanh output spans (-1, 1), but y spans 0..200", "fix", certain=True
+    )
     targets = Targets.read(np.linspace(0, 200, 50), 1)
     last = look(7, 1.0, np.full((50, 1), 0.99), targets)
     shown = range_evidence(finding, last, targets, "tanh")
@@ -96,10 +78,16 @@ def test_the_callbacks_report_shows_its_epochs_and_layers_and_long_runs_are_cut(
 
 
 def test_a_probe_result_has_a_one_line_repr_and_renders_its_section():
-    r = ProbeResult(model="m", probe="lag(2)", seed=0, threshold=0.9, passed=False, accuracy=0.41, lower=0.38, chance=0.01)
-    r.attempts.append(Attempt(learning_rate=0.02, sequences=4096, accuracy=0.41, lower_bound=0.38, passed=False, stopped="plateau"))
+    r = ProbeResult(
+        model="m", probe="lag(2)", seed=0, threshold=0.9, passed=False, accuracy=0.41, lower=0.38, chance=0.01
+    )
+    r.attempts.append(
+        Attempt(learning_rate=0.02, sequences=4096, accuracy=0.41, lower_bound=0.38, passed=False, stopped="plateau")
+    )
     r.pathologies.append(Pathology("undertrained", "error", "not learned", "train longer"))
-    assert repr(r) == "<rnncheck lag(2) on m: fail, accuracy 0.410 (threshold 0.9), 4,096 sequences, findings undertrained>"
+    assert repr(r) == (
+        "<rnncheck lag(2) on m: fail, accuracy 0.410 (threshold 0.9), 4,096 sequences, findings undertrained>"
+    )
     page = r._repr_html_()
     assert "<strong>undertrained</strong>" in page and "lag(2)" in page and "FAIL" in page
     assert repr(ProbeResult(model="m", probe="echo()", seed=0, threshold=None, error="bad\nmore")) == (

@@ -94,7 +94,9 @@ def test_ranking_puts_proven_before_unproven_and_errors_before_warnings():
             finding("output-shape"),
         ]
     )
-    assert [p.code for p in ordered] == ["missing-context", "output-shape", "constant-output", "undertrained", "future-leak"]
+    assert [p.code for p in ordered] == [
+        "missing-context", "output-shape", "constant-output", "undertrained", "future-leak"
+    ]
 
 
 BASE = Spread(distinct=1, symbols=100, mode_share=1.0, mode=49, accuracy=0.011, chance=0.013)
@@ -148,7 +150,10 @@ def test_probes_run_in_the_order_they_are_written_top_decorator_first(pytester):
 def test_a_random_base_seed_is_drawn_afresh(pytester):
     pytester.makepyfile("def test_x(rnncheck):\n    print('SEED', rnncheck.settings.seed)\n")
     seeds = {
-        pytester.runpytest("--rnncheck", "--rnncheck-seed=random", "-s", "-p", "no:cacheprovider").stdout.str().split("SEED ")[1].split()[0]
+        pytester.runpytest("--rnncheck", "--rnncheck-seed=random", "-s", "-p", "no:cacheprovider")
+        .stdout.str()
+        .split("SEED ")[1]
+        .split()[0]
         for _ in range(3)
     }
     assert len(seeds) > 1

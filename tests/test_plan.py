@@ -9,7 +9,9 @@ from pytest_rnncheck.spec import make_spec
 
 def test_onehot_input_and_softmax_output_are_classes():
     plan = plan_probe(make_spec("lag", 2), HEALTHY["lstm_onehot"])
-    assert (plan.encoding, plan.vocab, plan.timesteps, plan.form, plan.many_to_many) == ("onehot", 100, 8, "classes", False)
+    assert (plan.encoding, plan.vocab, plan.timesteps, plan.form, plan.many_to_many) == (
+        "onehot", 100, 8, "classes", False,
+    )
 
 
 def test_integer_input_uses_the_embedding_vocabulary_and_a_free_window():
@@ -48,7 +50,11 @@ def test_an_unreadable_output_still_gets_a_plan_for_the_output_shape_rule():
         (make_spec("lag", 1, vocab=150), seq("m", 8, 100, LSTM, dense(100)), "vocab="),
         (make_spec("lag", 1), seq("m", None, None, GRU, dense(1, "linear"), integer=True), "vocab=N"),
         (make_spec("lag", 1), seq("m", None, None, GRU, dense(9)).__class__(name="sub"), "encoding= and vocab="),
-        (make_spec("lag", 1, encoding="onehot"), seq("m", None, None, GRU, dense(9), integer=True, vocab=9), "encoding='index'"),
+        (
+            make_spec("lag", 1, encoding="onehot"),
+            seq("m", None, None, GRU, dense(9), integer=True, vocab=9),
+            "encoding='index'",
+        ),
     ],
 )
 def test_models_the_probe_cannot_feed_name_the_option_to_set(spec, geometry, option):
@@ -71,7 +77,9 @@ def test_an_output_with_fewer_steps_is_aligned_to_the_end_and_says_so():
 
 
 def test_a_head_narrower_than_the_input_vocabulary_sets_the_probe_symbols():
-    sigmoid = plan_probe(make_spec("lag", 1), seq("imdb", None, None, LSTM, dense(1, "sigmoid"), integer=True, vocab=50))
+    sigmoid = plan_probe(
+        make_spec("lag", 1), seq("imdb", None, None, LSTM, dense(1, "sigmoid"), integer=True, vocab=50)
+    )
     assert (sigmoid.encoding, sigmoid.vocab, sigmoid.model_vocab, sigmoid.form) == ("index", 2, 50, "scalar")
     two_way = plan_probe(make_spec("lag", 1), seq("clf", 8, 50, LSTM, dense(2)))
     assert (two_way.vocab, two_way.model_vocab, two_way.form) == (2, 50, "classes")
@@ -143,8 +151,10 @@ def test_a_rank_two_input_without_an_integer_dtype_is_fed_token_ids_and_told_so(
          "lag(1) on sub: the model declares no input shape (e.g. an unbuilt subclassed model), so the probe cannot "
          "tell what to feed; set encoding= and vocab= on the probe (and timesteps= if the model needs a fixed "
          "window), or start the model with keras.Input"),
-        (make_spec("lag", 1, vocab=5), seq("sub", None, None, GRU, dense(9)).__class__(name="sub"), "lag(1, vocab=5) on sub: the model declares no input shape"),
-        (make_spec("lag", 1, encoding="raw"), seq("sub", None, None, GRU, dense(9)).__class__(name="sub"), "lag(1, encoding='raw') on sub: the model declares no input shape"),
+        (make_spec("lag", 1, vocab=5), seq("sub", None, None, GRU, dense(9)).__class__(name="sub"),
+         "lag(1, vocab=5) on sub: the model declares no input shape"),
+        (make_spec("lag", 1, encoding="raw"), seq("sub", None, None, GRU, dense(9)).__class__(name="sub"),
+         "lag(1, encoding='raw') on sub: the model declares no input shape"),
     ],
 )
 def test_a_probe_that_cannot_be_fitted_says_why_in_full(spec, geometry, message):

@@ -6,6 +6,7 @@ import io
 from pytest_rnncheck import progress
 from pytest_rnncheck.progress import LiveProgress
 from pytest_rnncheck.report import outcome_line
+from pytest_rnncheck.result import ProbeResult
 
 
 class Writer:
@@ -138,10 +139,14 @@ def test_the_outcome_line_holds_the_verdict_the_numbers_and_the_findings():
     row = {"probe": "lag(2)", "model": "build_model", "passed": False, "error": None, "accuracy": 0.4213,
            "threshold": 0.9, "horizon": None, "sequences": 4096, "total_sequences": 12288, "seconds": 7.25,
            "pathologies": [{"code": "undertrained"}]}
-    assert outcome_line(row) == (
+    assert outcome_line(ProbeResult.from_dict(row)) == (
         "rnncheck: lag(2) on build_model: FAIL, acc 0.421, need 0.90, 12,288 seq, 7.2 s [undertrained]"
     )
     passed = dict(row, passed=True, pathologies=[], horizon=4, threshold=None, total_sequences=0)
-    assert outcome_line(passed) == "rnncheck: lag(2) on build_model: pass, acc 0.421, horizon 4, 4,096 seq, 7.2 s"
+    assert outcome_line(ProbeResult.from_dict(passed)) == (
+        "rnncheck: lag(2) on build_model: pass, acc 0.421, horizon 4, 4,096 seq, 7.2 s"
+    )
     broken = dict(row, error="worker crashed\ntraceback", accuracy=None)
-    assert outcome_line(broken) == "rnncheck: lag(2) on build_model: ERROR (worker crashed), 7.2 s"
+    assert outcome_line(ProbeResult.from_dict(broken)) == (
+        "rnncheck: lag(2) on build_model: ERROR (worker crashed), 7.2 s"
+    )

@@ -42,7 +42,7 @@ def test_plateau_needs_enough_looks_and_budget_then_flat_accuracy_and_loss():
     assert not StopPolicy.for_lag(0, 100_000).plateaued(flat, 16_384)  # not a quarter of the budget yet
     falling = [(s, a, 4.6 - 0.3 * i) for i, (s, a, _) in enumerate(flat)]
     assert not echo.plateaued(falling, 16_384)
-    rising = [(s, 0.02 + 0.05 * i, l) for i, (s, _, l) in enumerate(flat)]
+    rising = [(s, 0.02 + 0.05 * i, loss) for i, (s, _, loss) in enumerate(flat)]
     assert not echo.plateaued(rising, 16_384)
 
 

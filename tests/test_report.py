@@ -1,5 +1,7 @@
 """What the user reads: the summary table, the failure message, the JUnit properties."""
 
+import dataclasses
+
 from pytest_rnncheck import report
 from pytest_rnncheck.diagnosis import ERROR, Pathology
 from pytest_rnncheck.records import Attempt, LagResult
@@ -23,8 +25,8 @@ FINDINGS = [
 
 def test_the_table_fits_120_columns_keeping_the_end_of_long_test_ids():
     rows = [
-        result(probe="lag(16, min_accuracy=0.95, encoding='onehot', budget=128000)", pathologies=FINDINGS).to_dict(),
-        result(nodeid="t.py::test_short", passed=True, accuracy=0.99, lower=0.98, chance=0.01).to_dict(),
+        result(probe="lag(16, min_accuracy=0.95, encoding='onehot', budget=128000)", pathologies=FINDINGS),
+        result(nodeid="t.py::test_short", passed=True, accuracy=0.99, lower=0.98, chance=0.01),
     ]
     lines = report.table_lines(rows)
     assert max(len(line) for line in lines) <= 120
@@ -33,24 +35,26 @@ def test_the_table_fits_120_columns_keeping_the_end_of_long_test_ids():
     for code in ("output-shape", "activation-range", "missing-context", "constant-output"):
         assert code in text  # wrapped, not cut
     assert lines[0].split() == ["test", "probe", "acc", "need", "chance", "verdict", "findings", "secs"]
-    with_profile = report.table_lines(rows + [result(nodeid="t.py::m", horizon=8, receptive_field=12).to_dict()])
+    with_profile = report.table_lines(rows + [result(nodeid="t.py::m", horizon=8, receptive_field=12)])
     assert "horizon" in with_profile[0] and any("8/12" in line for line in with_profile)
 
 
 def test_a_narrow_terminal_gets_a_narrower_table():
-    rows = [result(pathologies=FINDINGS).to_dict()]
+    rows = [result(pathologies=FINDINGS)]
     assert max(len(line) for line in report.table_lines(rows, width=106)) <= 106
 
 
 def test_a_probe_proven_impossible_says_it_was_not_trained_and_prints_no_accuracy():
-    r = result(stopped="static", chance=0.01, pathologies=FINDINGS[2:3], receptive_field=1).to_dict()
+    r = result(stopped="static", chance=0.01, pathologies=FINDINGS[2:3], receptive_field=1)
     lines = report.explain(r)
     assert lines[1] == "  not trained: proven impossible from the configuration and the measured reach; chance 0.010"
     assert not any("accuracy" in line for line in lines)
-    unmeasured = dict(r, receptive_field=None)  # a stateful model: no reach was measured, so none is claimed
+    # a stateful model: no reach was measured, so none is claimed
+    unmeasured = dataclasses.replace(r, receptive_field=None)
     assert report.explain(unmeasured)[1] == "  not trained: proven impossible from the configuration; chance 0.010"
-    head = result(stopped="static", chance=0.01, pathologies=FINDINGS[:1], receptive_field=1).to_dict()
-    assert report.explain(head)[1] == "  not trained: proven impossible from the configuration; chance 0.010"  # the head alone
+    head = result(stopped="static", chance=0.01, pathologies=FINDINGS[:1], receptive_field=1)
+    # the head alone
+    assert report.explain(head)[1] == "  not trained: proven impossible from the configuration; chance 0.010"
 
 
 def test_remedies_are_reported_as_attempts_with_the_total_of_sequences():
@@ -62,10 +66,12 @@ def test_remedies_are_reported_as_attempts_with_the_total_of_sequences():
         Attempt(learning_rate=0.03, sequences=20480, accuracy=0.97, lower_bound=0.95,
             passed=True, stopped="passed", z=2.81),
     ]
-    r = result(passed=True, accuracy=0.97, lower=0.95, chance=0.01, sequences=20480, stopped="passed", attempts=attempts)
+    r = result(
+        passed=True, accuracy=0.97, lower=0.95, chance=0.01, sequences=20480, stopped="passed", attempts=attempts
+    )
     doc = r.to_dict()
     assert doc["total_sequences"] == 148480 and len(doc["attempts"]) == 3
-    lines = report.explain(doc)
+    lines = report.explain(r)
     assert "  trained 3 times, 148,480 sequences in all, 0.0 s; seed 7:" in lines
     assert "    1. learning rate 0.01: accuracy 0.410 after 64,000 sequences (budget)" in lines
     assert "    3. learning rate 0.03: accuracy 0.970 after 20,480 sequences (passed)" in lines
@@ -75,11 +81,11 @@ def test_one_attempt_is_one_line():
     attempts = [Attempt(learning_rate=0.01, sequences=6144, accuracy=0.97, lower_bound=0.95, passed=True,
                         stopped="passed", z=2.58)]
     r = result(passed=True, accuracy=0.97, lower=0.95, chance=0.01, sequences=6144, stopped="passed", attempts=attempts)
-    assert "  trained on 6,144 sequences in 0.0 s (passed); seed 7" in report.explain(r.to_dict())
+    assert "  trained on 6,144 sequences in 0.0 s (passed); seed 7" in report.explain(r)
 
 
 def test_junit_properties_carry_the_numbers_and_codes():
-    r = result(accuracy=0.5, lower=0.45, chance=0.01, pathologies=FINDINGS[2:]).to_dict()
+    r = result(accuracy=0.5, lower=0.45, chance=0.01, pathologies=FINDINGS[2:])
     props = dict(report.junit_properties(r))
     assert props["rnncheck.lag(2).accuracy"] == "0.5000"
     assert props["rnncheck.lag(2).verdict"] == "fail"
@@ -134,36 +140,43 @@ def test_every_json_key_is_documented_and_every_documented_key_exists():
         documented |= set(re.findall(r"`(\w+)`", row))
     from pytest_rnncheck.run_info import machine_info
 
-    top_level = set(report.document(0, "tensorflow", [], machine_info("tensorflow", []), None)) | {"compare"}  # on compare
+    # on compare
+    top_level = set(report.document(0, "tensorflow", [], machine_info("tensorflow", []), None)) | {"compare"}
     keys = set(result().to_dict()) | top_level - {"results"}
     assert keys <= documented, f"undocumented JSON keys: {keys - documented}"
     assert documented - top_level <= keys, f"documented but never written: {documented - keys - top_level}"
 
 
 def test_verdict_labels_from_error_to_clean_pass():
-    assert report.verdict_label(result(error="boom").to_dict()) == "ERROR"
-    assert report.verdict_label(result(passed=False).to_dict()) == "FAIL"
-    warned = result(passed=True, pathologies=FINDINGS[:1]).to_dict()
-    assert report.verdict_label(warned) == "pass (warn)" and report.verdict_label(warned, strict=True) == "FAIL (strict)"
-    assert report.verdict_label(result(passed=True).to_dict(), strict=True) == "pass"
+    assert report.verdict_label(result(error="boom")) == "ERROR"
+    assert report.verdict_label(result(passed=False)) == "FAIL"
+    warned = result(passed=True, pathologies=FINDINGS[:1])
+    assert (
+        report.verdict_label(warned) == "pass (warn)" and report.verdict_label(warned, strict=True) == "FAIL (strict)"
+    )
+    assert report.verdict_label(result(passed=True), strict=True) == "pass"
 
 
 def test_a_table_row_shows_rounded_numbers_and_what_could_not_run():
-    row = report.table_row(result(passed=True, accuracy=0.97, lower=0.95, chance=0.01, seconds=12.34, pathologies=FINDINGS[3:]).to_dict(), False)
+    row = report.table_row(
+        result(passed=True, accuracy=0.97, lower=0.95, chance=0.01, seconds=12.34, pathologies=FINDINGS[3:]), False
+    )
     assert row == {
         "test": "tests/models/test_memory_of_the_production_forecaster.py::test_remembers_sixteen",
         "probe": "lag(2)", "acc": "0.970", "need": "0.90", "chance": "0.010", "horizon": "-",
         "verdict": "pass (warn)", "findings": "constant-output", "secs": "12.3",
     }
-    broken = report.table_row(result(error="no model", threshold=None).to_dict(), True)
-    assert (broken["acc"], broken["need"], broken["verdict"], broken["findings"]) == ("-", "-", "ERROR", "(could not run)")
-    assert report.table_row(result().to_dict(), False)["findings"] == "-"
-    assert report.table_row(result(horizon=8).to_dict(), False)["horizon"] == "8/?"
+    broken = report.table_row(result(error="no model", threshold=None), True)
+    assert (broken["acc"], broken["need"], broken["verdict"], broken["findings"]) == (
+        "-", "-", "ERROR", "(could not run)",
+    )
+    assert report.table_row(result(), False)["findings"] == "-"
+    assert report.table_row(result(horizon=8), False)["horizon"] == "8/?"
 
 
 def test_a_small_table_is_aligned_in_columns_two_spaces_apart():
-    rows = [result(nodeid="t.py::b", passed=True, accuracy=0.99, lower=0.98, chance=0.5, seconds=1.0).to_dict(),
-            result(nodeid="t.py::a", accuracy=0.5, lower=0.45, chance=0.5, seconds=2.5, pathologies=FINDINGS[2:]).to_dict()]
+    rows = [result(nodeid="t.py::b", passed=True, accuracy=0.99, lower=0.98, chance=0.5, seconds=1.0),
+            result(nodeid="t.py::a", accuracy=0.5, lower=0.45, chance=0.5, seconds=2.5, pathologies=FINDINGS[2:])]
     assert report.table_lines(rows) == [
         "test     probe   acc    need  chance  verdict  findings                          secs",
         "-------  ------  -----  ----  ------  -------  --------------------------------  ----",
@@ -173,7 +186,7 @@ def test_a_small_table_is_aligned_in_columns_two_spaces_apart():
 
 
 def test_a_narrow_table_wraps_findings_and_cuts_test_ids_from_the_front():
-    rows = [result(nodeid="tests/" + "x" * 40 + "::test_end", pathologies=FINDINGS).to_dict()]
+    rows = [result(nodeid="tests/" + "x" * 40 + "::test_end", pathologies=FINDINGS)]
     lines = report.table_lines(rows, width=106)
     assert max(len(line) for line in lines) <= 106
     assert lines[2].startswith("…") and lines[2].split()[0].endswith("::test_end") and len(lines) > 3
@@ -181,9 +194,9 @@ def test_a_narrow_table_wraps_findings_and_cuts_test_ids_from_the_front():
 
 
 def test_the_numbers_line_compares_the_bound_with_the_threshold():
-    failed = result(accuracy=0.5, lower=0.45, chance=0.01).to_dict()
+    failed = result(accuracy=0.5, lower=0.45, chance=0.01)
     assert report.numbers(failed) == "accuracy 0.500 (lower confidence bound 0.450) < threshold 0.90; chance 0.010"
-    passed = result(passed=True, accuracy=0.99, lower=0.98).to_dict()
+    passed = result(passed=True, accuracy=0.99, lower=0.98)
     assert report.numbers(passed) == "accuracy 0.990 (lower confidence bound 0.980) >= threshold 0.90"
 
 
@@ -194,7 +207,7 @@ def test_attempts_at_the_model_s_own_rate_and_a_pass_found_at_the_budget():
         Attempt(learning_rate=0.003, sequences=64000, accuracy=0.93, lower_bound=0.91,
             passed=True, stopped="budget", z=2.81),
     ]
-    lines = report.training_lines(result(passed=True, accuracy=0.93, lower=0.91, seconds=3.21, attempts=attempts).to_dict())
+    lines = report.training_lines(result(passed=True, accuracy=0.93, lower=0.91, seconds=3.21, attempts=attempts))
     assert lines == [
         "  trained 2 times, 128,000 sequences in all, 3.2 s; seed 7:",
         "    1. the model's learning rate: accuracy 0.410 after 64,000 sequences (budget)",
@@ -213,7 +226,7 @@ def memory_result(**fields):
     ]
     base = dict(probe="memory(max_lag=8, min_horizon=4)", passed=True, horizon=4, receptive_field=12, sequences=48000,
                 seconds=61.25, profile=profile, stopped="passed", chance=0.01)
-    return result(**{**base, **fields}).to_dict()
+    return result(**{**base, **fields})
 
 
 def test_a_memory_profile_lists_every_lag_tried():
@@ -224,13 +237,16 @@ def test_a_memory_profile_lists_every_lag_tried():
         "    lag(8): fail, accuracy - (bound -)",
     ]
     plain = report.profile_lines(memory_result(probe="memory(max_lag=8)", receptive_field=None, profile=[]))
-    assert plain == ["  horizon 4: the largest lag that passed; receptive field not measured; 48,000 sequences in 61.2 s"]
+    assert plain == [
+        "  horizon 4: the largest lag that passed; receptive field not measured; 48,000 sequences in 61.2 s"
+    ]
 
 
 def test_a_failure_message_in_full():
-    r = result(model="build_model", accuracy=0.5, lower=0.45, chance=0.01, sequences=64000, seconds=9.87, stopped="budget",
-               pathologies=FINDINGS[2:3], notes=["fitted to the output head"], reproduce="pytest t.py --rnncheck-seed=7")
-    assert report.explain(r.to_dict()) == [
+    r = result(model="build_model", accuracy=0.5, lower=0.45, chance=0.01, sequences=64000, seconds=9.87,
+               stopped="budget", pathologies=FINDINGS[2:3], notes=["fitted to the output head"],
+               reproduce="pytest t.py --rnncheck-seed=7")
+    assert report.explain(r) == [
         "rnncheck: lag(2) FAIL for build_model",
         "  accuracy 0.500 (lower confidence bound 0.450) < threshold 0.90; chance 0.010",
         "  trained on 64,000 sequences in 9.9 s (budget); seed 7",
@@ -244,8 +260,8 @@ def test_a_failure_message_in_full():
 
 def test_an_error_message_names_only_what_is_known():
     r = result(model="-", probe="-", error="no probe named", notes=["not shown"], reproduce="pytest t.py")
-    assert report.explain(r.to_dict()) == ["rnncheck: ERROR", "  no probe named", "  reproduce: pytest t.py"]
-    static = result(stopped="static", pathologies=FINDINGS[2:3], receptive_field=8).to_dict()
+    assert report.explain(r) == ["rnncheck: ERROR", "  no probe named", "  reproduce: pytest t.py"]
+    static = result(stopped="static", pathologies=FINDINGS[2:3], receptive_field=8)
     assert report.explain(static)[1] == "  not trained: proven impossible from the configuration and the measured reach"
 
 
@@ -256,9 +272,9 @@ def test_a_memory_probe_explains_its_profile_instead_of_one_accuracy():
 
 
 def test_details_list_every_probe_that_did_not_pass_cleanly_in_order():
-    clean = result(nodeid="t.py::a", passed=True).to_dict()
-    warned = result(nodeid="t.py::c", passed=True, accuracy=0.99, lower=0.98, pathologies=FINDINGS[3:]).to_dict()
-    failed = result(nodeid="t.py::b", accuracy=0.5, lower=0.4, chance=0.1).to_dict()
+    clean = result(nodeid="t.py::a", passed=True)
+    warned = result(nodeid="t.py::c", passed=True, accuracy=0.99, lower=0.98, pathologies=FINDINGS[3:])
+    failed = result(nodeid="t.py::b", accuracy=0.5, lower=0.4, chance=0.1)
     lines = report.details_lines([warned, clean, failed])
     assert lines[:3] == ["", "t.py::b", "rnncheck: lag(2) FAIL for build"]
     assert lines.count("") == 2 and "t.py::c" in lines and "t.py::a" not in lines
@@ -290,7 +306,7 @@ def test_the_json_document_is_versioned_sorted_and_written_where_asked(tmp_path)
 
 
 def test_junit_properties_in_full():
-    r = result(accuracy=0.98765, lower=0.9, chance=None, passed=True).to_dict()
+    r = result(accuracy=0.98765, lower=0.9, chance=None, passed=True)
     assert report.junit_properties(r) == [
         ("rnncheck.lag(2).accuracy", "0.9877"),
         ("rnncheck.lag(2).threshold", 0.9),
@@ -303,18 +319,18 @@ def test_junit_properties_in_full():
 
 
 def test_the_table_is_strict_only_when_asked():
-    rows = [result(passed=True, accuracy=0.99, lower=0.98, pathologies=FINDINGS[3:]).to_dict()]
+    rows = [result(passed=True, accuracy=0.99, lower=0.98, pathologies=FINDINGS[3:])]
     assert "pass (warn)" in report.table_lines(rows)[2]
     assert "FAIL (strict)" in report.table_lines(rows, strict=True)[2]
 
 
 def test_a_table_one_column_too_wide_gives_way_by_exactly_one_column():
-    rows = [result(pathologies=FINDINGS).to_dict()]
+    rows = [result(pathologies=FINDINGS)]
     natural = len(report.table_lines(rows, width=1000)[1])
     for width in (natural - 1, natural - 7):
         lines = report.table_lines(rows, width=width)
         assert len(lines[1]) == width  # the dashes fill the width exactly
-    cut = report.table_lines([result(nodeid="tests/" + "x" * 60 + "::test_end").to_dict()], width=106)
+    cut = report.table_lines([result(nodeid="tests/" + "x" * 60 + "::test_end")], width=106)
     assert len(cut[2].split("  ")[0]) == len(cut[1].split("  ")[0])  # the cut id fills its column
 
 
@@ -322,19 +338,20 @@ def test_findings_wrap_between_codes_never_inside_one():
     from pytest_rnncheck.diagnosis import WARNING
 
     findings = [Pathology("dropout", ERROR, "m", "f"), Pathology("masking-collision", WARNING, "m", "f")]
-    lines = report.table_lines([result(nodeid="t" * 60, probe="p" * 60, pathologies=findings).to_dict()], width=106)
+    lines = report.table_lines([result(nodeid="t" * 60, probe="p" * 60, pathologies=findings)], width=106)
     assert any("masking-collision" in line for line in lines)
 
 
 def test_results_read_back_without_optional_keys_still_explain():
-    r = memory_result()
-    del r["profile"], r["notes"]
+    document = memory_result().to_dict()
+    del document["profile"], document["notes"]
+    r = ProbeResult.from_dict(document)
     assert len(report.profile_lines(r)) == 1
     assert report.explain(r)[-1].startswith("  horizon 4")
 
 
 def test_junit_chance_has_four_decimals():
-    props = dict(report.junit_properties(result(accuracy=0.5, lower=0.4, chance=0.012345).to_dict()))
+    props = dict(report.junit_properties(result(accuracy=0.5, lower=0.4, chance=0.012345)))
     assert props["rnncheck.lag(2).chance"] == "0.0123"
 
 
@@ -356,7 +373,8 @@ def full_document_result():
         "profile": [{"lag": 2, "accuracy": 0.97, "lower_bound": 0.95, "upper_bound": 0.99, "passed": True,
                      "sequences": 4096, "stopped": "passed", "pathologies": [], "budget": None, "curve": curve},
                     {"lag": 4, "accuracy": 0.3, "lower_bound": 0.28, "upper_bound": 0.32, "passed": False,
-                     "sequences": 8192, "stopped": "budget", "pathologies": ["undertrained"], "budget": 9000, "curve": []}],
+                     "sequences": 8192, "stopped": "budget", "pathologies": ["undertrained"], "budget": 9000,
+                     "curve": []}],
         "curve": curve,
         "layers": [{"name": "lstm", "kind": "LSTM", "trainable": True, "weights": 1234, "update_ratio": 0.01}],
         "pathologies": [
@@ -395,14 +413,43 @@ def test_a_result_reads_back_from_its_document_exactly():
     assert isinstance(r.extrapolation, Extrapolation) and r.extrapolation.breaks_at == [9, 16]
     assert r.pathologies[0] == Pathology("fragile", "error", "passed 1/2 seeds", "a larger model")
     assert r.verdict == "fail" and r.total_sequences == 12288 and r.curve[1]["accuracy"] == 0.97
-    assert report.explain(r) == report.explain(document)  # a dict from the edge reads as its result
+    # a dict from the edge reads as its result
+    assert report.explain(r) == report.explain(ProbeResult.from_dict(document))
     empty = ProbeResult("m", "lag(2)", 0, 0.9).to_dict()
     assert ProbeResult.from_dict(empty).to_dict() == empty
+
+
+def test_a_document_holds_built_in_types_only_so_xdist_can_ship_it():
+    """execnet (xdist's serializer) refuses anything but the built-in types: an enum member such as
+    ``Stopped.PLATEAU`` or ``Code.UNDERTRAINED`` left in a report's dict broke every ``-n 2`` run."""
+    from pytest_rnncheck.diagnosis import Code, Severity
+    from pytest_rnncheck.stopping import Stopped
+
+    r = ProbeResult.from_dict(full_document_result())
+    typed = dataclasses.replace(
+        r,
+        stopped=Stopped.SEEDS,
+        attempts=[dataclasses.replace(a, stopped=Stopped.PLATEAU) for a in r.attempts],
+        profile=[dataclasses.replace(p, stopped=Stopped.BUDGET, pathologies=(Code.UNDERTRAINED,)) for p in r.profile],
+        seed_runs=[dataclasses.replace(s, stopped=Stopped.PASSED, findings=(Code.FRAGILE,)) for s in r.seed_runs],
+        pathologies=[Pathology(Code.FRAGILE, Severity.ERROR, "passed 1/2 seeds", "a larger model")],
+    )
+
+    def kinds(value):
+        if isinstance(value, dict):
+            return {type(k) for k in value} | {t for v in value.values() for t in kinds(v)}
+        if isinstance(value, list):
+            return {list} | {t for v in value for t in kinds(v)}
+        return {type(value)}
+
+    assert kinds(typed.to_dict()) <= {dict, list, str, int, float, bool, type(None)}
+    assert typed.to_dict()["stopped"] == "seeds" and typed.to_dict()["profile"][0]["pathologies"] == ["undertrained"]
 
 
 def test_the_reports_show_a_result_with_its_numbers_rounded_as_the_document_holds_them():
     raw = result(passed=True, accuracy=0.99949999, lower=0.98765432, chance=0.01, sequences=4096, stopped="passed",
                  seconds=1.04999)
-    assert report.explain(raw) == report.explain(raw.to_dict())
-    assert raw.message() == "\n".join(report.explain(raw.to_dict()))
-    assert report.table_lines([raw]) == report.table_lines([raw.to_dict()])
+    read_back = ProbeResult.from_dict(raw.to_dict())
+    assert report.explain(raw) == report.explain(read_back)
+    assert raw.message() == "\n".join(report.explain(read_back))
+    assert report.table_lines([raw]) == report.table_lines([read_back])

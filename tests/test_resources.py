@@ -72,8 +72,11 @@ def test_n_auto_with_probes_on_asks_the_cores_and_the_memory(pytester, monkeypat
 
 def test_rnncheck_devices_hands_each_xdist_worker_its_own_gpu():
     env = {"PYTEST_XDIST_WORKER_COUNT": "4", "RNNCHECK_DEVICES": "0, 1"}
-    handed = [resources.worker_environment({**env, "PYTEST_XDIST_WORKER": f"gw{k}"}, cores=8).get("CUDA_VISIBLE_DEVICES")
-              for k in range(4)]
+    handed = [
+        resources.worker_environment({**env, "PYTEST_XDIST_WORKER": f"gw{k}"}, cores=8).get("CUDA_VISIBLE_DEVICES")
+        for k in range(4)
+    ]
     assert handed == ["0", "1", "0", "1"]
-    assert resources.worker_device({**env, "PYTEST_XDIST_WORKER": "gw0", "CUDA_VISIBLE_DEVICES": "3"}) is None  # the user's
+    # the user's
+    assert resources.worker_device({**env, "PYTEST_XDIST_WORKER": "gw0", "CUDA_VISIBLE_DEVICES": "3"}) is None
     assert resources.worker_device({"PYTEST_XDIST_WORKER": "gw0"}) is None  # not asked for

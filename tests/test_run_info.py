@@ -66,9 +66,16 @@ def test_a_saved_run_records_machine_and_commit_and_a_compare_across_versions_wa
     assert doc["machine_info"]["packages"]["pytest-rnncheck"] and "commit_info" in doc
     doc["machine_info"]["packages"]["numpy"] = "0.0.1"  # as if saved before an upgrade
     saved.write_text(json.dumps(doc))
-    result = pytester.runpytest("--rnncheck", "--rnncheck-compare=first", "--rnncheck-report=now.json", "--rnncheck-save")
-    result.stdout.fnmatch_lines(["*warning: the saved run was made elsewhere or with other versions (numpy: 0.0.1 -> *"])
+    result = pytester.runpytest(
+        "--rnncheck", "--rnncheck-compare=first", "--rnncheck-report=now.json", "--rnncheck-save"
+    )
+    result.stdout.fnmatch_lines(
+        ["*warning: the saved run was made elsewhere or with other versions (numpy: 0.0.1 -> *"]
+    )
     compared = json.loads((pytester.path / "now.json").read_text())["compare"]  # the JSON report holds the comparison
-    assert compared["against"] == ".rnncheck/0001_first.json" and compared["machine_differences"][0].startswith("numpy: 0.0.1 ->")
+    assert (
+        compared["against"] == ".rnncheck/0001_first.json"
+        and compared["machine_differences"][0].startswith("numpy: 0.0.1 ->")
+    )
     (second,) = (pytester.path / ".rnncheck").glob("0002_*.json")
     assert "compare" not in json.loads(second.read_text())  # a saved run is the run, not its comparison

@@ -17,7 +17,9 @@ def test_ci_is_the_default_and_using_a_profile_is_undone_afterwards():
 
 
 def test_an_unknown_profile_names_the_choices():
-    with pytest.raises(run_profiles.UnknownProfile, match="unknown rnncheck profile 'nightly': choose one of quick, ci, thorough"):
+    with pytest.raises(
+        run_profiles.UnknownProfile, match="unknown rnncheck profile 'nightly': choose one of quick, ci, thorough"
+    ):
         run_profiles.get("nightly")
 
 
@@ -53,8 +55,10 @@ def test_an_undertrained_verdict_under_quick_says_it_settles_nothing_and_how_to_
 
 def test_the_table_marks_an_undertrained_verdict_of_the_quick_profile():
     row = {"pathologies": [{"code": "undertrained"}, {"code": "dropout"}], "run_profile": "quick"}
-    assert report.finding_codes(row) == "undertrained (quick profile), dropout"
-    assert report.finding_codes({**row, "run_profile": "ci"}) == "undertrained, dropout"
+    from pytest_rnncheck.result import ProbeResult
+
+    assert report.finding_codes(ProbeResult.from_dict(row)) == "undertrained (quick profile), dropout"
+    assert report.finding_codes(ProbeResult.from_dict({**row, "run_profile": "ci"})) == "undertrained, dropout"
 
 
 def test_a_quick_failure_with_no_cause_but_undertrained_is_inconclusive_and_nothing_else_is():
@@ -71,4 +75,4 @@ def test_a_quick_failure_with_no_cause_but_undertrained_is_inconclusive_and_noth
     assert not outcome("quick", "undertrained", "frozen-layer").inconclusive  # a shown cause fails
     assert not outcome("ci", "undertrained").inconclusive and outcome("ci", "undertrained").verdict == "fail"
     assert not outcome("quick").inconclusive  # nothing found at all is no licence either
-    assert report.verdict_label(outcome("quick", "undertrained").to_dict()) == "inconclusive"
+    assert report.verdict_label(outcome("quick", "undertrained")) == "inconclusive"

@@ -53,8 +53,12 @@ def test_seeds_and_min_pass_rate_are_probe_options_that_keep_the_probes_name_for
     spec = parse_expression("lag(2, seeds=5, min_pass_rate=0.8)")
     assert spec.trainings == 5 and spec.name == "lag(2, seeds=5, min_pass_rate=0.8)"
     assert spec.one_seed() == make_spec("lag", 2) and make_spec("lag", 2).trainings == 1
-    assert make_spec("echo", seeds=3).one_seed() == make_spec("echo") and make_spec("flipflop").replace(seeds=2).seeds == 2
-    for bad in ("lag(2, seeds=0)", "lag(2, seeds=2.5)", "lag(2, seeds=3, min_pass_rate=0)", "lag(2, min_pass_rate=1.5)"):
+    assert (
+        make_spec("echo", seeds=3).one_seed() == make_spec("echo") and make_spec("flipflop").replace(seeds=2).seeds == 2
+    )
+    for bad in (
+        "lag(2, seeds=0)", "lag(2, seeds=2.5)", "lag(2, seeds=3, min_pass_rate=0)", "lag(2, min_pass_rate=1.5)"
+    ):
         with pytest.raises(ProbeSpecError):
             parse_expression(bad)
 
@@ -80,7 +84,8 @@ def test_fragile_names_the_seeds_how_they_differ_and_no_fix_without_a_control():
     assert found.code == "fragile" and found.severity == "error"
     assert "passed 2/3 seeds (pass probability 0.09-0.99" in found.message
     assert "seed(s) 100, 102 passed after 12,288-24,576 sequences at learning rate 0.02" in found.message
-    assert ("seed 101: accuracy 0.450 (lower bound 0.420) (stalled after 49,152 sequences, rates tried 0.02, 0.006, 0.06)"
+    assert ("seed 101: accuracy 0.450 (lower bound 0.420) (stalled after 49,152 sequences, "
+            "rates tried 0.02, 0.006, 0.06)"
             in found.message)
     assert found.fix.startswith("no control run showed a fix")
     assert diagnose_fragile(runs, passed=True)[0].severity == "warning"  # passed under a min_pass_rate
@@ -116,21 +121,26 @@ def seeded_result(passes, k=3):
                     passed=passes == k, sequences=90000, stopped="seeds")
     r.seed_runs = [run(i, i < passes, 0.97 if i < passes else 0.45, 30000) for i in range(k)]
     r.passes_needed = k
-    return r.to_dict()
+    return r
 
 
 def test_the_reports_show_the_passes_and_each_seed():
-    d = seeded_result(2)
+    r = seeded_result(2)
+    d = r.to_dict()
     assert d["passes"] == 2 and d["passes_needed"] == 3 and len(d["seeds"]) == 3
     assert d["pass_probability"] == [round(x, 4) for x in clopper_pearson(2, 3)]
-    assert report.table_row(d, False)["verdict"] == "FAIL 2/3"
-    text = "\n".join(report.explain(d))
+    assert report.table_row(r, False)["verdict"] == "FAIL 2/3"
+    text = "\n".join(report.explain(r))
     assert "passed 2 of 3 seeds (every one needed); pass probability 0.09-0.99" in text
-    assert "    seed 102: fail, accuracy 0.450 (bound 0.420) after 30,000 sequences (plateau, 1 attempt(s), learning rate 0.02)" in text
-    assert ("rnncheck.lag(2, seeds=3).passes", "2/3") in report.junit_properties(d)
-    assert "passed 2/3 seeds" in report.outcome_line(d)
-    single = ProbeResult(model="m", probe="lag(2)", seed=0, threshold=0.9).to_dict()
-    assert single["seeds"] == [] and single["passes"] is None and report.passes_mark(single) == ""
+    assert (
+        "    seed 102: fail, accuracy 0.450 (bound 0.420) after 30,000 sequences (plateau, 1 attempt(s), "
+        "learning rate 0.02)"
+    ) in text
+    assert ("rnncheck.lag(2, seeds=3).passes", "2/3") in report.junit_properties(r)
+    assert "passed 2/3 seeds" in report.outcome_line(r)
+    plain = ProbeResult(model="m", probe="lag(2)", seed=0, threshold=0.9)
+    single = plain.to_dict()
+    assert single["seeds"] == [] and single["passes"] is None and report.passes_mark(plain) == ""
     assert math.isclose(d["pass_probability"][1], 0.9916, abs_tol=1e-4)
 
 
@@ -138,6 +148,10 @@ def test_the_html_report_has_a_row_per_seed():
     pytest.importorskip("matplotlib")
     from pytest_rnncheck import html_report
 
-    d = dict(seeded_result(2), nodeid="t.py::test", curve=[])
+    d = dict(seeded_result(2).to_dict(), nodeid="t.py::test", curve=[])
     page = html_report.page({"version": 1, "seed": 0, "backend": "tensorflow", "results": [d]})
-    assert "FAIL</span> 2/3" in page and "passed 2 of 3 seeds (3 needed)" in page and page.count('<td class="num">10') >= 3
+    assert (
+        "FAIL</span> 2/3" in page
+        and "passed 2 of 3 seeds (3 needed)" in page
+        and page.count('<td class="num">10') >= 3
+    )

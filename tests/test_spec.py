@@ -69,7 +69,9 @@ specs = st.one_of(
         st.one_of(st.none(), st.integers(2, 500)),
         st.floats(0.05, 1.0),
     ),
-    st.builds(lambda n, t: make_spec("invert", n, timesteps=t), st.integers(0, 5), st.one_of(st.none(), st.integers(1, 64))),
+    st.builds(
+        lambda n, t: make_spec("invert", n, timesteps=t), st.integers(0, 5), st.one_of(st.none(), st.integers(1, 64))
+    ),
 )
 
 
@@ -139,7 +141,9 @@ def test_values_outside_the_range_or_of_the_wrong_type_are_refused(key, value):
 def test_unknown_options_are_all_named_with_the_options_there_are():
     with pytest.raises(ProbeSpecError) as error:
         make_spec("lag", 1, vocabulary=3, lr=0.1)
-    assert str(error.value).startswith("lag(): unknown option 'lr', 'vocabulary'; options are vocab, encoding, timesteps,")
+    assert str(error.value).startswith(
+        "lag(): unknown option 'lr', 'vocabulary'; options are vocab, encoding, timesteps,"
+    )
 
 
 def test_min_horizon_belongs_to_memory_and_reaches_at_most_max_lag():
@@ -154,8 +158,8 @@ def test_an_unknown_probe_lists_every_probe_there_is():
     with pytest.raises(ProbeSpecError) as error:
         make_spec("repeat", 1)
     assert str(error.value) == (
-        "unknown probe 'repeat': rnncheck knows echo(), lag(n), invert(n=1), xor(n), memory(max_lag=K, min_horizon=None), "
-        "selective_copy(k=1), recall(pairs=4), flipflop()"
+        "unknown probe 'repeat': rnncheck knows echo(), lag(n), invert(n=1), xor(n), "
+        "memory(max_lag=K, min_horizon=None), selective_copy(k=1), recall(pairs=4), flipflop()"
     )
 
 

@@ -124,7 +124,12 @@ def test_flipflop_is_mostly_distractors_and_its_answers_are_balanced_bits():
 
 @pytest.mark.parametrize(
     "expression, vocab, chance",
-    [("selective_copy(2)", 12, 0.1), ("recall(pairs=3)", 12, 1 / 6), ("recall(pairs=3)", 11, 1 / 6), ("flipflop()", 5, 0.5)],
+    [
+        ("selective_copy(2)", 12, 0.1),
+        ("recall(pairs=3)", 12, 1 / 6),
+        ("recall(pairs=3)", 11, 1 / 6),
+        ("flipflop()", 5, 0.5),
+    ],
 )
 def test_chance_is_the_best_constant_guess_of_each_kind(expression, vocab, chance):
     spec = parse_expression(expression)
@@ -157,7 +162,9 @@ def test_structured_kinds_get_their_own_window_vocabulary_and_budget_effort():
 
 
 def test_a_model_that_cannot_hold_a_structured_probe_is_told_what_to_change():
-    with pytest.raises(FitError, match=r"selective_copy\(3\) needs 3 answers per window, one per output step.*selective_copy\(1\)"):
+    with pytest.raises(
+        FitError, match=r"selective_copy\(3\) needs 3 answers per window, one per output step.*selective_copy\(1\)"
+    ):
         plan_probe(parse_expression("selective_copy(3)"), geometry(per_step=False))
     assert plan_probe(parse_expression("selective_copy(1)"), geometry(per_step=False)).many_to_many is False
     with pytest.raises(FitError, match=r"window has 6 steps but recall\(pairs=3\) needs at least 7"):
@@ -217,7 +224,10 @@ def test_a_new_kind_is_one_entry_of_the_table(monkeypatch):
     assert spec.name == "countdown(vocab=3)"
     mark = markers.ProbeMarkers().countdown(vocab=3).mark
     assert markers.spec_from_marker(mark) == spec
-    assert "countdown()" in kinds.signatures() and markers.ProbeMarkers().countdown.__doc__ == "countdown(): steps left."
+    assert (
+        "countdown()" in kinds.signatures()
+        and markers.ProbeMarkers().countdown.__doc__ == "countdown(): steps left."
+    )
     data = draw(spec, np.random.default_rng(0), 3, 2, 5)
     assert data.targets[0].tolist() == [[1, 0, 2, 1, 0]] * 2
     assert plan_probe(spec, geometry(width=3)).timesteps == 32  # the entry's own window

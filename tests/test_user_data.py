@@ -20,7 +20,11 @@ QUESTION_X, QUESTION_Y = SERIES[2:].reshape(-1, 1, 1), SERIES[:-2]  # y_t = x_{t
     [
         (np.zeros(10), np.zeros(10), r"x has shape \(10,\): give samples of sequences.*sliding_window_view"),
         (np.zeros((10, 3, 1)), np.zeros(9), "x has 10 samples but y has 9"),
-        (np.array([[[1.0], [np.nan]]] * 3), np.zeros(3), r"x holds 3 NaN or infinite value\(s\) \(first at index \(0, 1, 0\)\)"),
+        (
+            np.array([[[1.0], [np.nan]]] * 3),
+            np.zeros(3),
+            r"x holds 3 NaN or infinite value\(s\) \(first at index \(0, 1, 0\)\)",
+        ),
         (np.zeros((3, 2, 1)), np.array([0, np.inf, 1]), r"y holds 1 NaN or infinite"),
         (np.array([["a"], ["b"]]), np.zeros(2), "x holds <U1 values: give numbers"),
         (np.zeros((4, 2, 1)), np.zeros((4, 2, 1, 1)), r"y has shape \(4, 2, 1, 1\)"),
@@ -40,7 +44,9 @@ def test_ragged_sequences_are_a_clear_error_not_a_traceback():
 
 def test_the_summary_reads_integers_one_hot_labels_and_the_majority():
     s = summarize(QUESTION_X, QUESTION_Y)
-    assert (s.samples, s.timesteps, s.features, s.x_integer, s.x_distinct, s.x_range) == (1998, 1, 1, True, 100, (0, 99))
+    assert (s.samples, s.timesteps, s.features, s.x_integer, s.x_distinct, s.x_range) == (
+        1998, 1, 1, True, 100, (0, 99),
+    )
     assert (s.y_integer, s.y_distinct, s.y_per_step, s.y_width, s.y_copies_x) == (True, 100, False, 1, True)
     onehot = np.eye(5)[RNG.integers(0, 5, (50, 4))]
     labels = np.eye(5)[np.r_[np.zeros(40, int), np.arange(10) % 5]]
@@ -101,11 +107,15 @@ def test_the_first_question_comes_back_with_its_four_findings(keras):
 def test_assert_healthy_raises_with_the_findings_and_passes_a_healthy_setup(keras):
     from pytest_rnncheck import rnncheck
 
-    with pytest.raises(AssertionError, match=r"not healthy \(output-shape, activation-range, missing-context, raw-integer\)"):
+    with pytest.raises(
+        AssertionError, match=r"not healthy \(output-shape, activation-range, missing-context, raw-integer\)"
+    ):
         rnncheck.assert_healthy(question_model(keras), QUESTION_X, QUESTION_Y, lag=2)
     windows = np.lib.stride_tricks.sliding_window_view(SERIES, 3)[:, :, None]
     x, y = np.eye(100)[windows[..., 0]], windows[:, 0, 0]  # one-hot windows of 3, y = the oldest
-    healthy = keras.Sequential([keras.Input((3, 100)), keras.layers.LSTM(8), keras.layers.Dense(100, activation="softmax")])
+    healthy = keras.Sequential(
+        [keras.Input((3, 100)), keras.layers.LSTM(8), keras.layers.Dense(100, activation="softmax")]
+    )
     healthy.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     found = rnncheck.assert_healthy(healthy, x[:400], y[:400], lag=2)
     assert found.codes == [] and any("short fit on a copy" in n for n in found.notes)
@@ -143,7 +153,13 @@ def test_one_step_per_sample_on_a_stateful_model_is_a_missing_context_suspect_no
 
     bits = RNG.integers(0, 2, 400)
     x, y = bits[1:].reshape(-1, 1, 1).astype("float32"), bits[:-1]  # y_t = x_{t-1}, fed one step at a time
-    m = keras.Sequential([keras.Input((1, 1), batch_size=7), keras.layers.GRU(8, stateful=True), keras.layers.Dense(1, activation="sigmoid")])
+    m = keras.Sequential(
+        [
+            keras.Input((1, 1), batch_size=7),
+            keras.layers.GRU(8, stateful=True),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     m.compile(optimizer="adam", loss="binary_crossentropy")
     found = diagnose(m, x, y, lag=1, fit=False)
     (suspect,) = [p for p in found if p.code == "missing-context"]
@@ -169,19 +185,24 @@ PLANS = [
     (ONEHOT_X, np.arange(60) % 5, dict(timesteps=5, features=12, output_width=5, output_activation="softmax"),
      ("onehot", 5, 12, 5, False, "classes")),
     # bits in, a bit out through one sigmoid
-    (RNG.integers(0, 2, (60, 5, 1)), RNG.integers(0, 2, 60), dict(timesteps=5, output_width=1, output_activation="sigmoid"),
+    (RNG.integers(0, 2, (60, 5, 1)), RNG.integers(0, 2, 60),
+     dict(timesteps=5, output_width=1, output_activation="sigmoid"),
      ("binary", 2, 2, 5, False, "scalar")),
     # real values in, classes out
-    (RNG.normal(size=(60, 5, 3)), np.arange(60) % 3, dict(timesteps=5, features=3, output_width=3, output_activation="softmax"),
+    (RNG.normal(size=(60, 5, 3)), np.arange(60) % 3,
+     dict(timesteps=5, features=3, output_width=3, output_activation="softmax"),
      ("continuous", 3, 3, 5, False, "classes")),
     # real values in, a value out
-    (RNG.normal(size=(60, 5, 3)), RNG.normal(size=60), dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
+    (RNG.normal(size=(60, 5, 3)), RNG.normal(size=60),
+     dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
      ("continuous", 3, 3, 5, False, "value")),
     # negative integers are values, not class ids
-    (RNG.normal(size=(60, 5, 3)), np.arange(60) % 7 - 3, dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
+    (RNG.normal(size=(60, 5, 3)), np.arange(60) % 7 - 3,
+     dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
      ("continuous", 3, 3, 5, False, "value")),
     # one-hot labels over 6 classes, of which only 0..3 occur
-    (ONEHOT_X, np.eye(6)[np.arange(60) % 4], dict(timesteps=5, features=12, output_width=6, output_activation="softmax"),
+    (ONEHOT_X, np.eye(6)[np.arange(60) % 4],
+     dict(timesteps=5, features=12, output_width=6, output_activation="softmax"),
      ("onehot", 6, 12, 5, False, "classes")),
 ]
 
@@ -226,7 +247,10 @@ def test_a_factory_that_raises_and_a_model_with_two_outputs_get_clear_errors(ker
         diagnose(raises, x, y)
     inputs = keras.Input((5, 3))
     hidden = keras.layers.LSTM(4)(inputs)
-    two = keras.Model(inputs, [keras.layers.Dense(1, name="value")(hidden), keras.layers.Dense(2, activation="softmax", name="cls")(hidden)])
+    two = keras.Model(
+        inputs,
+        [keras.layers.Dense(1, name="value")(hidden), keras.layers.Dense(2, activation="softmax", name="cls")(hidden)],
+    )
     with pytest.raises(DataError, match=r"has 2 outputs \(0: value, 1: cls\) and y is for one of them: pass output="):
         diagnose(two, x, y)
     found = diagnose(two, x, y, output="value", fit=False)
@@ -235,7 +259,9 @@ def test_a_factory_that_raises_and_a_model_with_two_outputs_get_clear_errors(ker
 def test_the_shapes_of_y_say_per_step_or_per_sample_and_the_label_width():
     tokens = RNG.integers(0, 9, (20, 6))
     per_sequence = summarize(tokens, np.eye(3)[np.arange(20) % 3])  # one one-hot label per token sequence
-    assert (per_sequence.y_per_step, per_sequence.y_width, per_sequence.y_onehot, per_sequence.y_distinct) == (False, 3, True, 3)
+    assert (per_sequence.y_per_step, per_sequence.y_width, per_sequence.y_onehot, per_sequence.y_distinct) == (
+        False, 3, True, 3,
+    )
     one_step = summarize(RNG.integers(0, 9, (20, 1)), RNG.integers(0, 9, (20, 1)))  # one token, one label
     assert (one_step.y_per_step, one_step.y_width) == (False, 1)
     two_steps = summarize(RNG.integers(0, 9, (20, 2)), RNG.integers(0, 9, (20, 2)))
@@ -248,7 +274,9 @@ def test_the_shapes_of_y_say_per_step_or_per_sample_and_the_label_width():
 
 def test_two_symbols_one_hot_are_one_hot_and_multi_hot_or_soft_rows_are_not():
     bits = summarize(np.eye(2)[RNG.integers(0, 2, (30, 5))], np.eye(2)[np.arange(30) % 2])
-    assert (bits.x_onehot, bits.x_distinct, bits.x_range, bits.y_onehot, bits.y_distinct) == (True, 2, (0.0, 1.0), True, 2)
+    assert (bits.x_onehot, bits.x_distinct, bits.x_range, bits.y_onehot, bits.y_distinct) == (
+        True, 2, (0.0, 1.0), True, 2,
+    )
     multi = summarize(np.ones((30, 5, 3)), np.arange(30) % 2)  # every feature on: not one-hot
     assert (multi.x_onehot, multi.x_distinct) == (False, 1)
     soft = summarize(RNG.normal(size=(30, 5, 2)), np.full((30, 4), 0.25))  # probabilities, not labels
@@ -269,25 +297,30 @@ def test_a_nan_in_the_arrays_is_refused_with_the_whole_reason():
     PLANS + [
         # token ids, though the model's input is not declared integer: still fed as ids
         (RNG.integers(0, 10, (60, 5)), RNG.integers(0, 10, 60),
-         dict(input_rank=2, features=None, timesteps=5, integer_input=False, output_width=10, output_activation="softmax"),
+         dict(input_rank=2, features=None, timesteps=5, integer_input=False, output_width=10,
+              output_activation="softmax"),
          ("index", 10, 10, 5, False, "classes")),
         # one-hot features of a model with an integer input layer: fed as ids
-        (ONEHOT_X, RNG.integers(0, 12, 60), dict(timesteps=5, features=12, integer_input=True, output_width=12, output_activation="softmax"),
+        (ONEHOT_X, RNG.integers(0, 12, 60),
+         dict(timesteps=5, features=12, integer_input=True, output_width=12, output_activation="softmax"),
          ("index", 12, 12, 5, False, "classes")),
         # three integers in one feature are magnitudes (raw), two are bits
         (np.arange(60).reshape(60, 1, 1) % 3 + np.zeros((60, 5, 1), int), np.arange(60) % 3,
          dict(timesteps=5, output_width=3, output_activation="softmax"), ("raw", 3, 3, 5, False, "classes")),
         # integer counts on several features are values, not bits
-        (RNG.integers(0, 2, (60, 5, 3)), RNG.normal(size=60), dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
+        (RNG.integers(0, 2, (60, 5, 3)), RNG.normal(size=60),
+         dict(timesteps=5, features=3, output_width=1, output_activation="linear"),
          ("continuous", 3, 3, 5, False, "value")),
         # bits in, four classes read from two sigmoid bits
-        (RNG.integers(0, 2, (60, 5, 1)), np.arange(60) % 4, dict(timesteps=5, output_width=2, output_activation="sigmoid"),
+        (RNG.integers(0, 2, (60, 5, 1)), np.arange(60) % 4,
+         dict(timesteps=5, output_width=2, output_activation="sigmoid"),
          ("binary", 4, 4, 5, False, "bits")),
         # one-hot over 12 symbols in, labels 0..4 out of a 12-unit softmax: still classes
         (ONEHOT_X, np.arange(60) % 5, dict(timesteps=5, features=12, output_width=12, output_activation="softmax"),
          ("onehot", 5, 12, 5, False, "classes")),
         # a y of one class still reads as two symbols
-        (RNG.normal(size=(60, 5, 3)), np.zeros(60, int), dict(timesteps=5, features=3, output_width=2, output_activation="softmax"),
+        (RNG.normal(size=(60, 5, 3)), np.zeros(60, int),
+         dict(timesteps=5, features=3, output_width=2, output_activation="softmax"),
          ("continuous", 2, 2, 5, False, "classes")),
     ],
 )

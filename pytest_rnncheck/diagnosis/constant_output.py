@@ -5,6 +5,8 @@ on the user's data (dynamic)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -164,3 +166,44 @@ def constant_after_fit(evidence: Evidence) -> list[Pathology]:
             "learning rate; the other findings name what the configuration shows",
         )
     ]
+
+
+def constant_stretch(epochs: Sequence[Any]) -> int:
+    """How many of the last epochs in a row had a constant output (``own_training.Epoch``s)."""
+    count = 0
+    for e in reversed(epochs):
+        if not e.constant:
+            break
+        count += 1
+    return count
+
+
+def constant_over_epochs(evidence: Evidence) -> list[Pathology]:
+    """Epochs (the callback on the user's fit): ``constant-output`` once the output stayed constant
+    ``evidence.patience`` epochs in a row, to the last (``evidence.epochs``, read against ``evidence.targets``)."""
+    epochs, targets, patience = evidence.epochs, evidence.targets, evidence.patience
+    if not epochs or targets is None or patience is None:
+        return []
+    stretch = constant_stretch(epochs)
+    if stretch < patience or targets.distinct < 2:
+        return []
+    last = epochs[-1]
+    since = epochs[-stretch].epoch
+    if targets.classes:
+        shown = (
+            f"predicts one class for every held-out sample at each of epochs {since}-{last.epoch} "
+            f"(accuracy {'n/a' if last.accuracy is None else format(last.accuracy, '.3f')}; "
+            f"always predicting the most common label scores {targets.majority:.3f}), "
+            f"while the targets take {targets.distinct} classes"
+        )
+    else:
+        shown = (
+            f"its outputs on the held-out slice stayed flat at each of epochs {since}-{last.epoch}: spread "
+            f"{last.spread:.3g} against the targets' {last.target_spread:.3g}, squared error {last.error:.4g} against "
+            f"{last.mean_error:.4g} for always predicting the targets' mean"
+        )
+    fix = (
+        "check the output activation against the targets' range and the loss against the targets; feed symbols "
+        "one-hot or through an Embedding rather than as numbers; try another learning rate"
+    )
+    return [Pathology(Code.CONSTANT_OUTPUT, Severity.ERROR, shown, fix)]

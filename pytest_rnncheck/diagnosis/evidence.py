@@ -48,6 +48,14 @@ class Evidence:
     reach_shown: bool | None = None  # x[t-n] measured to reach the output (None: not measurable)
     echo: tuple[float, bool] | None = None  # (accuracy, passed) of a control echo() run
     profile: RunProfile | None = None  # the run profile when it is not the default one
+    # -- the callback on the user's own fit (phase ``epochs``) ---------------------------------------
+    #: What each epoch so far showed on the held-out slice (``own_training.Epoch``), and the targets.
+    epochs: tuple[Any, ...] | None = None
+    targets: Any = None
+    #: Epochs in a row a constant output must last before it is a finding.
+    patience: int | None = None
+    #: The epoch whose mean loss (``bad_loss``) was not finite.
+    epoch: int | None = None
     # -- the user's own arrays (``diagnose()``; phases ``data`` and ``dynamic``) ------------------
     summary: DataSummary | None = None
     #: The short fit's raw predictions on the held-out samples, and the user's y.

@@ -29,3 +29,19 @@ def non_finite_loss(evidence: Evidence) -> list[Pathology]:
             fix,
         )
     ]
+
+
+def non_finite_epoch(evidence: Evidence) -> list[Pathology]:
+    """Epochs (the callback on the user's fit): the epoch's mean loss (``evidence.bad_loss``) is not
+    finite, so some batch of it was not. (Read per epoch: the callback keeps no hook on each batch,
+    so the training loop never waits on it.)"""
+    loss, epoch = evidence.bad_loss, evidence.epoch
+    if loss is None or epoch is None:
+        return []
+    return [Pathology(
+        Code.NON_FINITE_LOSS,
+        Severity.ERROR,
+        f"the loss became {loss} in epoch {epoch}; every weight update after it is {loss} too",
+        "lower the learning rate or clip gradients (optimizer=keras.optimizers.Adam(1e-3, clipnorm=1.0)); scale "
+        "inputs and targets to a small range",
+    )]

@@ -15,6 +15,8 @@ Phases and the ``Evidence`` each needs:
   (``constant-output``); accuracy, chance, total_sequences, stopped, still_learning, attempts,
   reach_shown, echo, profile (``undertrained``, silent under an error in ``found``); on the
   user's data, summary, fit_predictions, fit_targets (``constant-output`` after the short fit).
+- ``epochs``: the callback on the user's own fit, each epoch: bad_loss and epoch (``non-finite-loss``);
+  epochs (``own_training.Epoch``s so far), targets (``own_training.Targets``) and patience (``constant-output``).
 - ``data``: the user's arrays (``diagnose()``, the callback). spec (a ``DataSpec``), plan (the
   data described as one), geometry, summary, and in ``found`` the static findings: a code they
   prove is not repeated.
@@ -63,6 +65,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         constant_output.constant_predictions,
         constant_output.constant_after_fit,
         undertrained.no_cause_shown,
+    ),
+    "epochs": (
+        non_finite.non_finite_epoch,
+        constant_output.constant_over_epochs,
     ),
     "data": (
         output_shape.per_step_mismatch,

@@ -68,8 +68,8 @@ def test_activation_range_offers_only_probe_options_under_which_the_targets_fit(
     raw = make_spec("lag", 1, vocab=10, encoding="raw")
     found = range_finding(raw, seq("m", 8, 1, LSTM, dense(1, "sigmoid")))
     assert found.message == (
-        "sigmoid output spans (0, 1); targets span 0..9 (raw encoding of 10 symbols): only 2 of 10 target values can be "
-        "produced, so accuracy can be at most 0.20"
+        "sigmoid output spans (0, 1); targets span 0..9 (raw encoding of 10 symbols): only 2 of 10 target values "
+        "can be produced, so accuracy can be at most 0.20"
     )
     assert found.fix == (
         "to probe the model as it is, set encoding='scaled' or vocab=2 on the probe; or use a read-out that can reach "

@@ -137,7 +137,10 @@ def test_the_constant_output_message_says_what_was_predicted():
         (
             make_spec("lag", 1, vocab=2, encoding="raw"),
             seq("m", 8, 1, LSTM, dense(1, "linear")),
-            "no cause was shown (the configuration and the control runs are clean): more units or a larger budget may help",
+            (
+                "no cause was shown (the configuration and the control runs are clean): more units or a larger budget "
+                "may help"
+            ),
         ),
         (
             make_spec("lag", 1, vocab=3, encoding="raw"),
@@ -187,3 +190,23 @@ def test_after_the_short_fit_one_class_or_one_value_for_every_held_out_sample_is
     one_class = summarize(np.zeros((30, 4, 1)), np.zeros(30, int))
     assert constant_after_fit(Evidence(summary=one_class, fit_predictions=values, fit_targets=np.zeros(30))) == []
     assert constant_after_fit(Evidence(summary=summary)) == []  # no short fit ran
+
+
+def test_constant_output_over_epochs_needs_patience_epochs_in_a_row_up_to_the_last():
+    from pytest_rnncheck.diagnosis import Evidence, run
+    from pytest_rnncheck.own_training import Targets, look
+
+    def found(epochs, targets):
+        return run("epochs", Evidence(epochs=tuple(epochs), targets=targets, patience=3))
+
+    targets = Targets.read(np.array([0, 1, 2, 1]), 3)
+    one_class = np.eye(3)[[1, 1, 1, 1]]
+    varied = np.eye(3)[[0, 1, 2, 1]]
+    epochs = [look(k, 1.0, one_class, targets) for k in (1, 2)]
+    assert found(epochs, targets) == []
+    epochs.append(look(3, 1.0, one_class, targets))
+    [finding] = found(epochs, targets)
+    assert finding.code == "constant-output" and "epochs 1-3" in finding.message and "scores 0.500" in finding.message
+    epochs.append(look(4, 0.9, varied, targets))  # the stretch ended: nothing to report
+    assert found(epochs, targets) == []
+    assert found(epochs[:3], Targets.read(np.array([1, 1, 1, 1]), 3)) == []  # one label only

@@ -58,12 +58,12 @@ def test_future_leak_message_and_fix_for_named_layers():
     assert found.message == (
         "the output at step t depends on inputs after t: 11 of 12 output steps move when a later input changes (the "
         "output at 0 moves when x[1] changes; up to 2 steps ahead), measured by changing one input step at a time on 2 "
-        "fresh initialisation(s); the configuration points at Bidirectional(LSTM), Conv1D(padding='same'). A forecaster "
-        "or streaming model will not have those inputs at inference time"
+        "fresh initialisation(s); the configuration points at Bidirectional(LSTM), Conv1D(padding='same'). "
+        "A forecaster or streaming model will not have those inputs at inference time"
     )
     assert found.fix == (
-        "drop the backward half: use the LSTM alone; use Conv1D(..., padding='causal') (or, if looking ahead is intended, "
-        "ignore this warning; causal=True on the probe makes it an error)"
+        "drop the backward half: use the LSTM alone; use Conv1D(..., padding='causal') (or, if looking ahead is "
+        "intended, ignore this warning; causal=True on the probe makes it an error)"
     )
     strict = leak(make_spec("lag", 1, causal=True), geometry, banded(12, 3, ahead=2))
     assert strict.fix == "drop the backward half: use the LSTM alone; use Conv1D(..., padding='causal')"

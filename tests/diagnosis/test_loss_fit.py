@@ -174,7 +174,8 @@ def test_binary_crossentropy_fits_two_classes_but_not_more():
     assert loss_findings(make_spec("lag", 2), two, "binary_crossentropy") == []
     (found,) = loss_findings(make_spec("lag", 2, vocab=3), seq("m", 8, 3, LSTM, dense(3)), "binary_crossentropy")
     assert found.message == (
-        "binary_crossentropy treats each of the 3 output units as an independent yes/no, but the output is one class out of 3"
+        "binary_crossentropy treats each of the 3 output units as an independent yes/no, but the output is one "
+        "class out of 3"
     )
     assert found.fix == (
         "compile with loss='sparse_categorical_crossentropy' (integer targets) or 'categorical_crossentropy' "

@@ -116,10 +116,12 @@ def test_a_window_shorter_than_the_lag_says_how_many_steps_to_feed():
     (found,) = context_finding(make_spec("lag", 3), seq("three", 3, 100, LSTM, dense(100), rank=3))
     assert found.certain
     assert found.message == (
-        "each sample holds 3 timesteps, but lag(3) needs x[t-3]: 4 steps in one sample; the target is never inside the window"
+        "each sample holds 3 timesteps, but lag(3) needs x[t-3]: 4 steps in one sample; the target is never "
+        "inside the window"
     )
     assert found.fix == (
-        "feed at least 4 timesteps per sample so x[t-3] is inside the window the gradient flows through, e.g. windows = "
+        "feed at least 4 timesteps per sample so x[t-3] is inside the window the gradient flows through, "
+        "e.g. windows = "
         "numpy.lib.stride_tricks.sliding_window_view(series, 4, axis=0) with keras.Input((4, features)) or "
         "keras.Input((None, features))"
     )

@@ -27,3 +27,17 @@ def test_a_non_finite_loss_says_when_and_blames_raw_inputs_only_when_they_are_la
     assert three.fix.endswith("; raw inputs up to 2 make large activations: use encoding 'scaled' or one-hot")
     for spec in (make_spec("lag", 1, vocab=2, encoding="raw"), make_spec("lag", 1, vocab=10, encoding="scaled")):
         assert diagnose_non_finite(plan(spec, scalar), float("nan"), 1)[0].fix == clip
+
+
+def test_a_non_finite_epoch_loss_names_where_it_happened():
+    import math
+
+    from pytest_rnncheck.diagnosis import Evidence, run
+
+    [found] = run("epochs", Evidence(bad_loss=math.nan, epoch=3))
+    assert (
+        found.code == "non-finite-loss"
+        and "the loss became nan in epoch 3" in found.message
+        and "clipnorm" in found.fix
+    )
+    assert run("epochs", Evidence(epoch=3)) == []  # a finite epoch: nothing

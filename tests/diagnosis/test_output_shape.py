@@ -167,7 +167,8 @@ def test_targets_per_step_against_one_output_per_sequence_and_back_are_output_sh
         "one output against every step's target and trains without complaint"
     )
     assert found.fix == (
-        "return_sequences=True on the last recurrent layer and a per-step head, or keep one target per sequence (y[:, -1])"
+        "return_sequences=True on the last recurrent layer and a per-step head, or keep one target per sequence "
+        "(y[:, -1])"
     )
     per_sample = summarize(RNG.normal(size=(40, 5, 2)), RNG.normal(size=40))
     seq_out = data_geometry(

@@ -86,5 +86,6 @@ def test_integer_inputs_with_targets_not_taken_from_them_are_a_warning_and_the_f
     [raw] = data_findings(s, g, describe_as_plan(s, g))
     assert raw.severity == "error" and describe_as_plan(s, g).vocab == 10
     assert raw.fix.startswith(
-        "one-hot the inputs (keras.utils.to_categorical(x, 100) with keras.Input((timesteps, 100))) or feed the integer ids to an Embedding(100, 16)"
+        "one-hot the inputs (keras.utils.to_categorical(x, 100) with keras.Input((timesteps, 100))) or feed the "
+        "integer ids to an Embedding(100, 16)"
     )

@@ -4,7 +4,8 @@ proves."""
 
 import pytest
 from geometries import LSTM, LayerInfo, dense, seq
-from rule_helpers import compiled, recorded
+from flight_records import recorded
+from rule_helpers import compiled
 
 from pytest_rnncheck.plan import plan_probe
 from pytest_rnncheck.spec import make_spec
@@ -275,7 +276,10 @@ def test_a_stateful_model_trained_step_by_step_is_blamed_only_when_the_stateless
     from pytest_rnncheck.diagnosis.training_causes import Control, Suspect, confirm, not_confirmed
 
     spec = make_spec("lag", 1)
-    evidence = "a stateful model trained 1 timestep per batch: Keras carries the state to the next batch but never back-propagates into it"
+    evidence = (
+        "a stateful model trained 1 timestep per batch: Keras carries the state to the next batch but never "
+        "back-propagates into it"
+    )
     suspect = Suspect("missing-context", "stateless-window", evidence, window=2)
     (found,) = confirm(spec, suspect, Control(0.994, True, 6144), 0.012, 0.01)
     assert not found.certain and found.severity == "error"
