@@ -10,8 +10,8 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from .controls import check_suspects, run_control
-from .diagnosis.training_causes import Control, Suspect
+from .controls import check_suspects
+from .diagnosis.training_causes import Suspect
 from .geometry import Geometry
 from .keras_adapter import clone, measure_reach, prepare
 from .plan import ProbePlan
@@ -82,10 +82,6 @@ class Trial:
             if outcome.verdict.accuracy > best.verdict.accuracy:
                 best = outcome
         return best
-
-    def control(self, suspect: Suspect, seed: int | None = None) -> Control | None:
-        """The model without the suspected part (or at another rate), trained on the same probe."""
-        return run_control(self.source, self.spec, self.seed if seed is None else seed, self.label, suspect)
 
     def check(self, suspects: list[Suspect], outcome: Outcome) -> tuple[list, list[str]]:
         """Each suspect's control in turn; the confirmed findings and notes on the rest."""
