@@ -19,6 +19,7 @@ from . import report
 from .errors import RnnCheckError
 from .records import Attempt, Extrapolation, LagResult
 from .result import ProbeResult
+from .seeds import weakest
 
 #: Fewer looks than this are drawn as points with a note, not as a curve.
 MIN_CURVE_LOOKS = 3
@@ -258,9 +259,9 @@ def without_findings(lines: list[str]) -> list[str]:
 def decisive_attempt(result: ProbeResult) -> str:
     """Which training run the plotted curve is: the attempt whose result the verdict rests on."""
     r = result.rounded()
-    if r.seed_runs:  # seeds=k: the curve is the weakest training's (seeds.weakest)
-        seed = next((run.seed for run in r.seed_runs if report._num(run.accuracy) == report._num(r.accuracy)), None)
-        return "" if seed is None else f" (seed {seed}, the weakest of {len(r.seed_runs)})"
+    if r.seed_runs:  # seeds=k: the curve is the weakest training's, the one the runner chose
+        seed = r.seed_runs[weakest(r.seed_runs)].seed
+        return f" (seed {seed}, the weakest of {len(r.seed_runs)})"
     attempts = r.attempts
     if len(attempts) <= 1:
         return ""

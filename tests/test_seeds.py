@@ -155,3 +155,17 @@ def test_the_html_report_has_a_row_per_seed():
         and "passed 2 of 3 seeds (3 needed)" in page
         and page.count('<td class="num">10') >= 3
     )
+
+
+def test_the_html_curve_names_the_seed_the_numbers_come_from_even_when_accuracies_tie():
+    """Two trainings at 0.412 to three digits: the curve is the weakest one's (seeds.weakest), the
+    failing seed, not the first seed that happens to print the same accuracy."""
+    from pytest_rnncheck.html_report import decisive_attempt
+
+    runs = [
+        SeedRun(0, 11, True, "pass", 0.4121, 0.40, 4096, "passed", 1, 0.02),
+        SeedRun(1, 22, False, "fail", 0.4124, 0.39, 8192, "plateau", 1, 0.02),
+    ]
+    r = ProbeResult("m", "lag(2, seeds=2)", 0, 0.4, accuracy=0.4124, lower=0.39, seed_runs=runs, passes_needed=2)
+    assert weakest(runs) == 1
+    assert decisive_attempt(r) == " (seed 22, the weakest of 2)"
