@@ -8,6 +8,9 @@ Each round runs, alternately, as whole processes with only this plugin loaded:
            test of this model pays before the first probe;
 - plugin:  ``pytest --rnncheck`` on 1 and on K copies of the LSTM(32) ``lag(2, min_accuracy=0.95)``
            test of benchmarks/bench_cases.py (each copy its own test id, so its own seed);
+- untwinned: the K copies again with ``RNNCHECK_TWINS=0``, each copy tracing its own train and
+           predict functions (as before the traced twins of keras_adapter.py): the baseline of the
+           twins, alternating with them;
 - hand:    benchmarks/hand_loop.py building, training and evaluating 1 and K models in turn in
            one process (the tuned loop: Adam 0.01, batches of 128, stop at 0.95).
 Prints the medians and the ratios: the first probe against the floor, the first probe against
@@ -63,7 +66,8 @@ def wall(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
 def measure(backend: str, rounds: int, probes: int) -> dict[str, float]:
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
            "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
-    times: dict[str, list[float]] = {name: [] for name in ("floor", "plugin_1", "plugin_k", "hand_1", "hand_k")}
+    names = ("floor", "plugin_1", "plugin_k", "untwinned_k", "hand_1", "hand_k")
+    times: dict[str, list[float]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "test_floor.py").write_text(FLOOR)
@@ -76,11 +80,12 @@ def measure(backend: str, rounds: int, probes: int) -> dict[str, float]:
                 "floor": pytest + ["test_floor.py"],
                 "plugin_1": pytest + ["--rnncheck", f"--rnncheck-seed={round_}", "test_one.py"],
                 "plugin_k": pytest + ["--rnncheck", f"--rnncheck-seed={round_}", "test_many.py"],
+                "untwinned_k": pytest + ["--rnncheck", f"--rnncheck-seed={round_}", "test_many.py"],
                 "hand_1": hand + ["--seed", str(round_)],
                 "hand_k": hand + ["--seed", str(round_), "--models", str(probes)],
             }
             for name, cmd in commands.items():
-                times[name].append(wall(cmd, env, folder))
+                times[name].append(wall(cmd, {**env, "RNNCHECK_TWINS": "0"} if name == "untwinned_k" else env, folder))
             print(
                 f"  {backend} round {round_ + 1}: " + ", ".join(f"{n} {v[-1]:.1f} s" for n, v in times.items()),
                 flush=True,
@@ -88,6 +93,7 @@ def measure(backend: str, rounds: int, probes: int) -> dict[str, float]:
     med = {name: statistics.median(values) for name, values in times.items()}
     med["plugin_marginal"] = (med["plugin_k"] - med["plugin_1"]) / (probes - 1)
     med["hand_marginal"] = (med["hand_k"] - med["hand_1"]) / (probes - 1)
+    med["untwinned_marginal"] = (med["untwinned_k"] - med["plugin_1"]) / (probes - 1)
     return med
 
 
@@ -108,7 +114,8 @@ def main() -> None:
             f"({m['plugin_1'] / m['floor']:.2f}x the floor, "
             f"{m['plugin_1'] / m['hand_1']:.2f}x the hand loop's {m['hand_1']:.1f} s); per extra probe "
             f"{m['plugin_marginal']:.2f} s against {m['hand_marginal']:.2f} s for the hand loop "
-            f"({m['plugin_marginal'] / m['hand_marginal']:.2f}x), K = {args.probes}, median of {args.rounds}",
+            f"({m['plugin_marginal'] / m['hand_marginal']:.2f}x; without twins {m['untwinned_marginal']:.2f} s, "
+            f"{m['untwinned_marginal'] / m['hand_marginal']:.2f}x), K = {args.probes}, median of {args.rounds}",
             flush=True,
         )
 

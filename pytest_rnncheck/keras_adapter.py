@@ -1,7 +1,8 @@
 """The one place that calls Keras: fresh models, clones, one output of several, compiling,
 reading shapes by a forward pass, the forward passes of the reach analysis, a training step,
-a prediction, the weights, stateful layers' states, the short fit of ``diagnose()``, the base
-class of the training callback and the devices the backend sees.
+a prediction, the weights, stateful layers' states, the traced twins that spare the next
+identical model its tracing, the short fit of ``diagnose()``, the base class of the training
+callback and the devices the backend sees.
 
 Keras is imported on first use (``backend.import_keras``), never when the plugin loads. The
 rest of the package hands models to these functions and reads plain numbers back;
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
+import os
 from typing import Any, Callable
 
 import numpy as np
@@ -20,7 +23,7 @@ from . import reach
 from .backend import device_names, import_keras, seed_everything
 from .encoding import Form, encode
 from .errors import ModelError, RnnCheckError
-from .geometry import Geometry, all_sublayers, declared_io, optimizer_rate, read_geometry
+from .geometry import Geometry, all_sublayers, declared_io, flat_layers, optimizer_rate, read_geometry
 from .plan import FitError, ProbePlan, plan_probe
 from .spec import ProbeSpec
 
@@ -357,6 +360,98 @@ def train_batch(model: Any, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -
 def predict_batch(model: Any, x: np.ndarray) -> np.ndarray:
     """Inference outputs of one batch as numpy (one compiled predict function serves every call)."""
     return np.asarray(model.predict_on_batch(x))
+
+
+# -- traced twins ------------------------------------------------------------------------------
+#: Trained models kept, by what they are, so that the next fresh model of the same kind trains on
+#: their traced train and predict functions: TensorFlow traces both anew for every new model (about
+#: 0.4 s of a 1 s LSTM(32) probe here), and the same architecture comes back for every probe of a
+#: model, every remedy, every lag of memory() and every seed of seeds=k.
+TWINS_KEPT = 2
+_twins: dict[str, Any] = {}
+twin_hits = 0  # models that trained on a twin, for the tests and benchmarks
+
+
+def twin_key(model: Any, feeds: Any = None) -> str | None:
+    """What a model is, as far as its traced functions depend on it, fed as ``feeds`` says (the
+    probe's batch and window shapes: a function traced again at other shapes would be relaxed to
+    any shape, and might round differently); None where that cannot be told.
+
+    Only what its configuration fully describes: a Sequential or functional model (no subclass) of
+    Keras's own layers (no Lambda, whose function a configuration does not capture), compiled with
+    a Keras optimizer, a Keras loss and no metrics, on TensorFlow (where the twins were measured).
+    The learning rate is left out: it is a variable of the optimizer, copied with the others.
+    ``RNNCHECK_TWINS=0`` in the environment turns twins off (every model traces its own functions).
+    """
+    keras = import_keras()
+    if os.environ.get("RNNCHECK_TWINS", "1") == "0" or keras.backend.backend() != "tensorflow":
+        return None
+    if not getattr(model, "built", False):
+        return None
+    if type(model).__name__ not in ("Sequential", "Functional") or not type(model).__module__.startswith("keras."):
+        return None
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not getattr(optimizer, "built", False) or not _keras_own(optimizer):
+        return None
+    for layer in flat_layers(model) + all_sublayers(model):
+        if not _keras_own(layer) or type(layer).__name__ in ("Lambda", "TFSMLayer"):
+            return None
+    try:
+        compiled = model.get_compile_config()
+        if not compiled or compiled.get("metrics") or compiled.get("weighted_metrics"):
+            return None
+        loss = model.loss
+        if not (isinstance(loss, str) or _keras_own(loss)):
+            return None
+        options = dict(compiled["optimizer"]["config"])
+        if isinstance(options.get("learning_rate"), (int, float)):
+            del options["learning_rate"]
+        shapes = [(tuple(v.shape), str(v.dtype)) for v in model.variables + list(optimizer.variables)]
+        return json.dumps(
+            [type(model).__name__, model.get_config(), {**compiled, "optimizer": options}, shapes, feeds],
+            sort_keys=True, default=str,
+        )
+    except Exception:  # a configuration that does not serialize: the model trains as it is
+        return None
+
+
+def _keras_own(obj: Any) -> bool:
+    return type(obj).__module__.startswith("keras.")
+
+
+def traced_twin(model: Any, feeds: Any = None) -> Any:
+    """The model to train: a kept twin of the same kind given ``model``'s fresh state (weights,
+    recurrent states, random-seed states, optimizer slots, step count and learning rate), else
+    ``model`` itself, kept for the next. Training the twin gives the numbers ``model`` would give
+    (tests/test_twins.py); only the tracing is skipped."""
+    global twin_hits
+    key = twin_key(model, feeds)
+    if key is None:
+        return model
+    twin = _twins.pop(key, None)
+    if twin is not None:
+        try:
+            pairs = list(zip(twin.variables, model.variables, strict=True)) + list(
+                zip(twin.optimizer.variables, model.optimizer.variables, strict=True)
+            )
+            if any(tuple(a.shape) != tuple(b.shape) or a.dtype != b.dtype for a, b in pairs):
+                raise ValueError("the variables differ")
+            for mine, fresh in pairs:
+                mine.assign(fresh.value)
+        except Exception:  # not a twin after all (or a half-copied one): this model trains as it is
+            twin = None
+    if twin is None:
+        _twins[key] = model
+        while len(_twins) > TWINS_KEPT:
+            del _twins[next(iter(_twins))]
+        return model
+    _twins[key] = twin
+    twin_hits += 1
+    return twin
+
+
+def forget_twins() -> None:
+    _twins.clear()
 
 
 def reset_states(layers: list[Any]) -> None:

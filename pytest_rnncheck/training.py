@@ -35,6 +35,7 @@ from .keras_adapter import (
     reset_states,
     set_learning_rate,
     train_batch,
+    traced_twin,
 )
 from .length import position_buckets
 from .plan import ProbePlan
@@ -371,6 +372,7 @@ def train(
         sparse = compile_default(model, geometry, plan, learning_rate or DEFAULT_LEARNING_RATE)
     build_optimizer(model)
     rate = current_learning_rate(model)
+    model = traced_twin(model, (plan.batch_size, plan.input_shape, plan.timesteps, spec.extrapolate))
     trainer = ProbeTrainer(model, spec, plan, np.random.default_rng(seed), sparse, alpha, progress)
     try:
         return trainer.run(StopPolicy.for_lag(plan.effort or spec.n, spec.budget)), rate
