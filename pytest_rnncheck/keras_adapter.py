@@ -438,6 +438,7 @@ def traced_twin(model: Any, feeds: Any = None) -> Any:
                 raise ValueError("the variables differ")
             for mine, fresh in pairs:
                 mine.assign(fresh.value)
+            twin.reset_metrics()  # the loss's running mean, which Keras before 3.9 or so keeps across train_on_batch
         except Exception:  # not a twin after all (or a half-copied one): this model trains as it is
             twin = None
     if twin is None:
