@@ -12,6 +12,7 @@ rest of the package hands models to these functions and reads plain numbers back
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import json
 import os
@@ -352,9 +353,26 @@ def measure_reach(model: Any, plan: ProbePlan, seed: int) -> reach.ReachMap | No
 
 # -- the training loop's calls ------------------------------------------------------------------
 def train_batch(model: Any, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> float:
-    """One optimizer step on a batch; the loss it reports (the first value of several)."""
+    """One optimizer step on a batch; the loss of that batch (the first value of several).
+
+    Keras before keras-team/keras#22617 (3.7 up to about 3.13) reports from ``train_on_batch`` the
+    running mean of the loss since the model was compiled, not the batch's: the stop rule, which
+    reads the loss's drop, would see a lagging mean there. So the metrics are reset first where
+    ``train_on_batch`` does not reset them itself."""
+    reset = getattr(model, "reset_metrics", None)
+    if reset is not None and not _resets_itself(type(model)):
+        reset()
     loss = model.train_on_batch(x, y, sample_weight=weights)
     return float(loss[0] if isinstance(loss, (list, tuple)) else loss)
+
+
+@functools.lru_cache(maxsize=None)
+def _resets_itself(model_class: type) -> bool:
+    """Whether this class's ``train_on_batch`` resets the metrics before its step (read once per class)."""
+    try:
+        return "reset_metrics" in inspect.getsource(model_class.train_on_batch)
+    except (AttributeError, OSError, TypeError):  # no source to read: reset it here (about 1 ms a batch)
+        return False
 
 
 def predict_batch(model: Any, x: np.ndarray) -> np.ndarray:

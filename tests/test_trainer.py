@@ -146,3 +146,39 @@ def test_a_final_look_is_taken_only_when_the_monitor_would_pass_on_a_final_sized
     outcome, model = run(2, lambda seen: 0.8, budget=8_192)  # the monitor never reads 0.93 on 256 at 0.8
     assert len(model.predicted_rows) == (8_192 // EVAL_EVERY) * (MONITOR_SEQUENCES // 128) + FINAL_SEQUENCES // 128
     assert outcome.verdict.z == pytest.approx(look_z(ALPHA_FIRST, 1))
+
+
+class RunningMeanModel:
+    """train_on_batch as Keras 3.7-3.13 has it: the loss's running mean since the last reset."""
+
+    def __init__(self):
+        self.total, self.count = 0.0, 0
+
+    def reset_metrics(self):
+        self.total, self.count = 0.0, 0
+
+    def train_on_batch(self, x, y, sample_weight=None):
+        self.total, self.count = self.total + float(x), self.count + 1
+        return self.total / self.count
+
+
+class ResettingModel(RunningMeanModel):
+    """train_on_batch as Keras 3.14 on has it (keras-team/keras#22617): reset, then the step."""
+
+    def train_on_batch(self, x, y, sample_weight=None):
+        self.reset_metrics()
+        return super().train_on_batch(x, y, sample_weight)
+
+    def reset_metrics(self):
+        self.resets = getattr(self, "resets", 0) + 1
+        super().reset_metrics()
+
+
+def test_the_loss_read_is_the_batchs_own_whichever_keras_reports_a_running_mean():
+    from pytest_rnncheck.keras_adapter import train_batch
+
+    for model in (RunningMeanModel(), ResettingModel()):
+        assert [train_batch(model, x, None, None) for x in (4.0, 2.0, 0.0)] == [4.0, 2.0, 0.0]
+    resetting = ResettingModel()
+    train_batch(resetting, 1.0, None, None)
+    assert resetting.resets == 1  # no second reset where Keras resets itself
