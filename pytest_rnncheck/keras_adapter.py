@@ -24,7 +24,7 @@ from . import reach
 from .backend import device_names, import_keras, seed_everything
 from .encoding import Form, encode
 from .errors import ModelError, RnnCheckError
-from .geometry import Geometry, all_sublayers, declared_io, flat_layers, optimizer_rate, read_geometry
+from .geometry import Geometry, all_sublayers, declared_io, optimizer_rate, read_geometry
 from .plan import FitError, ProbePlan, plan_probe
 from .spec import ProbeSpec
 
@@ -411,7 +411,7 @@ def twin_key(model: Any, feeds: Any = None) -> str | None:
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not getattr(optimizer, "built", False) or not _keras_own(optimizer):
         return None
-    for layer in flat_layers(model) + all_sublayers(model):
+    for layer in all_sublayers(model):
         if not _keras_own(layer) or type(layer).__name__ in ("Lambda", "TFSMLayer"):
             return None
     try:
@@ -424,7 +424,7 @@ def twin_key(model: Any, feeds: Any = None) -> str | None:
         options = dict(compiled["optimizer"]["config"])
         if isinstance(options.get("learning_rate"), (int, float)):
             del options["learning_rate"]
-        shapes = [(tuple(v.shape), str(v.dtype)) for v in model.variables + list(optimizer.variables)]
+        shapes = [(tuple(v.shape), str(v.dtype)) for v in [*model.variables, *optimizer.variables]]
         return json.dumps(
             [type(model).__name__, model.get_config(), {**compiled, "optimizer": options}, shapes, feeds],
             sort_keys=True, default=str,
@@ -448,16 +448,11 @@ def traced_twin(model: Any, feeds: Any = None) -> Any:
         return model
     twin = _twins.pop(key, None)
     if twin is not None:
-        try:
-            pairs = list(zip(twin.variables, model.variables, strict=True)) + list(
-                zip(twin.optimizer.variables, model.optimizer.variables, strict=True)
-            )
-            if any(tuple(a.shape) != tuple(b.shape) or a.dtype != b.dtype for a, b in pairs):
-                raise ValueError("the variables differ")
-            for mine, fresh in pairs:
+        try:  # the key holds every variable's shape and dtype, so the two lists pair up
+            for mine, fresh in zip([*twin.variables, *twin.optimizer.variables],
+                                   [*model.variables, *model.optimizer.variables]):
                 mine.assign(fresh.value)
-            twin.reset_metrics()  # the loss's running mean, which Keras before 3.9 or so keeps across train_on_batch
-        except Exception:  # not a twin after all (or a half-copied one): this model trains as it is
+        except Exception:  # a half-copied twin is dropped: this model trains as it is
             twin = None
     if twin is None:
         _twins[key] = model
