@@ -21,7 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import reach
-from .backend import device_names, import_keras, seed_everything
+from .backend import clear_kernel_cache, clear_session, device_names, import_keras, seed_everything
 from .encoding import Form, encode
 from .errors import ModelError, RnnCheckError
 from .geometry import Geometry, all_sublayers, declared_io, optimizer_rate, read_geometry
@@ -50,7 +50,7 @@ def prepare(
     the caller clones it before training.
     """
     keras = import_keras()
-    keras.backend.clear_session(free_memory=False)  # a full gc.collect costs ~0.3 s; done after training
+    clear_session(keras)  # no gc.collect (about 0.3 s; done after training), the kernel cache left to traced_twin
     seed_everything(keras, seed % 2**32)
     # a subclassed instance (no declared inputs) is cloned first: if it cannot be, that is the news
     readable = reuse and isinstance(source, keras.Model) and declared_io(source) is not None
@@ -386,6 +386,8 @@ def predict_batch(model: Any, x: np.ndarray) -> np.ndarray:
 #: 0.4 s of a 1 s LSTM(32) probe here), and the same architecture comes back for every probe of a
 #: model, every remedy, every lag of memory() and every seed of seeds=k.
 TWINS_KEPT = 2
+#: Where the functions are traced (and compiled) once per model: PyTorch runs eagerly, nothing to skip.
+TWIN_BACKENDS = ("tensorflow", "jax")
 _twins: dict[str, Any] = {}
 twin_hits = 0  # models that trained on a twin, for the tests and benchmarks
 
@@ -402,7 +404,7 @@ def twin_key(model: Any, feeds: Any = None) -> str | None:
     ``RNNCHECK_TWINS=0`` in the environment turns twins off (every model traces its own functions).
     """
     keras = import_keras()
-    if os.environ.get("RNNCHECK_TWINS", "1") == "0" or keras.backend.backend() != "tensorflow":
+    if os.environ.get("RNNCHECK_TWINS", "1") == "0" or keras.backend.backend() not in TWIN_BACKENDS:
         return None
     if not getattr(model, "built", False):
         return None
@@ -441,20 +443,25 @@ def traced_twin(model: Any, feeds: Any = None) -> Any:
     """The model to train: a kept twin of the same kind given ``model``'s fresh state (weights,
     recurrent states, random-seed states, optimizer slots, step count and learning rate), else
     ``model`` itself, kept for the next. Training the twin gives the numbers ``model`` would give
-    (tests/test_twins.py); only the tracing is skipped."""
+    (tests/test_twins.py); only the tracing is skipped. TensorFlow's kernel cache, which the probe's
+    ``clear_session`` left alone (it holds the twins' instantiated functions), is cleared here
+    wherever the model trains on functions of its own."""
     global twin_hits
+    keras = import_keras()
     key = twin_key(model, feeds)
     if key is None:
+        clear_kernel_cache()  # nothing kept is used: the cache goes, as at every clear_session
         return model
     twin = _twins.pop(key, None)
     if twin is not None:
         try:  # the key holds every variable's shape and dtype, so the two lists pair up
             for mine, fresh in zip([*twin.variables, *twin.optimizer.variables],
                                    [*model.variables, *model.optimizer.variables]):
-                mine.assign(fresh.value)
+                mine.assign(keras.ops.copy(fresh.value))  # never a shared buffer: JAX donates the twin's
         except Exception:  # a half-copied twin is dropped: this model trains as it is
             twin = None
     if twin is None:
+        clear_kernel_cache()  # the kept twins' functions are instantiated again if they are used again
         _twins[key] = model
         while len(_twins) > TWINS_KEPT:
             del _twins[next(iter(_twins))]

@@ -1,7 +1,9 @@
 """Traced twins (keras_adapter.traced_twin): a fresh model of a kind already trained in the process
 trains on the kept model's traced functions, given the fresh model's state. Which models qualify
 is told from their configuration alone; training on a twin must give the numbers the fresh model
-gives (checked end to end in a pytest subprocess, so TensorFlow state stays out of this one)."""
+gives (checked end to end in a pytest subprocess, so the backend's state stays out of this one).
+TensorFlow's kernel cache, which holds the twins' instantiated functions, is cleared only where a
+number could change or no twin trains next."""
 
 import os
 
@@ -11,7 +13,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 keras = pytest.importorskip("keras")
 layers = keras.layers
 
-from pytest_rnncheck.keras_adapter import twin_key  # noqa: E402
+from pytest_rnncheck.keras_adapter import TWIN_BACKENDS, twin_key  # noqa: E402
 
 
 def lstm(units=8, rate=0.01, loss="sparse_categorical_crossentropy", metrics=None, head=None):
@@ -21,10 +23,11 @@ def lstm(units=8, rate=0.01, loss="sparse_categorical_crossentropy", metrics=Non
     return model
 
 
-needs_tf = pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="twins are kept on TensorFlow only")
+needs_twins = pytest.mark.skipif(keras.backend.backend() not in TWIN_BACKENDS, reason="PyTorch runs eagerly: no twins")
+needs_tf = pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's kernel cache")
 
 
-@needs_tf
+@needs_twins
 def test_two_builds_of_one_architecture_are_one_kind_whatever_their_learning_rates():
     keras.backend.clear_session()
     first = lstm(rate=0.01)
@@ -34,7 +37,7 @@ def test_two_builds_of_one_architecture_are_one_kind_whatever_their_learning_rat
     assert twin_key(first) == twin_key(second)
 
 
-@needs_tf
+@needs_twins
 def test_a_different_width_loss_or_optimizer_is_another_kind():
     keras.backend.clear_session()
     base = twin_key(lstm())
@@ -49,7 +52,7 @@ def test_a_different_width_loss_or_optimizer_is_another_kind():
     assert twin_key(model) != base
 
 
-@needs_tf
+@needs_twins
 def test_other_window_or_batch_shapes_are_another_kind():
     keras.backend.clear_session()
     model = lstm()
@@ -88,6 +91,70 @@ class Subclassed(keras.Model):
 def test_what_a_configuration_does_not_fully_describe_trains_as_it_is(build):
     keras.backend.clear_session()
     assert twin_key(build()) is None
+
+
+# -- TensorFlow's kernel cache: kept for the twins, cleared wherever that changes a number ---------
+def uniforms(fn, count=2):
+    return [fn().numpy().tolist() for _ in range(count)]
+
+
+@needs_tf
+def test_a_seed_new_to_the_process_gives_set_seeds_numbers_and_keeps_instantiated_functions():
+    import tensorflow as tf
+
+    from pytest_rnncheck.backend import seed_tensorflow
+
+    drawn = tf.function(lambda: tf.random.uniform([3]), autograph=False)  # a stateful kernel in a function
+    tf.random.set_seed(9001)
+    public = uniforms(lambda: tf.random.uniform([3]))
+    before = uniforms(drawn)
+    seed_tensorflow(9001)  # in force now (set the public way): its kernels must start again
+    assert uniforms(lambda: tf.random.uniform([3])) == public
+    assert uniforms(drawn) == before
+    seed_tensorflow(9002)  # new since the cache was cleared: set without clearing it
+    mine = uniforms(lambda: tf.random.uniform([3]))
+    after = uniforms(drawn, 1)
+    assert after[0] not in before  # the function's kernel went on with its stream: nothing was cleared
+    tf.random.set_seed(9002)
+    assert uniforms(lambda: tf.random.uniform([3])) == mine  # the same numbers as the public way
+    seed_tensorflow(9002)  # a repeat: streams start again, as tf.random.set_seed makes them
+    assert uniforms(lambda: tf.random.uniform([3])) == mine
+    assert uniforms(drawn) == before
+
+
+@needs_tf
+def test_a_probes_session_reset_renames_layers_from_one_and_leaves_the_cache_to_the_twins():
+    import tensorflow as tf
+
+    from pytest_rnncheck import backend
+
+    drawn = tf.function(lambda: tf.random.uniform([3]), autograph=False)
+    tf.random.set_seed(9100)
+    first = uniforms(drawn, 1)
+    layers.Dense(2)
+    backend.clear_session(keras)
+    assert layers.Dense(2).name == "dense"
+    assert uniforms(drawn, 1) != first  # kept: the function's kernel goes on
+    backend.clear_kernel_cache()
+    assert uniforms(drawn, 1) == first  # cleared, as keras.backend.clear_session clears it
+
+
+@needs_twins
+def test_the_cache_is_cleared_where_a_model_trains_on_its_own_functions_only(monkeypatch):
+    from pytest_rnncheck import keras_adapter
+
+    cleared = []
+    monkeypatch.setattr(keras_adapter, "clear_kernel_cache", lambda: cleared.append(1))
+    monkeypatch.delenv("RNNCHECK_TWINS", raising=False)
+    keras_adapter.forget_twins()
+    keras.backend.clear_session()
+    first = lstm()
+    assert keras_adapter.traced_twin(first) is first and len(cleared) == 1  # kept, trains itself
+    keras.backend.clear_session()
+    assert keras_adapter.traced_twin(lstm()) is first and len(cleared) == 1  # the twin trains: cache kept
+    keras.backend.clear_session()
+    assert keras_adapter.traced_twin(lstm(metrics=["accuracy"])) is not first and len(cleared) == 2
+    keras_adapter.forget_twins()
 
 
 def test_a_subclassed_or_uncompiled_model_trains_as_it_is():
@@ -135,18 +202,18 @@ def numbers(result):
 
 # an uncompiled model that passes; a compiled one at another learning rate that fails, through
 # its learning-rate remedies (each a fresh copy, on the twin) and control runs
-@pytest.mark.parametrize("first, second, spec", [
-    (build, build, make_spec("echo", budget=4096)),
-    (compiled(0.002), compiled(0.03), make_spec("lag", 1, budget=1024)),
+@pytest.mark.parametrize("first, second, spec, seed", [
+    (build, build, make_spec("echo", budget=4096), 10),
+    (compiled(0.002), compiled(0.03), make_spec("lag", 1, budget=1024), 40),
 ])
-def test_a_probe_on_a_twin_gives_the_fresh_models_numbers(first, second, spec):
+def test_a_probe_on_a_twin_gives_the_fresh_models_numbers(first, second, spec, seed):
     keras_adapter.forget_twins()
-    alone = run_probe(second, spec, 7)
-    keras_adapter.forget_twins()
-    run_probe(first, spec, 5)
+    run_probe(first, spec, seed)
     hits = keras_adapter.twin_hits
-    on_twin = run_probe(second, spec, 7)
+    on_twin = run_probe(second, spec, seed + 20)  # seeds new to the process: caches kept
     assert keras_adapter.twin_hits > hits
+    keras_adapter.forget_twins()
+    alone = run_probe(second, spec, seed + 20)  # the same seeds again: caches cleared
     assert numbers(on_twin) == numbers(alone)
     assert alone.sequences > 0
 """
@@ -154,7 +221,7 @@ def test_a_probe_on_a_twin_gives_the_fresh_models_numbers(first, second, spec):
 
 @pytest.mark.integration
 @pytest.mark.smoke  # also in the lowest-versions CI job: Keras 3.7's variables must copy the same way
-@needs_tf
+@needs_twins
 def test_training_on_a_twin_gives_the_numbers_of_the_fresh_model(pytester):
     pytester.makepyfile(test_same_numbers=SAME_NUMBERS)
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
