@@ -108,33 +108,32 @@ def seed_everything(keras: Any, seed: int) -> None:
 
     keras.utils.set_random_seed imports TensorFlow whenever it is installed
     (about 2 s) even under JAX or PyTorch, where the probes never use it; so
-    the same steps are done here, TensorFlow's only where it is loaded already,
-    and without the cost ``seed_tensorflow`` avoids.
+    there the same steps are done without it. Where TensorFlow is loaded, its
+    seed is set without the cost ``kernel_cache_kept`` avoids.
     """
     backend = keras.backend.backend()
-    try:
-        from keras.src.backend.common import global_state
-        from keras.src.random import seed_generator
-        from keras.src.utils import rng_utils
-    except ImportError:  # internals moved: the public way is still right, only slower
-        keras.utils.set_random_seed(seed)
+    if backend == "tensorflow" or "tensorflow" in sys.modules:
+        with kernel_cache_kept(seed):
+            keras.utils.set_random_seed(seed)
         if backend == "tensorflow":
             import tensorflow as tf
 
             tf.config.experimental.enable_op_determinism()
         return
-    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
-    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    try:
+        from keras.src.backend.common import global_state
+        from keras.src.random import seed_generator
+        from keras.src.utils import rng_utils
+
+        global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
+        global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    except (ImportError, AttributeError):  # internals moved (or older): the public way is right, only slower
+        keras.utils.set_random_seed(seed)
+        return
     random.seed(seed)
     import numpy as np  # here, not at plugin load
 
     np.random.seed(seed)
-    if backend == "tensorflow" or "tensorflow" in sys.modules:
-        seed_tensorflow(seed)
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        tf.config.experimental.enable_op_determinism()
     if backend == "torch":
         import torch
 
@@ -148,30 +147,37 @@ DEFAULT_GRAPH_SEED = 87654321
 _seeds_since_clear: set[Any] = {DEFAULT_GRAPH_SEED}
 
 
-def seed_tensorflow(seed: int) -> None:
-    """``tf.random.set_seed(seed)``, without clearing TensorFlow's kernel cache where that changes nothing.
+@contextlib.contextmanager
+def kernel_cache_kept(seed: int) -> Iterator[None]:
+    """Within it, ``tf.random.set_seed(seed)`` leaves TensorFlow's kernel cache alone where that changes nothing.
 
     ``tf.random.set_seed`` also clears the cache, so that a stateful random kernel starts its
     stream again; but the cache holds every function TensorFlow has instantiated too, and each
     is optimised again at its next call: about 0.3 s for an LSTM(32)'s train function, 0.1 s for
     its predict function, paid by every probe that trains on a kept twin (keras_adapter.py). A
     random kernel is cached under the global seed it ran with (one of its attributes), so under a
-    seed not in force since the last clear none can be found: the seed is then set as
+    seed not in force since the last clear none can be found: that seed is set as
     ``tf.random.set_seed`` sets it, less the clear. Any other seed is set the public way."""
-    import tensorflow as tf
-
     context = _eager_context()
-    if context is None or not (hasattr(context, "_seed") and hasattr(context, "_rng")):
-        tf.random.set_seed(seed)
+    if context is None or not hasattr(context, "_set_global_seed"):
+        yield
         return
-    _seeds_since_clear.add(context._seed)  # in force now: a user's own tf.random.set_seed, say
+    _seeds_since_clear.add(getattr(context, "_seed", None))  # in force now: a user's own set_seed, say
     if seed in _seeds_since_clear:
-        tf.random.set_seed(seed)
+        yield  # cleared
         _seeds_since_clear.clear()
         _seeds_since_clear.update((DEFAULT_GRAPH_SEED, seed))
-    else:
-        context._seed, context._rng = seed, random.Random(seed)
-        _seeds_since_clear.add(seed)
+        return
+
+    def set_global_seed(value: int) -> None:  # context._set_global_seed, less the clear
+        context._seed, context._rng = value, random.Random(value)
+
+    context._set_global_seed = set_global_seed  # the instance's attribute hides the method meanwhile
+    try:
+        yield
+    finally:
+        del context._set_global_seed
+    _seeds_since_clear.add(seed)
 
 
 def _eager_context() -> Any:
@@ -189,7 +195,7 @@ def _eager_context() -> Any:
 def clear_session(keras: Any) -> None:
     """``keras.backend.clear_session(free_memory=False)`` (layer names count from 1 again, Keras's
     global state dropped), less its clearing of TensorFlow's kernel cache, which would drop the kept
-    twins' instantiated functions (see ``seed_tensorflow``); ``clear_kernel_cache`` does that part
+    twins' instantiated functions (see ``kernel_cache_kept``); ``clear_kernel_cache`` does that part
     once it is known that no twin trains next."""
     context = _eager_context()
     if context is None or not hasattr(context, "clear_kernel_cache"):

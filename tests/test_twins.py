@@ -102,7 +102,10 @@ def uniforms(fn, count=2):
 def test_a_seed_new_to_the_process_gives_set_seeds_numbers_and_keeps_instantiated_functions():
     import tensorflow as tf
 
-    from pytest_rnncheck.backend import seed_tensorflow
+    from pytest_rnncheck.backend import seed_everything
+
+    def seed_tensorflow(seed):  # as a probe seeds
+        seed_everything(keras, seed)
 
     drawn = tf.function(lambda: tf.random.uniform([3]), autograph=False)  # a stateful kernel in a function
     tf.random.set_seed(9001)
