@@ -399,7 +399,7 @@ def twin_key(model: Any, feeds: Any = None) -> str | None:
 
     Only what its configuration fully describes: a Sequential or functional model (no subclass) of
     Keras's own layers (no Lambda, whose function a configuration does not capture), compiled with
-    a Keras optimizer, a Keras loss and no metrics, on TensorFlow (where the twins were measured).
+    a Keras optimizer, a Keras loss and no metrics, on TensorFlow or JAX (``TWIN_BACKENDS``).
     The learning rate is left out: it is a variable of the optimizer, copied with the others.
     ``RNNCHECK_TWINS=0`` in the environment turns twins off (every model traces its own functions).
     """
