@@ -164,20 +164,32 @@ def kernel_cache_kept(seed: int) -> Iterator[None]:
         return
     _seeds_since_clear.add(getattr(context, "_seed", None))  # in force now: a user's own set_seed, say
     if seed in _seeds_since_clear:
-        yield  # cleared
-        _seeds_since_clear.clear()
-        _seeds_since_clear.update((DEFAULT_GRAPH_SEED, seed))
+        yield
+        _cleared(context)
         return
 
     def set_global_seed(value: int) -> None:  # context._set_global_seed, less the clear
         context._seed, context._rng = value, random.Random(value)
 
-    context._set_global_seed = set_global_seed  # the instance's attribute hides the method meanwhile
+    with _hidden(context, "_set_global_seed", set_global_seed):
+        yield
+    _seeds_since_clear.add(seed)
+
+
+@contextlib.contextmanager
+def _hidden(context: Any, method: str, stand_in: Any) -> Iterator[None]:
+    """``context.<method>`` answered by ``stand_in`` meanwhile (an instance attribute hides the method)."""
+    setattr(context, method, stand_in)
     try:
         yield
     finally:
-        del context._set_global_seed
-    _seeds_since_clear.add(seed)
+        delattr(context, method)
+
+
+def _cleared(context: Any) -> None:
+    """The kernel cache was just cleared: only the seed in force now (and the default) can be met."""
+    _seeds_since_clear.clear()
+    _seeds_since_clear.update((DEFAULT_GRAPH_SEED, getattr(context, "_seed", None)))
 
 
 def _eager_context() -> Any:
@@ -201,11 +213,8 @@ def clear_session(keras: Any) -> None:
     if context is None or not hasattr(context, "clear_kernel_cache"):
         keras.backend.clear_session(free_memory=False)
         return
-    context.clear_kernel_cache = lambda: None  # the instance's attribute hides the method meanwhile
-    try:
+    with _hidden(context, "clear_kernel_cache", lambda: None):
         keras.backend.clear_session(free_memory=False)
-    finally:
-        del context.clear_kernel_cache
 
 
 def clear_kernel_cache() -> None:
@@ -213,5 +222,4 @@ def clear_kernel_cache() -> None:
     context = _eager_context()
     if context is not None:
         context.clear_kernel_cache()
-        _seeds_since_clear.clear()
-        _seeds_since_clear.update((DEFAULT_GRAPH_SEED, getattr(context, "_seed", None)))
+        _cleared(context)

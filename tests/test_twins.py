@@ -102,25 +102,22 @@ def uniforms(fn, count=2):
 def test_a_seed_new_to_the_process_gives_set_seeds_numbers_and_keeps_instantiated_functions():
     import tensorflow as tf
 
-    from pytest_rnncheck.backend import seed_everything
-
-    def seed_tensorflow(seed):  # as a probe seeds
-        seed_everything(keras, seed)
+    from pytest_rnncheck.backend import seed_everything  # as a probe seeds
 
     drawn = tf.function(lambda: tf.random.uniform([3]), autograph=False)  # a stateful kernel in a function
     tf.random.set_seed(9001)
     public = uniforms(lambda: tf.random.uniform([3]))
     before = uniforms(drawn)
-    seed_tensorflow(9001)  # in force now (set the public way): its kernels must start again
+    seed_everything(keras, 9001)  # in force now (set the public way): its kernels must start again
     assert uniforms(lambda: tf.random.uniform([3])) == public
     assert uniforms(drawn) == before
-    seed_tensorflow(9002)  # new since the cache was cleared: set without clearing it
+    seed_everything(keras, 9002)  # new since the cache was cleared: set without clearing it
     mine = uniforms(lambda: tf.random.uniform([3]))
     after = uniforms(drawn, 1)
     assert after[0] not in before  # the function's kernel went on with its stream: nothing was cleared
     tf.random.set_seed(9002)
     assert uniforms(lambda: tf.random.uniform([3])) == mine  # the same numbers as the public way
-    seed_tensorflow(9002)  # a repeat: streams start again, as tf.random.set_seed makes them
+    seed_everything(keras, 9002)  # a repeat: streams start again, as tf.random.set_seed makes them
     assert uniforms(lambda: tf.random.uniform([3])) == mine
     assert uniforms(drawn) == before
 
