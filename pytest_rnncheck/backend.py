@@ -140,6 +140,60 @@ def seed_everything(keras: Any, seed: int) -> None:
         torch.manual_seed(seed)
 
 
+def _lazy_tensorflow() -> Any:
+    """Keras's lazy handle on TensorFlow (``keras.src.utils.module_utils.tensorflow``), or None
+    where this Keras has none of that shape."""
+    module = sys.modules.get("keras.src.utils.module_utils")
+    handle = getattr(module, "tensorflow", None)
+    return handle if hasattr(handle, "_available") else None
+
+
+def _tensorflow_imported() -> bool:
+    return "tensorflow" in sys.modules
+
+
+@contextlib.contextmanager
+def tensorflow_left_unloaded() -> Iterator[None]:
+    """Keras's own steps of a probe without importing TensorFlow, under another backend.
+
+    Keras reaches TensorFlow through a lazy handle whose ``available`` imports it when first
+    asked, and its serialization asks at every ``get_config`` (is this value a ``tf.TensorShape``?),
+    as ``set_random_seed`` does. This package needs TensorFlow installed, so under JAX or
+    PyTorch the first ``clone_model`` of a probe imported it: about 2 s of a 6.5 s first JAX
+    probe, for a library the probe never uses. Within this block, while the backend is not
+    TensorFlow and nothing has imported it, the handle answers "not available" (no value can
+    be of a type from a module never imported); afterwards it asks again. The user's own code
+    runs under ``tensorflow_as_installed``, so a layer that needs TensorFlow (``StringLookup``
+    under JAX) imports it there, as it would without this package, and from then on this block
+    changes nothing."""
+    handle = _lazy_tensorflow()
+    if handle is None or handle._available is not None or _tensorflow_imported() or backend_name() == "tensorflow":
+        yield
+        return
+    handle._available = False
+    try:
+        yield
+    finally:
+        if handle._available is False and not _tensorflow_imported():
+            handle._available = None
+
+
+@contextlib.contextmanager
+def tensorflow_as_installed() -> Iterator[None]:
+    """The user's code (a model factory) with Keras's TensorFlow handle as it is without
+    ``tensorflow_left_unloaded``: asked, it imports TensorFlow where it is installed."""
+    handle = _lazy_tensorflow()
+    if handle is None or handle._available is not False or _tensorflow_imported():
+        yield
+        return
+    handle._available = None
+    try:
+        yield
+    finally:
+        if handle._available is None and not _tensorflow_imported():
+            handle._available = False
+
+
 #: TensorFlow's default graph seed, under which ops given only an op-level seed run.
 DEFAULT_GRAPH_SEED = 87654321
 #: The global seeds in force since TensorFlow's kernel cache was last cleared: those under which

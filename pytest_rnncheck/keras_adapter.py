@@ -21,7 +21,14 @@ from typing import Any, Callable
 import numpy as np
 
 from . import reach
-from .backend import clear_kernel_cache, clear_session, device_names, import_keras, seed_everything
+from .backend import (
+    clear_kernel_cache,
+    clear_session,
+    device_names,
+    import_keras,
+    seed_everything,
+    tensorflow_as_installed,
+)
 from .encoding import Form, encode
 from .errors import ModelError, RnnCheckError
 from .geometry import Geometry, all_sublayers, declared_io, optimizer_rate, read_geometry
@@ -202,7 +209,8 @@ def fresh_model(source: Any, label: str) -> Any:
             f"Pass a zero-argument callable, e.g. rnncheck(lambda: {label}(...)) or functools.partial"
         )
     try:
-        model = source()
+        with tensorflow_as_installed():
+            model = source()
     except Exception as exc:  # the user's own code: report its message, run the other tests
         raise ModelError(f"model factory {label}() raised {type(exc).__name__}: {exc}") from None
     if not isinstance(model, keras.Model):

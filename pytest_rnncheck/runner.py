@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from . import diagnosis, length, run_profiles, seeds
+from .backend import tensorflow_left_unloaded
 from .controls import not_checked, rescue
 from .diagnosis import Evidence, fragile, length_generalization
 from .errors import RnnCheckError
@@ -47,7 +48,7 @@ def run_probe(
     memory.start()
     start = time.perf_counter()
     try:
-        with run_profiles.using(chosen):
+        with run_profiles.using(chosen), tensorflow_left_unloaded():
             stages = _seeded if spec.trainings > 1 else _profile if spec.kind == "memory" else _run
             stages(trial, draft)
     except RnnCheckError as exc:
