@@ -170,12 +170,8 @@ def tensorflow_left_unloaded() -> Iterator[None]:
     if handle is None or handle._available is not None or _tensorflow_imported() or backend_name() == "tensorflow":
         yield
         return
-    handle._available = False
-    try:
+    with _answering(handle, False, then=None):
         yield
-    finally:
-        if handle._available is False and not _tensorflow_imported():
-            handle._available = None
 
 
 @contextlib.contextmanager
@@ -186,12 +182,20 @@ def tensorflow_as_installed() -> Iterator[None]:
     if handle is None or handle._available is not False or _tensorflow_imported():
         yield
         return
-    handle._available = None
+    with _answering(handle, None, then=False):
+        yield
+
+
+@contextlib.contextmanager
+def _answering(handle: Any, now: bool | None, then: bool | None) -> Iterator[None]:
+    """The handle's ``_available`` is ``now`` meanwhile and ``then`` after, unless TensorFlow was
+    imported or the handle asked meanwhile (its answer is then the true one, and kept)."""
+    handle._available = now
     try:
         yield
     finally:
-        if handle._available is None and not _tensorflow_imported():
-            handle._available = False
+        if handle._available is now and not _tensorflow_imported():
+            handle._available = then
 
 
 #: TensorFlow's default graph seed, under which ops given only an op-level seed run.
