@@ -104,15 +104,14 @@ def device_names(keras: Any) -> list[str]:
 
 
 def seed_everything(keras: Any, seed: int) -> None:
-    """Seed Python, numpy and the backend, as keras.utils.set_random_seed does.
+    """Seed Python, numpy and the backend: keras.utils.set_random_seed.
 
-    keras.utils.set_random_seed imports TensorFlow whenever it is installed
-    (about 2 s) even under JAX or PyTorch, where the probes never use it; so
-    there the same steps are done without it. Where TensorFlow is loaded, its
-    seed is set without the cost ``kernel_cache_kept`` avoids.
+    It imports TensorFlow whenever it is installed (about 2 s) even under JAX or PyTorch, where
+    the probes never use it; there it runs inside ``tensorflow_left_unloaded``. Where TensorFlow
+    is loaded, its seed is set without the cost ``kernel_cache_kept`` avoids.
     """
     backend = keras.backend.backend()
-    if backend == "tensorflow" or "tensorflow" in sys.modules:
+    if backend == "tensorflow" or _tensorflow_imported():
         with kernel_cache_kept(seed):
             keras.utils.set_random_seed(seed)
         if backend == "tensorflow":
@@ -120,24 +119,8 @@ def seed_everything(keras: Any, seed: int) -> None:
 
             tf.config.experimental.enable_op_determinism()
         return
-    try:
-        from keras.src.backend.common import global_state
-        from keras.src.random import seed_generator
-        from keras.src.utils import rng_utils
-
-        global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, seed)
-        global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
-    except (ImportError, AttributeError):  # internals moved (or older): the public way is right, only slower
+    with tensorflow_left_unloaded():
         keras.utils.set_random_seed(seed)
-        return
-    random.seed(seed)
-    import numpy as np  # here, not at plugin load
-
-    np.random.seed(seed)
-    if backend == "torch":
-        import torch
-
-        torch.manual_seed(seed)
 
 
 def _lazy_tensorflow() -> Any:
