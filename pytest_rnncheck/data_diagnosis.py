@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import diagnosis
-from .backend import quiet_native_stderr
+from .backend import quiet_native_stderr, tensorflow_left_unloaded
 from .diagnosis import Evidence
 from .diagnosis.pathology import ERROR, Pathology
 from .errors import RnnCheckError
@@ -57,10 +57,13 @@ def diagnose(
     if lag is not None and (isinstance(lag, bool) or not isinstance(lag, int) or lag < 0):
         raise DataError(f"lag={lag!r}: give how many steps back the target looks, an integer >= 0")
     summary = summarize(x, y)
-    built = the_model(model, output)
-    found, notes, geometry, plan = configuration_findings(built, summary, np.shape(x), lag, user_geometry(built, x))
-    if fit and not any(p.certain for p in found):
-        found += _short_fit(built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
+    with tensorflow_left_unloaded():  # under JAX or PyTorch, copying the model would import TensorFlow
+        built = the_model(model, output)
+        found, notes, geometry, plan = configuration_findings(
+            built, summary, np.shape(x), lag, user_geometry(built, x)
+        )
+        if fit and not any(p.certain for p in found):
+            found += _short_fit(built, geometry, np.asarray(x), np.asarray(y), summary, seed, notes)
     return Findings(diagnosis.rank(found), notes)
 
 
